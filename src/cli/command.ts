@@ -1,0 +1,13 @@
+import type { CliIO } from './io.js';
+
+export interface CommandModule {
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** A CLI command. Modules load lazily so `--version` and `--help` start fast. */
+export interface CommandEntry {
+  path: readonly string[];
+  usage: string;
+  summary: string;
+  load(): Promise<CommandModule>;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { formatClock } from '../../core/time.js';
+import type { IncidentStatus } from '../../store/types.js';
+import { overridesFrom, parseCommandArgs } from '../args.js';
+import { EXIT, type CliIO } from '../io.js';
+import { openCliRuntime } from '../open.js';
+
+const STATUSES: Record<'open' | 'resolved' | 'all', IncidentStatus[]> = {
+  open: ['investigating', 'identified', 'monitoring'],
+  resolved: ['resolved'],
+  all: ['investigating', 'identified', 'monitoring', 'resolved'],
+};
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { flags } = parseCommandArgs(
+    argv,
+    { status: { type: 'string' }, json: { type: 'boolean' } },
+    z.object({ status: z.enum(['open', 'resolved', 'all']).default('all'), json: z.boolean().optional() }),
+    'incident-commander incidents list [--status open|resolved|all] [--json]',
+  );
+  const runtime = openCliRuntime(overridesFrom(flags), io);
+  try {
+    const incidents = await runtime.store.listIncidents({ status: STATUSES[flags.status], limit: 200 });
+    if (flags.json) io.stdout(`${JSON.stringify(incidents)}\n`);
+    else if (!incidents.length) io.stdout('No incidents.\n');
+    else for (const i of incidents) io.stdout(`${i.id.padEnd(8)} ${i.severity} ${i.status.padEnd(13)} ${formatClock(i.startedAt)}  ${i.title}\n`);
+    return EXIT.ok;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,10 @@
+import type { CommandEntry } from '../command.js';
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { path: ['soul', 'lint'], usage: 'incident-commander soul lint [PATH] [--json]', summary: 'Check a SOUL.md persona file; exit 1 on errors', load: () => import('./soul-lint.js') },
+  { path: ['severity', 'lint'], usage: 'incident-commander severity lint [PATH] [--json]', summary: 'Check a severity framework file', load: () => import('./severity.js').then((m) => ({ run: m.lint })) },
+  { path: ['severity', 'show'], usage: 'incident-commander severity show [--json]', summary: 'Print the active severity framework', load: () => import('./severity.js').then((m) => ({ run: m.show })) },
+  { path: ['tools', 'list'], usage: 'incident-commander tools list [--json]', summary: 'List the commander\'s tools', load: () => import('./tools.js').then((m) => ({ run: m.list })) },
+  { path: ['tools', 'call'], usage: "incident-commander tools call NAME ['{json args}' | -]", summary: 'Call one tool with JSON arguments (or from stdin); prints the JSON result', load: () => import('./tools.js').then((m) => ({ run: m.call })) },
+  { path: ['incidents', 'list'], usage: 'incident-commander incidents list [--status open|resolved|all] [--json]', summary: 'List incidents, newest first', load: () => import('./incidents.js') },
+];

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { packageRoot } from './package-root.js';
+
+/** Where every file the commander reads or writes lives, after flags, env and defaults are applied. */
+export interface Paths {
+  home: string;
+  stateDb: string;
+  soul: string;
+  severity: string;
+  /** Null when no services config exists: fetch_deploys then knows no service. */
+  services: string | null;
+  roster: string | null;
+  prompts: string;
+}
+
+export interface PathOverrides {
+  home?: string | undefined;
+  db?: string | undefined;
+  soul?: string | undefined;
+  severity?: string | undefined;
+  services?: string | undefined;
+  roster?: string | undefined;
+}
+
+/**
+ * Flag, then environment variable, then a file in INCIDENT_COMMANDER_HOME, then the copy shipped
+ * with the package. `env` is a parameter so tests never touch process.env.
+ */
+export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Paths {
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const home = abs(overrides.home ?? env['INCIDENT_COMMANDER_HOME'] ?? join(homedir(), '.incident-commander'));
+  const root = packageRoot();
+  const pick = (flag: string | undefined, envName: string, homeFile: string, shipped: string | null): string | null => {
+    if (flag) return abs(flag);
+    const fromEnv = env[envName];
+    if (fromEnv) return abs(fromEnv);
+    const inHome = join(home, homeFile);
+    if (existsSync(inHome)) return inHome;
+    return shipped;
+  };
+  return {
+    home,
+    stateDb: overrides.db ? abs(overrides.db) : env['INCIDENT_COMMANDER_DB'] ? abs(env['INCIDENT_COMMANDER_DB']) : join(home, 'state.db'),
+    soul: pick(overrides.soul, 'INCIDENT_COMMANDER_SOUL', 'SOUL.md', join(root, 'SOUL.md'))!,
+    severity: pick(overrides.severity, 'INCIDENT_COMMANDER_SEVERITY', 'severity.yaml', join(root, 'config', 'severity.yaml'))!,
+    services: pick(overrides.services, 'INCIDENT_COMMANDER_SERVICES', 'services.yaml', null),
+    roster: pick(overrides.roster, 'INCIDENT_COMMANDER_ROSTER', 'roster.yaml', null),
+    prompts: join(root, 'prompts'),
+  };
+}

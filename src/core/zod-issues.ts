@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import type { FieldIssue } from './errors.js';
+
+/** Dotted path for humans and models: `assignments.scribe`, `tools[2]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(input)';
+}
+
+function describeReceived(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'string') return input.length > 40 ? `a ${input.length}-character string` : JSON.stringify(input);
+  if (typeof input === 'object') return 'an object';
+  return `${typeof input} ${String(input)}`;
+}
+
+function problemOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `is required (expected ${issue.expected})`;
+      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${describeReceived(issue.input)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeReceived(issue.input)}`;
+    case 'too_small':
+      if (issue.origin === 'string') return `must be at least ${String(issue.minimum)} characters`;
+      if (issue.origin === 'array') return `must have at least ${String(issue.minimum)} item(s)`;
+      return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
+      if (issue.origin === 'array') return `must have at most ${String(issue.maximum)} item(s)`;
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+    case 'unrecognized_keys':
+      return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_format':
+      return issue.message && !issue.message.startsWith('Invalid') ? issue.message : `must be a valid ${issue.format}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Turns a ZodError into field issues that name the field, the problem and, for unknown keys,
+ * the fields that are accepted there.
+ */
+export function zodIssues(error: z.ZodError, knownFields?: (path: readonly PropertyKey[]) => readonly string[] | undefined): FieldIssue[] {
+  return error.issues.map((issue) => {
+    let problem = problemOf(issue);
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownFields?.(issue.path);
+      if (known && known.length > 0) problem += `; accepted fields here: ${known.join(', ')}`;
+    }
+    return { field: formatPath(issue.path), problem };
+  });
+}
+
+/** Known keys at a path of an object schema, for "accepted fields" hints. */
+export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): readonly string[] | undefined {
+  let current: unknown = schema;
+  for (const key of path) {
+    current = unwrap(current);
+    if (typeof key === 'number') {
+      const element = (current as { element?: unknown } | undefined)?.element;
+      if (!element) return undefined;
+      current = element;
+    } else {
+      const shape = (current as { shape?: Record<string, unknown> } | undefined)?.shape;
+      if (!shape || !(String(key) in shape)) return undefined;
+      current = shape[String(key)];
+    }
+  }
+  const shape = (unwrap(current) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : undefined;
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { unwrap?: () => unknown; def?: { type?: string; innerType?: unknown } } | undefined;
+  for (let i = 0; i < 8 && current; i++) {
+    const type = current.def?.type;
+    if (type === 'optional' || type === 'nullable' || type === 'default' || type === 'prefault' || type === 'readonly') {
+      current = current.def?.innerType as typeof current;
+    } else {
+      break;
+    }
+  }
+  return current;
+}

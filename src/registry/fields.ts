@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { parseDuration, parseIsoTime } from '../core/time.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u009b]/;
+
+/** Free text from outside: trimmed, bounded, and free of control characters (terminal escapes included). */
+export function text(max: number, min = 1) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters (escape sequences, NUL); remove them');
+}
+
+/** A person's name or handle. */
+export const person = () => text(100).describe('A person: name or handle, e.g. "Priya" or "@priya".');
+
+/** "INC-12", "inc-12" or "12", normalised to "INC-12". */
+export const incidentId = () =>
+  z
+    .string()
+    .trim()
+    .regex(/^(?:inc-?)?\d{1,9}$/i, 'must be an incident id such as "INC-12"')
+    .transform((s) => `INC-${Number(s.replace(/^inc-?/i, ''))}`)
+    .describe('Incident id, e.g. "INC-12".');
+
+/** An ISO 8601 time with offset, or a bare date; returned as an ISO UTC string. */
+export const isoTime = () =>
+  z
+    .string()
+    .trim()
+    .refine((s) => parseIsoTime(s) !== null, 'must be an ISO 8601 time with offset, such as "2026-11-26T14:05:00Z"')
+    .transform((s) => parseIsoTime(s)!.toISOString());
+
+/** A duration ("2h", "90m", "7d") or an ISO time; kept as text for the handler to resolve against the clock. */
+export const durationOrTime = () =>
+  z
+    .string()
+    .trim()
+    .refine((s) => parseDuration(s) !== null || parseIsoTime(s) !== null, 'must be a duration such as "2h", "90m", "7d" or an ISO 8601 time such as "2026-11-26T14:05:00Z"');
+
+export const limit = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback).describe(`Most items to return (default ${fallback}, at most ${max}).`);

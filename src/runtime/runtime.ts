@@ -1,0 +1,74 @@
+import { loadRoster, type Roster } from '../config/roster.js';
+import { loadServices, type ServiceCatalog } from '../config/services.js';
+import { resolvePaths, type PathOverrides, type Paths } from '../config/paths.js';
+import { createLogger, logLevelFromEnv, type Logger } from '../core/logger.js';
+import { systemClock, type Clock } from '../core/time.js';
+import { execGit, type GitRunner } from '../deploys/git.js';
+import type { ToolRegistry } from '../registry/registry.js';
+import type { ToolContext } from '../registry/types.js';
+import { loadFramework, type SeverityFramework } from '../severity/framework.js';
+import { loadSoul, type Soul } from '../soul/load.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { IncidentStore } from '../store/types.js';
+import { TemplateLibrary } from '../templates/library.js';
+
+/** Everything a front door (CLI, MCP server, chat) needs, loaded and validated once at start. */
+export interface Runtime {
+  paths: Paths;
+  soul: Soul;
+  severity: SeverityFramework;
+  services: ServiceCatalog;
+  roster: Roster;
+  templates: TemplateLibrary;
+  store: IncidentStore;
+  registry: ToolRegistry;
+  clock: Clock;
+  git: GitRunner;
+  logger: Logger;
+  /** A tool context for one caller, with the current SOUL.md settings. */
+  context(actor: string): ToolContext;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  overrides?: PathOverrides;
+  env?: NodeJS.ProcessEnv;
+  registry: ToolRegistry;
+  clock?: Clock;
+  git?: GitRunner;
+  logger?: Logger;
+  store?: IncidentStore;
+}
+
+/** Loads config (throwing ConfigError naming the file and field), then opens the store. */
+export function openRuntime(options: RuntimeOptions): Runtime {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(options.overrides, env);
+  const logger = options.logger ?? createLogger({ level: logLevelFromEnv(env, 'warn') });
+  const soul = loadSoul(paths.soul, options.registry.names());
+  const severity = loadFramework(paths.severity);
+  const services = loadServices(paths.services);
+  const roster = loadRoster(paths.roster);
+  const templates = TemplateLibrary.load(paths.prompts);
+  const store = options.store ?? new SqliteStore(paths.stateDb);
+  const clock = options.clock ?? systemClock;
+  const git = options.git ?? execGit();
+  const runtime: Runtime = {
+    paths,
+    soul,
+    severity,
+    services,
+    roster,
+    templates,
+    store,
+    registry: options.registry,
+    clock,
+    git,
+    logger,
+    context(actor) {
+      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, templates, git, logger, actor };
+    },
+    close: () => store.close(),
+  };
+  return runtime;
+}

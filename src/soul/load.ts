@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError, type FieldIssue } from '../core/errors.js';
+import { parseFrontMatter, validateConfig } from '../core/yaml.js';
+import { renderTemplate, TemplateError } from '../templates/render.js';
+import { SoulFrontMatterSchema, type SoulFrontMatter } from './schema.js';
+
+export interface Soul {
+  file: string;
+  config: SoulFrontMatter;
+  /** The markdown body as written, placeholders unrendered. */
+  body: string;
+  /** The body with `{{settings}}` placeholders filled: the persona part of the system prompt. */
+  persona: string;
+  /** Short sha256 of the file's bytes; logged with every model turn. */
+  hash: string;
+}
+
+export interface ParseSoulOptions {
+  file: string;
+  /** Every tool the registry offers; the `tools` allow-list must name only these. */
+  toolNames: readonly string[];
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(name, c);
+    if (d < bestScore) [best, bestScore] = [c, d];
+  }
+  return bestScore <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+/** Variables a SOUL.md body may use, e.g. "time-box each hypothesis to {{hypothesis_timebox_minutes}} minutes". */
+export function soulTemplateVars(config: SoulFrontMatter): Record<string, unknown> {
+  return { name: config.name, ...config.settings, tools: config.tools };
+}
+
+/** Pure: text in, validated Soul out. Throws ConfigError naming the file, field and expectation. */
+export function parseSoul(text: string, options: ParseSoulOptions): Soul {
+  const { file, toolNames } = options;
+  const doc = parseFrontMatter(text, file);
+  const config = validateConfig(SoulFrontMatterSchema, doc.data, file);
+
+  const issues: FieldIssue[] = [];
+  config.tools.forEach((tool, index) => {
+    if (!toolNames.includes(tool)) {
+      const guess = closest(tool, toolNames);
+      issues.push({
+        field: `tools[${index}]`,
+        problem: `unknown tool "${tool}"${guess ? ` (did you mean "${guess}"?)` : ''}; valid tools: ${toolNames.join(', ')}`,
+      });
+    }
+  });
+  const dupes = config.tools.filter((t, i) => config.tools.indexOf(t) !== i);
+  if (dupes.length) issues.push({ field: 'tools', problem: `lists ${dupes.map((d) => `"${d}"`).join(', ')} more than once` });
+
+  if (!doc.body.trim()) issues.push({ field: '(body)', problem: 'the persona text after the front matter is empty' });
+
+  let persona = '';
+  try {
+    persona = renderTemplate(doc.body, soulTemplateVars(config)).trim();
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    const line = error.line + doc.bodyLine - 1;
+    issues.push({
+      field: '(body)',
+      problem: `line ${line}: ${error.message.replace(/^line \d+: /, '')}; placeholders available: ${Object.keys(soulTemplateVars(config)).join(', ')}`,
+    });
+  }
+  if (issues.length) throw new ConfigError(file, issues);
+
+  return {
+    file,
+    config,
+    body: doc.body,
+    persona,
+    hash: createHash('sha256').update(text).digest('hex').slice(0, 12),
+  };
+}
+
+export function loadSoul(path: string, toolNames: readonly string[]): Soul {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(path, [{ field: '', problem: reason }], 'Pass --soul PATH or set INCIDENT_COMMANDER_SOUL to a readable SOUL.md.');
+  }
+  return parseSoul(text, { file: path, toolNames });
+}
+
+/** Policy advice that is not a syntax error: settings that break the seed's rules. */
+export function soulWarnings(soul: Soul): string[] {
+  const s = soul.config.settings;
+  const warnings: string[] = [];
+  if (s.hypothesis_timebox_minutes > 30) {
+    warnings.push(`settings.hypothesis_timebox_minutes is ${s.hypothesis_timebox_minutes}: a hypothesis left open that long stalls the response; the commander's rule is 15 minutes`);
+  }
+  if (s.postmortem_deadline_hours > 72) {
+    warnings.push(`settings.postmortem_deadline_hours is ${s.postmortem_deadline_hours}: every incident needs its timeline, impact and action items within 48 hours while memory is fresh`);
+  }
+  const roleIds = new Set(s.roles.map((r) => r.id));
+  for (const id of ['communications_lead', 'technical_lead', 'scribe']) {
+    if (!roleIds.has(id)) warnings.push(`settings.roles has no "${id}": the commander assigns IC, Comms, Tech Lead and Scribe before troubleshooting`);
+  }
+  for (const tool of ['classify_severity', 'assign_roles']) {
+    if (!soul.config.tools.includes(tool)) warnings.push(`tools does not allow "${tool}": severity and roles come before troubleshooting`);
+  }
+  return warnings;
+}

@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Forward-only schema migrations; `PRAGMA user_version` records how many have run.
+ * Never edit a shipped migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE incidents (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    summary TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('SEV1','SEV2','SEV3','SEV4')),
+    status TEXT NOT NULL CHECK (status IN ('investigating','identified','monitoring','resolved')),
+    services TEXT NOT NULL CHECK (json_valid(services)),
+    impact TEXT NOT NULL CHECK (json_valid(impact)),
+    signals TEXT NOT NULL CHECK (json_valid(signals)),
+    declared_by TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    detected_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    mitigated_at TEXT,
+    resolved_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX incidents_status ON incidents(status);
+
+  CREATE TABLE severity_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    at TEXT NOT NULL,
+    from_level TEXT CHECK (from_level IN ('SEV1','SEV2','SEV3','SEV4')),
+    to_level TEXT NOT NULL CHECK (to_level IN ('SEV1','SEV2','SEV3','SEV4')),
+    reason TEXT NOT NULL,
+    author TEXT NOT NULL,
+    criteria TEXT NOT NULL CHECK (json_valid(criteria))
+  );
+  CREATE INDEX severity_changes_incident ON severity_changes(incident_id, seq);
+
+  CREATE TABLE role_assignments (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    role TEXT NOT NULL,
+    person TEXT,
+    need TEXT,
+    interim INTEGER NOT NULL CHECK (interim IN (0,1)),
+    assigned_at TEXT NOT NULL,
+    assigned_by TEXT NOT NULL,
+    CHECK (person IS NOT NULL OR need IS NOT NULL)
+  );
+  CREATE INDEX role_assignments_incident ON role_assignments(incident_id, role, seq);
+
+  CREATE TABLE timeline (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    data TEXT CHECK (data IS NULL OR json_valid(data))
+  );
+  CREATE INDEX timeline_incident_at ON timeline(incident_id, at, seq);
+
+  CREATE TABLE stakeholder_updates (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    audience TEXT NOT NULL CHECK (audience IN ('engineering','executive','customer')),
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    status TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    body TEXT NOT NULL,
+    no_change INTEGER NOT NULL CHECK (no_change IN (0,1)),
+    next_update_at TEXT
+  );
+  CREATE INDEX stakeholder_updates_incident ON stakeholder_updates(incident_id, audience, at);
+
+  CREATE TABLE action_items (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    description TEXT NOT NULL,
+    owner TEXT NOT NULL CHECK (length(owner) > 0),
+    due_at TEXT NOT NULL CHECK (length(due_at) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('prevent','detect','mitigate','process')),
+    priority TEXT NOT NULL CHECK (priority IN ('P1','P2','P3','P4')),
+    status TEXT NOT NULL CHECK (status IN ('open','in_progress','done','wont_do')),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    completed_at TEXT
+  );
+  CREATE INDEX action_items_incident ON action_items(incident_id);
+  CREATE INDEX action_items_owner ON action_items(owner, status);
+  `,
+];
+
+/** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */
+export function migrate(db: Database): number {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this build knows (${MIGRATIONS.length}); upgrade incident-commander`);
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+    return MIGRATIONS.length;
+  });
+  return run.immediate();
+}

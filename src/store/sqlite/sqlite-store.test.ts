@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeStoreContract, draftIncident } from '../store.contract.js';
+import { MIGRATIONS } from './migrations.js';
+import { SqliteStore } from './sqlite-store.js';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ic-store-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'state.db');
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract('SQLite file', async () => {
+  const store = new SqliteStore(tempDb());
+  return { store, dispose: () => store.close() };
+});
+
+describeStoreContract('SQLite in memory', async () => {
+  const store = new SqliteStore(':memory:');
+  return { store, dispose: () => store.close() };
+});
+
+describe('SqliteStore', () => {
+  it('uses WAL mode and records the schema version', async () => {
+    const store = new SqliteStore(tempDb());
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    await store.close();
+  });
+
+  it('reopens an existing file without re-running migrations and keeps the data', async () => {
+    const path = tempDb();
+    const first = new SqliteStore(path);
+    await first.openIncident(draftIncident());
+    await first.close();
+    const second = new SqliteStore(path);
+    expect((await second.getIncident('INC-1'))?.title).toBe('Payment API returning 500s');
+    await second.close();
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const path = tempDb();
+    new SqliteStore(path).db.close();
+    const raw = new BetterSqlite3(path);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => new SqliteStore(path)).toThrow(/newer than this build knows/);
+  });
+
+  it('sees writes made through another connection (a second process) immediately', async () => {
+    const path = tempDb();
+    const server = new SqliteStore(path);
+    const chat = new SqliteStore(path);
+    const inc = await server.openIncident(draftIncident());
+    await chat.appendEvents(inc.id, [{ at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' }]);
+    expect((await server.listTimeline(inc.id)).map((e) => e.text)).toEqual(['from chat']);
+    await server.close();
+    await chat.close();
+  });
+
+  it('rolls back the whole change when one of its timeline events cannot be written', async () => {
+    const store = new SqliteStore(tempDb());
+    const inc = await store.openIncident(draftIncident());
+    store.db.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON timeline WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    await expect(
+      store.updateIncident(inc.id, { status: 'resolved', resolvedAt: '2026-11-26T11:00:00.000Z' }, [
+        { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'status', text: 'resolved' },
+        { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'note', text: 'poison' },
+      ], '2026-11-26T11:00:00.000Z'),
+    ).rejects.toThrow(/refused/);
+    expect((await store.getIncident(inc.id))?.status).toBe('investigating');
+    expect(await store.countTimeline(inc.id)).toBe(0);
+    await store.close();
+  });
+
+  it('rejects rows that break the schema even if a caller skips validation', async () => {
+    const store = new SqliteStore(tempDb());
+    expect(() => store.db.prepare(`INSERT INTO incidents (id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, created_at, updated_at)
+      VALUES ('INC-X', 'x', '', 'SEV9', 'investigating', '[]', '{}', '{}', 'a', 't', 't', 't', 't')`).run()).toThrow(/CHECK constraint/);
+    await store.close();
+  });
+});

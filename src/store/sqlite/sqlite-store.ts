@@ -1,0 +1,467 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { NotFoundError } from '../../core/errors.js';
+import type { Audience } from '../../core/audiences.js';
+import type {
+  ActionItem,
+  ActionItemFilter,
+  ActionItemPatch,
+  Incident,
+  IncidentFilter,
+  IncidentPatch,
+  IncidentStore,
+  IsoTime,
+  NewActionItem,
+  NewEvent,
+  NewIncident,
+  NewRoleAssignment,
+  NewStakeholderUpdate,
+  RoleAssignment,
+  SeverityChange,
+  SeverityChangeRequest,
+  StakeholderUpdate,
+  TimelineEvent,
+  TimelineQuery,
+} from '../types.js';
+import { migrate } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const json = (value: unknown): string => JSON.stringify(value);
+const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function toIncident(r: Row): Incident {
+  return {
+    id: str(r['id']),
+    title: str(r['title']),
+    summary: str(r['summary']),
+    severity: r['severity'] as Incident['severity'],
+    status: r['status'] as Incident['status'],
+    services: parse(r['services']),
+    impact: parse(r['impact']),
+    signals: parse(r['signals']),
+    declaredBy: str(r['declared_by']),
+    startedAt: str(r['started_at']),
+    detectedAt: str(r['detected_at']),
+    acknowledgedAt: strOrNull(r['acknowledged_at']),
+    mitigatedAt: strOrNull(r['mitigated_at']),
+    resolvedAt: strOrNull(r['resolved_at']),
+    createdAt: str(r['created_at']),
+    updatedAt: str(r['updated_at']),
+  };
+}
+
+function toEvent(r: Row): TimelineEvent {
+  return {
+    seq: Number(r['seq']),
+    incidentId: str(r['incident_id']),
+    at: str(r['at']),
+    recordedAt: str(r['recorded_at']),
+    author: str(r['author']),
+    kind: r['kind'] as TimelineEvent['kind'],
+    text: str(r['text']),
+    data: r['data'] === null ? null : parse(r['data']),
+  };
+}
+
+function toSeverityChange(r: Row): SeverityChange {
+  return {
+    incidentId: str(r['incident_id']),
+    at: str(r['at']),
+    from: (r['from_level'] ?? null) as SeverityChange['from'],
+    to: r['to_level'] as SeverityChange['to'],
+    reason: str(r['reason']),
+    author: str(r['author']),
+    criteria: parse(r['criteria']),
+  };
+}
+
+function toRole(r: Row): RoleAssignment {
+  return {
+    incidentId: str(r['incident_id']),
+    role: str(r['role']),
+    person: strOrNull(r['person']),
+    need: strOrNull(r['need']),
+    interim: r['interim'] === 1,
+    assignedAt: str(r['assigned_at']),
+    assignedBy: str(r['assigned_by']),
+  };
+}
+
+function toUpdate(r: Row): StakeholderUpdate {
+  return {
+    id: str(r['id']),
+    incidentId: str(r['incident_id']),
+    audience: r['audience'] as Audience,
+    at: str(r['at']),
+    author: str(r['author']),
+    status: r['status'] as StakeholderUpdate['status'],
+    headline: str(r['headline']),
+    body: str(r['body']),
+    noChange: r['no_change'] === 1,
+    nextUpdateAt: strOrNull(r['next_update_at']),
+  };
+}
+
+function toActionItem(r: Row): ActionItem {
+  return {
+    id: str(r['id']),
+    incidentId: str(r['incident_id']),
+    title: str(r['title']),
+    description: str(r['description']),
+    owner: str(r['owner']),
+    dueAt: str(r['due_at']),
+    kind: r['kind'] as ActionItem['kind'],
+    priority: r['priority'] as ActionItem['priority'],
+    status: r['status'] as ActionItem['status'],
+    createdBy: str(r['created_by']),
+    createdAt: str(r['created_at']),
+    updatedAt: str(r['updated_at']),
+    completedAt: strOrNull(r['completed_at']),
+  };
+}
+
+const INCIDENT_COLUMNS: Record<keyof IncidentPatch, [string, (v: never) => unknown]> = {
+  title: ['title', (v: string) => v],
+  summary: ['summary', (v: string) => v],
+  status: ['status', (v: string) => v],
+  services: ['services', json],
+  impact: ['impact', json],
+  signals: ['signals', json],
+  acknowledgedAt: ['acknowledged_at', (v: string | null) => v],
+  mitigatedAt: ['mitigated_at', (v: string | null) => v],
+  resolvedAt: ['resolved_at', (v: string | null) => v],
+  startedAt: ['started_at', (v: string) => v],
+  detectedAt: ['detected_at', (v: string) => v],
+};
+
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another process's lock before failing, in ms. */
+  busyTimeoutMs?: number;
+  /** Clock for `recorded_at`; defaults to the system clock. */
+  now?: () => Date;
+}
+
+/**
+ * The default store: one SQLite file in WAL mode, shared safely by several processes
+ * (an MCP server and a chat at once). Every write is one IMMEDIATE transaction.
+ */
+export class SqliteStore implements IncidentStore {
+  readonly db: Database;
+  private readonly now: () => Date;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.now = options.now ?? (() => new Date());
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private write<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).immediate());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private requireIncident(id: string): Incident {
+    const row = this.stmt('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    if (!row) throw new NotFoundError('incident', id, 'Call get_incident or list incidents to find a valid id, or open_incident first.');
+    return toIncident(row);
+  }
+
+  private insertEvents(incidentId: string, events: readonly NewEvent[]): TimelineEvent[] {
+    const recordedAt = this.now().toISOString();
+    const insert = this.stmt('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    return events.map((e) => {
+      const info = insert.run(incidentId, e.at, recordedAt, e.author, e.kind, e.text, e.data ? json(e.data) : null);
+      return { seq: Number(info.lastInsertRowid), incidentId, at: e.at, recordedAt, author: e.author, kind: e.kind, text: e.text, data: e.data ?? null };
+    });
+  }
+
+  private touch(id: string, at: IsoTime): void {
+    this.stmt('UPDATE incidents SET updated_at = ? WHERE id = ?').run(at, id);
+  }
+
+  openIncident(draft: NewIncident, events: readonly NewEvent[] = []): Promise<Incident> {
+    return this.write(() => {
+      const info = this.stmt(
+        `INSERT INTO incidents (id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, created_at, updated_at)
+         VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        draft.title,
+        draft.summary,
+        draft.severity,
+        draft.status,
+        json(draft.services),
+        json(draft.impact),
+        json(draft.signals),
+        draft.declaredBy,
+        draft.startedAt,
+        draft.detectedAt,
+        draft.at,
+        draft.at,
+      );
+      const number = Number(info.lastInsertRowid);
+      const id = `INC-${number}`;
+      this.stmt('UPDATE incidents SET id = ? WHERE number = ?').run(id, number);
+      this.stmt('INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, NULL, ?, ?, ?, ?)').run(
+        id,
+        draft.at,
+        draft.severity,
+        draft.severityReason,
+        draft.declaredBy,
+        json(draft.severityCriteria),
+      );
+      this.insertEvents(id, events);
+      return this.requireIncident(id);
+    });
+  }
+
+  getIncident(id: string): Promise<Incident | null> {
+    return this.read(() => {
+      const row = this.stmt('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+      return row ? toIncident(row) : null;
+    });
+  }
+
+  listIncidents(filter: IncidentFilter = {}): Promise<Incident[]> {
+    return this.read(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.status?.length) {
+        where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+        params.push(...filter.status);
+      }
+      if (filter.service) {
+        where.push('EXISTS (SELECT 1 FROM json_each(incidents.services) WHERE value = ?)');
+        params.push(filter.service);
+      }
+      const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY number DESC LIMIT ?`;
+      params.push(filter.limit ?? 100);
+      return (this.db.prepare(sql).all(...params) as Row[]).map(toIncident);
+    });
+  }
+
+  updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident> {
+    return this.write(() => {
+      this.requireIncident(id);
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      for (const [key, value] of Object.entries(patch) as [keyof IncidentPatch, never][]) {
+        if (value === undefined) continue;
+        const [column, encode] = INCIDENT_COLUMNS[key];
+        sets.push(`${column} = ?`);
+        params.push(encode(value));
+      }
+      sets.push('updated_at = ?');
+      params.push(at, id);
+      this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+      this.insertEvents(id, events);
+      return this.requireIncident(id);
+    });
+  }
+
+  changeSeverity(id: string, request: SeverityChangeRequest, events: readonly NewEvent[]): Promise<{ incident: Incident; change: SeverityChange | null }> {
+    return this.write(() => {
+      const before = this.requireIncident(id);
+      let change: SeverityChange | null = null;
+      if (before.severity !== request.to) {
+        change = { incidentId: id, at: request.at, from: before.severity, to: request.to, reason: request.reason, author: request.author, criteria: request.criteria };
+        this.stmt('INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          id,
+          request.at,
+          before.severity,
+          request.to,
+          request.reason,
+          request.author,
+          json(request.criteria),
+        );
+        this.stmt('UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?').run(request.to, request.at, id);
+      }
+      if (request.signals) this.stmt('UPDATE incidents SET signals = ? WHERE id = ?').run(json(request.signals), id);
+      this.insertEvents(id, events);
+      return { incident: this.requireIncident(id), change };
+    });
+  }
+
+  severityHistory(id: string): Promise<SeverityChange[]> {
+    return this.read(() => (this.stmt('SELECT * FROM severity_changes WHERE incident_id = ? ORDER BY seq').all(id) as Row[]).map(toSeverityChange));
+  }
+
+  private currentRoles(id: string): RoleAssignment[] {
+    return (
+      this.stmt(
+        `SELECT * FROM role_assignments r WHERE incident_id = ?
+         AND seq = (SELECT MAX(seq) FROM role_assignments WHERE incident_id = r.incident_id AND role = r.role)
+         ORDER BY seq`,
+      ).all(id) as Row[]
+    ).map(toRole);
+  }
+
+  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[]): Promise<RoleAssignment[]> {
+    return this.write(() => {
+      this.requireIncident(id);
+      const insert = this.stmt('INSERT INTO role_assignments (incident_id, role, person, need, interim, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const a of assignments) insert.run(id, a.role, a.person, a.need, a.interim ? 1 : 0, a.assignedAt, a.assignedBy);
+      this.insertEvents(id, events);
+      if (assignments[0]) this.touch(id, assignments[0].assignedAt);
+      return this.currentRoles(id);
+    });
+  }
+
+  listRoles(id: string): Promise<RoleAssignment[]> {
+    return this.read(() => this.currentRoles(id));
+  }
+
+  appendEvents(id: string, events: readonly NewEvent[]): Promise<TimelineEvent[]> {
+    return this.write(() => {
+      this.requireIncident(id);
+      return this.insertEvents(id, events);
+    });
+  }
+
+  listTimeline(id: string, query: TimelineQuery = {}): Promise<TimelineEvent[]> {
+    return this.read(() => {
+      const params: unknown[] = [id];
+      let kinds = '';
+      if (query.kinds?.length) {
+        kinds = ` AND kind IN (${query.kinds.map(() => '?').join(', ')})`;
+        params.push(...query.kinds);
+      }
+      const order = query.newest ? 'DESC' : 'ASC';
+      params.push(query.limit ?? -1);
+      const rows = this.db.prepare(`SELECT * FROM timeline WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`).all(...params) as Row[];
+      const events = rows.map(toEvent);
+      return query.newest ? events.reverse() : events;
+    });
+  }
+
+  countTimeline(id: string): Promise<number> {
+    return this.read(() => Number((this.stmt('SELECT COUNT(*) AS n FROM timeline WHERE incident_id = ?').get(id) as Row)['n']));
+  }
+
+  recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate> {
+    return this.write(() => {
+      this.requireIncident(update.incidentId);
+      const info = this.stmt(
+        `INSERT INTO stakeholder_updates (id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at)
+         VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(update.incidentId, update.audience, update.at, update.author, update.status, update.headline, update.body, update.noChange ? 1 : 0, update.nextUpdateAt);
+      const id = `UPD-${Number(info.lastInsertRowid)}`;
+      this.stmt('UPDATE stakeholder_updates SET id = ? WHERE number = ?').run(id, Number(info.lastInsertRowid));
+      this.insertEvents(update.incidentId, events);
+      this.touch(update.incidentId, update.at);
+      return { ...update, id };
+    });
+  }
+
+  listUpdates(id: string, audience?: Audience): Promise<StakeholderUpdate[]> {
+    return this.read(() => {
+      const rows = audience
+        ? this.stmt('SELECT * FROM stakeholder_updates WHERE incident_id = ? AND audience = ? ORDER BY at, number').all(id, audience)
+        : this.stmt('SELECT * FROM stakeholder_updates WHERE incident_id = ? ORDER BY at, number').all(id);
+      return (rows as Row[]).map(toUpdate);
+    });
+  }
+
+  private requireActionItem(id: string): ActionItem {
+    const row = this.stmt('SELECT * FROM action_items WHERE id = ?').get(id) as Row | undefined;
+    if (!row) throw new NotFoundError('action item', id, 'Call list_action_items to find a valid id.');
+    return toActionItem(row);
+  }
+
+  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<ActionItem> {
+    return this.write(() => {
+      this.requireIncident(item.incidentId);
+      const info = this.stmt(
+        `INSERT INTO action_items (id, incident_id, title, description, owner, due_at, kind, priority, status, created_by, created_at, updated_at)
+         VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+      ).run(item.incidentId, item.title, item.description, item.owner, item.dueAt, item.kind, item.priority, item.createdBy, item.at, item.at);
+      const number = Number(info.lastInsertRowid);
+      const id = `AI-${number}`;
+      this.stmt('UPDATE action_items SET id = ? WHERE number = ?').run(id, number);
+      this.insertEvents(item.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
+      this.touch(item.incidentId, item.at);
+      return this.requireActionItem(id);
+    });
+  }
+
+  getActionItem(id: string): Promise<ActionItem | null> {
+    return this.read(() => {
+      const row = this.stmt('SELECT * FROM action_items WHERE id = ?').get(id) as Row | undefined;
+      return row ? toActionItem(row) : null;
+    });
+  }
+
+  listActionItems(filter: ActionItemFilter = {}): Promise<ActionItem[]> {
+    return this.read(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.incidentId) {
+        where.push('incident_id = ?');
+        params.push(filter.incidentId);
+      }
+      if (filter.owner) {
+        where.push('owner = ? COLLATE NOCASE');
+        params.push(filter.owner);
+      }
+      if (filter.status?.length) {
+        where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+        params.push(...filter.status);
+      }
+      if (filter.dueBefore) {
+        where.push('due_at < ?');
+        params.push(filter.dueBefore);
+      }
+      params.push(filter.limit ?? -1);
+      const sql = `SELECT * FROM action_items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, number LIMIT ?`;
+      return (this.db.prepare(sql).all(...params) as Row[]).map(toActionItem);
+    });
+  }
+
+  updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem> {
+    return this.write(() => {
+      const before = this.requireActionItem(id);
+      const next = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ActionItem & { at: string };
+      const closed = next.status === 'done' || next.status === 'wont_do';
+      const completedAt = closed ? (before.completedAt ?? patch.at) : null;
+      this.stmt(
+        'UPDATE action_items SET title = ?, description = ?, owner = ?, due_at = ?, priority = ?, status = ?, updated_at = ?, completed_at = ? WHERE id = ?',
+      ).run(next.title, next.description, next.owner, next.dueAt, next.priority, next.status, patch.at, completedAt, id);
+      this.insertEvents(before.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
+      this.touch(before.incidentId, patch.at);
+      return this.requireActionItem(id);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}

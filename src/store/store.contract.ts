@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../core/errors.js';
+import type { IncidentStore, NewIncident } from './types.js';
+
+/** A store under test and how to dispose of it. */
+export interface StoreFixture {
+  store: IncidentStore;
+  dispose(): Promise<void>;
+}
+
+const T0 = '2026-11-26T10:00:00.000Z';
+const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+export function draftIncident(overrides: Partial<NewIncident> = {}): NewIncident {
+  return {
+    title: 'Payment API returning 500s',
+    summary: 'Customers cannot check out',
+    severity: 'SEV1',
+    severityReason: 'revenue path down',
+    severityCriteria: ['revenue_path_down'],
+    status: 'investigating',
+    services: ['payment-api'],
+    impact: { customerFacing: true, usersAffectedPct: 100, usersAffected: null, revenueImpact: null, description: 'checkout unavailable' },
+    signals: { customerFacing: true, revenuePath: true, state: 'down' },
+    declaredBy: 'alice',
+    startedAt: at(0),
+    detectedAt: at(2),
+    at: at(3),
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every IncidentStore must have. Run it against each implementation
+ * (SQLite today; PostgreSQL can join by passing its own fixture factory).
+ */
+export function describeStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`IncidentStore contract: ${name}`, () => {
+    let fx: StoreFixture;
+    let store: IncidentStore;
+    beforeEach(async () => {
+      fx = await makeFixture();
+      store = fx.store;
+    });
+    afterEach(async () => {
+      await fx.dispose();
+    });
+
+    it('opens incidents with sequential ids, the first severity in the history and the given events', async () => {
+      const a = await store.openIncident(draftIncident(), [{ at: at(3), author: 'alice', kind: 'declared', text: 'declared SEV1' }]);
+      const b = await store.openIncident(draftIncident({ title: 'Search slow', severity: 'SEV3' }));
+      expect(a.id).toBe('INC-1');
+      expect(b.id).toBe('INC-2');
+      expect(a).toMatchObject({ severity: 'SEV1', status: 'investigating', services: ['payment-api'], acknowledgedAt: null, createdAt: at(3) });
+      expect(await store.severityHistory(a.id)).toEqual([
+        { incidentId: 'INC-1', at: at(3), from: null, to: 'SEV1', reason: 'revenue path down', author: 'alice', criteria: ['revenue_path_down'] },
+      ]);
+      const timeline = await store.listTimeline(a.id);
+      expect(timeline.map((e) => e.text)).toEqual(['declared SEV1']);
+      expect(await store.listTimeline(b.id)).toEqual([]);
+    });
+
+    it('returns null for an unknown incident and throws NotFoundError on writes to it, writing nothing', async () => {
+      expect(await store.getIncident('INC-404')).toBeNull();
+      await expect(store.appendEvents('INC-404', [{ at: at(1), author: 'x', kind: 'note', text: 'hello' }])).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.updateIncident('INC-404', { status: 'resolved' }, [], at(1))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        store.createActionItem(
+          { incidentId: 'INC-404', title: 't', description: '', owner: 'bob', dueAt: at(10_000), kind: 'prevent', priority: 'P2', createdBy: 'x', at: at(1) },
+          [],
+        ),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.listActionItems()).toEqual([]);
+    });
+
+    it('patches an incident and appends the events that describe the patch', async () => {
+      const inc = await store.openIncident(draftIncident());
+      const updated = await store.updateIncident(
+        inc.id,
+        { status: 'identified', services: ['payment-api', 'postgres'], acknowledgedAt: at(4) },
+        [{ at: at(5), author: 'bob', kind: 'status', text: 'identified: bad config', data: { from: 'investigating' } }],
+        at(5),
+      );
+      expect(updated).toMatchObject({ status: 'identified', services: ['payment-api', 'postgres'], acknowledgedAt: at(4), updatedAt: at(5), title: inc.title });
+      expect(await store.getIncident(inc.id)).toEqual(updated);
+      const [event] = await store.listTimeline(inc.id);
+      expect(event).toMatchObject({ incidentId: inc.id, kind: 'status', author: 'bob', data: { from: 'investigating' } });
+    });
+
+    it('keeps an audit trail of severity changes and writes nothing when the level is unchanged', async () => {
+      const inc = await store.openIncident(draftIncident({ severity: 'SEV2' }));
+      const same = await store.changeSeverity(inc.id, { to: 'SEV2', reason: 'recheck', author: 'bob', at: at(5), criteria: [] }, []);
+      expect(same.change).toBeNull();
+      const up = await store.changeSeverity(inc.id, { to: 'SEV1', reason: 'checkout now failing', author: 'bob', at: at(6), criteria: ['revenue_path_down'] }, [
+        { at: at(6), author: 'bob', kind: 'severity', text: 'SEV2 → SEV1' },
+      ]);
+      expect(up.change).toMatchObject({ from: 'SEV2', to: 'SEV1', reason: 'checkout now failing' });
+      expect(up.incident.severity).toBe('SEV1');
+      expect((await store.severityHistory(inc.id)).map((c) => [c.from, c.to])).toEqual([
+        [null, 'SEV2'],
+        ['SEV2', 'SEV1'],
+      ]);
+    });
+
+    it('replaces the current holder of a role and keeps the earlier holder in history', async () => {
+      const inc = await store.openIncident(draftIncident());
+      await store.assignRoles(
+        inc.id,
+        [
+          { role: 'incident_commander', person: 'alice', need: null, interim: true, assignedAt: at(4), assignedBy: 'alice' },
+          { role: 'technical_lead', person: null, need: 'an engineer with payment-api ownership', interim: false, assignedAt: at(4), assignedBy: 'alice' },
+        ],
+        [{ at: at(4), author: 'alice', kind: 'roles', text: 'roles assigned' }],
+      );
+      const roles = await store.assignRoles(inc.id, [{ role: 'incident_commander', person: 'carol', need: null, interim: false, assignedAt: at(9), assignedBy: 'carol' }], []);
+      expect(roles.map((r) => [r.role, r.person, r.need])).toEqual([
+        ['technical_lead', null, 'an engineer with payment-api ownership'],
+        ['incident_commander', 'carol', null],
+      ]);
+      expect(await store.listRoles(inc.id)).toEqual(roles);
+    });
+
+    it('orders the timeline by event time, then by insertion, and returns the newest N on request', async () => {
+      const inc = await store.openIncident(draftIncident());
+      await store.appendEvents(inc.id, [
+        { at: at(10), author: 'scribe', kind: 'note', text: 'b' },
+        { at: at(10), author: 'scribe', kind: 'note', text: 'c' },
+      ]);
+      await store.appendEvents(inc.id, [{ at: at(5), author: 'scribe', kind: 'observation', text: 'a (backdated)' }]);
+      await store.appendEvents(inc.id, [{ at: at(12), author: 'scribe', kind: 'decision', text: 'd' }]);
+      expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual(['a (backdated)', 'b', 'c', 'd']);
+      expect((await store.listTimeline(inc.id, { limit: 2, newest: true })).map((e) => e.text)).toEqual(['c', 'd']);
+      expect((await store.listTimeline(inc.id, { kinds: ['note'] })).map((e) => e.text)).toEqual(['b', 'c']);
+      expect(await store.countTimeline(inc.id)).toBe(4);
+    });
+
+    it('records stakeholder updates per audience', async () => {
+      const inc = await store.openIncident(draftIncident());
+      const base = { incidentId: inc.id, author: 'comms', status: 'investigating' as const, headline: 'h', body: 'b', noChange: false };
+      const u1 = await store.recordUpdate({ ...base, audience: 'customer', at: at(5), nextUpdateAt: at(20) }, []);
+      await store.recordUpdate({ ...base, audience: 'executive', at: at(6), nextUpdateAt: at(36) }, []);
+      await store.recordUpdate({ ...base, audience: 'customer', at: at(20), nextUpdateAt: at(35), noChange: true }, []);
+      expect(u1.id).toMatch(/^UPD-\d+$/);
+      const customer = await store.listUpdates(inc.id, 'customer');
+      expect(customer.map((u) => [u.at, u.noChange])).toEqual([
+        [at(5), false],
+        [at(20), true],
+      ]);
+      expect(await store.listUpdates(inc.id)).toHaveLength(3);
+    });
+
+    it('creates, filters and updates action items', async () => {
+      const inc = await store.openIncident(draftIncident());
+      const other = await store.openIncident(draftIncident({ title: 'other' }));
+      const base = { description: '', kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
+      const a = await store.createActionItem({ ...base, incidentId: inc.id, title: 'Add canary for payment-api', owner: 'Bob', dueAt: at(20_000) }, [
+        { at: at(60), author: 'ic', kind: 'action_item', text: 'action item created' },
+      ]);
+      await store.createActionItem({ ...base, incidentId: inc.id, title: 'Alert on checkout error rate', owner: 'carol', dueAt: at(5_000), kind: 'detect' }, []);
+      await store.createActionItem({ ...base, incidentId: other.id, title: 'Runbook', owner: 'bob', dueAt: at(1_000) }, []);
+      expect(a).toMatchObject({ id: 'AI-1', status: 'open', owner: 'Bob', completedAt: null });
+      expect((await store.listTimeline(inc.id))[0]?.data).toEqual({ actionItemId: 'AI-1' });
+
+      expect((await store.listActionItems({ incidentId: inc.id })).map((i) => i.title)).toEqual(['Alert on checkout error rate', 'Add canary for payment-api']);
+      expect((await store.listActionItems({ owner: 'bob' })).map((i) => i.id).sort()).toEqual(['AI-1', 'AI-3']);
+      expect((await store.listActionItems({ dueBefore: at(2_000) })).map((i) => i.id)).toEqual(['AI-3']);
+
+      const done = await store.updateActionItem('AI-1', { status: 'done', at: at(100) }, []);
+      expect(done).toMatchObject({ status: 'done', completedAt: at(100), updatedAt: at(100), owner: 'Bob' });
+      expect((await store.listActionItems({ status: ['open'] })).map((i) => i.id)).toEqual(['AI-3', 'AI-2']);
+      const reopened = await store.updateActionItem('AI-1', { status: 'open', owner: 'dave', at: at(200) }, []);
+      expect(reopened).toMatchObject({ status: 'open', completedAt: null, owner: 'dave' });
+      await expect(store.updateActionItem('AI-99', { status: 'done', at: at(1) }, [])).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('lists incidents newest first, filtered by status and service', async () => {
+      await store.openIncident(draftIncident({ services: ['search'] }));
+      const b = await store.openIncident(draftIncident());
+      await store.updateIncident(b.id, { status: 'resolved', resolvedAt: at(50) }, [], at(50));
+      expect((await store.listIncidents()).map((i) => i.id)).toEqual(['INC-2', 'INC-1']);
+      expect((await store.listIncidents({ status: ['resolved'] })).map((i) => i.id)).toEqual(['INC-2']);
+      expect((await store.listIncidents({ service: 'search' })).map((i) => i.id)).toEqual(['INC-1']);
+      expect(await store.listIncidents({ limit: 1 })).toHaveLength(1);
+    });
+  });
+}

@@ -1,0 +1,218 @@
+import type { Audience } from '../core/audiences.js';
+import type { Severity, Signals } from '../severity/signals.js';
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const EVENT_KINDS = [
+  'declared',
+  'severity',
+  'roles',
+  'status',
+  'update',
+  'action_item',
+  'hypothesis',
+  'deploy',
+  'observation',
+  'decision',
+  'action',
+  'note',
+  'escalation',
+  'milestone',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const ACTION_KINDS = ['prevent', 'detect', 'mitigate', 'process'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+export const ACTION_PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type ActionPriority = (typeof ACTION_PRIORITIES)[number];
+export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'wont_do'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** All times are ISO 8601 UTC strings (`Date.prototype.toISOString`), so they sort as text. */
+export type IsoTime = string;
+
+export interface Impact {
+  customerFacing: boolean | null;
+  usersAffectedPct: number | null;
+  usersAffected: number | null;
+  /** Revenue lost or at risk, in the organisation's currency. */
+  revenueImpact: number | null;
+  description: string;
+}
+
+export interface Incident {
+  id: string;
+  title: string;
+  summary: string;
+  severity: Severity;
+  status: IncidentStatus;
+  services: string[];
+  impact: Impact;
+  /** The impact signals of the latest classification. */
+  signals: Signals;
+  declaredBy: string;
+  startedAt: IsoTime;
+  detectedAt: IsoTime;
+  acknowledgedAt: IsoTime | null;
+  mitigatedAt: IsoTime | null;
+  resolvedAt: IsoTime | null;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+export interface NewEvent {
+  at: IsoTime;
+  author: string;
+  kind: EventKind;
+  text: string;
+  data?: Record<string, unknown> | null;
+}
+
+export interface TimelineEvent extends Required<NewEvent> {
+  /** Store-wide insertion order; ties on `at` are broken by it. */
+  seq: number;
+  incidentId: string;
+  recordedAt: IsoTime;
+}
+
+export interface SeverityChange {
+  incidentId: string;
+  at: IsoTime;
+  from: Severity | null;
+  to: Severity;
+  reason: string;
+  author: string;
+  criteria: string[];
+}
+
+export interface RoleAssignment {
+  incidentId: string;
+  role: string;
+  /** Null when the role is unfilled; then `need` says who is needed. */
+  person: string | null;
+  need: string | null;
+  /** Held until a dedicated person joins (the reporter as IC). */
+  interim: boolean;
+  assignedAt: IsoTime;
+  assignedBy: string;
+}
+
+export interface StakeholderUpdate {
+  id: string;
+  incidentId: string;
+  audience: Audience;
+  at: IsoTime;
+  author: string;
+  status: IncidentStatus;
+  headline: string;
+  body: string;
+  noChange: boolean;
+  nextUpdateAt: IsoTime | null;
+}
+
+export interface ActionItem {
+  id: string;
+  incidentId: string;
+  title: string;
+  description: string;
+  owner: string;
+  dueAt: IsoTime;
+  kind: ActionKind;
+  priority: ActionPriority;
+  status: ActionStatus;
+  createdBy: string;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+  completedAt: IsoTime | null;
+}
+
+export interface NewIncident {
+  title: string;
+  summary: string;
+  severity: Severity;
+  severityReason: string;
+  severityCriteria: string[];
+  status: IncidentStatus;
+  services: string[];
+  impact: Impact;
+  signals: Signals;
+  declaredBy: string;
+  startedAt: IsoTime;
+  detectedAt: IsoTime;
+  at: IsoTime;
+}
+
+export type IncidentPatch = Partial<
+  Pick<Incident, 'title' | 'summary' | 'status' | 'services' | 'impact' | 'signals' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'startedAt' | 'detectedAt'>
+>;
+
+export interface SeverityChangeRequest {
+  to: Severity;
+  reason: string;
+  author: string;
+  at: IsoTime;
+  criteria: string[];
+  signals?: Signals;
+}
+
+export type NewRoleAssignment = Omit<RoleAssignment, 'incidentId'>;
+export type NewStakeholderUpdate = Omit<StakeholderUpdate, 'id'>;
+export type NewActionItem = Omit<ActionItem, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'completedAt'> & { at: IsoTime };
+export type ActionItemPatch = Partial<Pick<ActionItem, 'status' | 'owner' | 'dueAt' | 'priority' | 'title' | 'description'>> & { at: IsoTime };
+
+export interface IncidentFilter {
+  status?: readonly IncidentStatus[];
+  service?: string;
+  limit?: number;
+}
+
+export interface TimelineQuery {
+  /** Newest `limit` events when `newest` is true; oldest first otherwise. */
+  limit?: number;
+  newest?: boolean;
+  kinds?: readonly EventKind[];
+}
+
+export interface ActionItemFilter {
+  incidentId?: string;
+  owner?: string;
+  status?: readonly ActionStatus[];
+  dueBefore?: IsoTime;
+  limit?: number;
+}
+
+/**
+ * Durable incident state. Contract (checked by the shared contract suite):
+ * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
+ * - methods on an unknown incident or action item throw NotFoundError and write nothing;
+ * - the timeline is append-only and returned ordered by (at, seq);
+ * - reads reflect every write acknowledged before them, including writes from other processes.
+ */
+export interface IncidentStore {
+  openIncident(draft: NewIncident, events?: readonly NewEvent[]): Promise<Incident>;
+  getIncident(id: string): Promise<Incident | null>;
+  listIncidents(filter?: IncidentFilter): Promise<Incident[]>;
+  updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident>;
+  /** Records a severity change with its reason; returns `change: null` and writes nothing but `events` when the level is unchanged. */
+  changeSeverity(id: string, request: SeverityChangeRequest, events: readonly NewEvent[]): Promise<{ incident: Incident; change: SeverityChange | null }>;
+  severityHistory(id: string): Promise<SeverityChange[]>;
+
+  /** Replaces the current holder of each given role; earlier holders stay in the history. Returns the current roles. */
+  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[]): Promise<RoleAssignment[]>;
+  listRoles(id: string): Promise<RoleAssignment[]>;
+
+  appendEvents(id: string, events: readonly NewEvent[]): Promise<TimelineEvent[]>;
+  listTimeline(id: string, query?: TimelineQuery): Promise<TimelineEvent[]>;
+  countTimeline(id: string): Promise<number>;
+
+  recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate>;
+  listUpdates(id: string, audience?: Audience): Promise<StakeholderUpdate[]>;
+
+  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<ActionItem>;
+  getActionItem(id: string): Promise<ActionItem | null>;
+  listActionItems(filter?: ActionItemFilter): Promise<ActionItem[]>;
+  updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { InputError } from '../src/core/errors.js';
+import { formatClock } from '../src/core/time.js';
+import { checkOwner, isOverdue, resolveDue, similarOpenItems } from '../src/incident/action-items.js';
+import { requireIncident } from '../src/incident/lookup.js';
+import { incidentId, person, text } from '../src/registry/fields.js';
+import { ActionItemSchema } from '../src/registry/schemas.js';
+import { defineTool } from '../src/registry/types.js';
+import { ACTION_KINDS, ACTION_PRIORITIES } from '../src/store/types.js';
+
+const input = z
+  .object({
+    incidentId: incidentId(),
+    title: text(200).describe('The change to make, as a task: "Alert on checkout error rate above 2% for 5 minutes".'),
+    description: text(2000).optional().describe('Why, and how we will know it is done.'),
+    owner: person().describe('One named, accountable person (not "team" or "TBD"). Required.'),
+    due: text(40).describe('Deadline: ISO date "2026-12-10", ISO time, or a duration from now such as "14d". Required; must be in the future.'),
+    kind: z.enum(ACTION_KINDS).describe('prevent: stop it happening again; detect: find it sooner (alerts, tests); mitigate: reduce impact next time; process: runbooks, training, on-call.'),
+    priority: z.enum(ACTION_PRIORITIES).default('P2').describe('P1 (do now) … P4. P1 and P2 must be due within settings.action_item_max_due_days (8 weeks by default).'),
+    createdBy: person().optional().describe('Who proposed it; defaults to the caller.'),
+  })
+  .strict();
+
+const output = z.object({
+  created: z.boolean().describe('False when the same item already existed on this incident (a repeated call); the existing item is returned.'),
+  item: ActionItemSchema,
+  possibleDuplicates: z.array(
+    z.object({ id: z.string(), incidentId: z.string(), title: z.string(), owner: z.string(), status: z.string(), dueAt: z.string(), similarity: z.number() }),
+  ),
+  warnings: z.array(z.string()),
+});
+
+export const createActionItem = defineTool({
+  name: 'create_action_item',
+  title: 'Create action item',
+  description: [
+    'Create a follow-up action item on an incident. Refused without an owner (one named person) and a due date in the future — untracked items without owners and deadlines do not get done.',
+    'Give a kind (prevent, detect, mitigate, process) and a priority; focus on missing guardrails (alerts, tests, limits), never on a person.',
+    'Returns the item (id like AI-7) and any unfinished items from this or earlier incidents with a similar title: a repeat of an unfinished fix should be named ("proposed in INC-12, still open"). Recorded on the timeline.',
+  ].join(' '),
+  input,
+  output,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, ctx) {
+    const now = ctx.clock.now();
+    const owner = checkOwner('owner', args.owner);
+    const dueAt = resolveDue('due', args.due, now);
+    const maxDays = ctx.settings.action_item_max_due_days;
+    const days = (Date.parse(dueAt) - now.getTime()) / 86_400_000;
+    if ((args.priority === 'P1' || args.priority === 'P2') && days > maxDays) {
+      throw InputError.field('due', `${args.priority} items must be due within ${maxDays} days (this one is ${Math.ceil(days)} days away)`, 'Pick an earlier date, or lower the priority to P3/P4 if it can really wait.');
+    }
+    const incident = await requireIncident(ctx.store, args.incidentId);
+    const open = await ctx.store.listActionItems({ status: ['open', 'in_progress'], limit: 2000 });
+    const same = open.find((i) => i.incidentId === incident.id && i.title.toLowerCase() === args.title.toLowerCase() && i.owner.toLowerCase() === owner.toLowerCase());
+    const similar = similarOpenItems(args.title, open).filter((s) => s.item.id !== same?.id);
+    const warnings = similar.map(
+      (s) => `similar to ${s.item.id} "${s.item.title}" — ${s.item.incidentId === incident.id ? 'on this incident' : `proposed in ${s.item.incidentId}`}, still ${s.item.status.replace('_', ' ')}, owner ${s.item.owner}, due ${formatClock(s.item.dueAt, now)}${isOverdue(s.item, now) ? ' (OVERDUE)' : ''}`,
+    );
+    if (incident.status === 'resolved' && days > 0 && args.priority === 'P1') warnings.push('P1 after resolution: make sure the owner knows it is due first');
+
+    const item =
+      same ??
+      (await ctx.store.createActionItem(
+        { incidentId: incident.id, title: args.title, description: args.description ?? '', owner, dueAt, kind: args.kind, priority: args.priority, createdBy: args.createdBy ?? ctx.actor, at: now.toISOString() },
+        [{ at: now.toISOString(), author: args.createdBy ?? ctx.actor, kind: 'action_item', text: `Action item (${args.kind}, ${args.priority}): ${args.title} — owner ${owner}, due ${dueAt.slice(0, 10)}` }],
+      ));
+    return {
+      created: !same,
+      item: { ...item, overdue: isOverdue(item, now) },
+      possibleDuplicates: similar.map((s) => ({ id: s.item.id, incidentId: s.item.incidentId, title: s.item.title, owner: s.item.owner, status: s.item.status, dueAt: s.item.dueAt, similarity: s.similarity })),
+      warnings,
+    };
+  },
+});

@@ -1,0 +1,32 @@
+import { ToolRegistry } from '../src/registry/registry.js';
+import type { Tool } from '../src/registry/types.js';
+import { assignRoles } from './assign-roles.js';
+import { classifySeverity } from './classify-severity.js';
+import { createActionItem } from './create-action-item.js';
+import { draftStakeholderUpdate } from './draft-stakeholder-update.js';
+import { fetchDeploys } from './fetch-deploys.js';
+import { getIncident } from './get-incident.js';
+import { listActionItems } from './list-action-items.js';
+import { logEvent } from './log-event.js';
+import { openIncident } from './open-incident.js';
+import { updateActionItem } from './update-action-item.js';
+
+/** Every tool, in the order a response uses them. */
+export const ALL_TOOLS: readonly Tool[] = [
+  classifySeverity,
+  openIncident,
+  assignRoles,
+  getIncident,
+  logEvent,
+  fetchDeploys,
+  draftStakeholderUpdate,
+  createActionItem,
+  listActionItems,
+  updateActionItem,
+];
+
+export const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((t) => t.name);
+
+export function createRegistry(): ToolRegistry {
+  return new ToolRegistry(ALL_TOOLS);
+}
