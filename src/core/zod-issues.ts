@@ -37,6 +37,8 @@ function problemOf(issue: z.core.$ZodIssue): string {
       return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
     case 'unrecognized_keys':
       return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_key':
+      return `is not a valid name: ${issue.issues.map((i) => i.message).join('; ')}`;
     case 'invalid_format':
       return issue.message && !issue.message.startsWith('Invalid') ? issue.message : `must be a valid ${issue.format}`;
     default:
