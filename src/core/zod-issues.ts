@@ -26,6 +26,7 @@ function problemOf(issue: z.core.$ZodIssue): string {
       if (issue.input === undefined) return `is required (expected ${issue.expected})`;
       return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${describeReceived(issue.input)}`;
     case 'invalid_value':
+      if (issue.input === undefined) return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeReceived(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'string') return `must be at least ${String(issue.minimum)} characters`;

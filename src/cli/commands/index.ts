@@ -1,6 +1,7 @@
 import type { CommandEntry } from '../command.js';
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { path: ['mcp'], usage: 'incident-commander mcp [--http] [--host H] [--port P] [--token T] [--read-only] [--tools a,b]', summary: 'Serve the tools, incidents and prompts over MCP (stdio, or Streamable HTTP with --http)', load: () => import('./mcp.js') },
   { path: ['soul', 'lint'], usage: 'incident-commander soul lint [PATH] [--json]', summary: 'Check a SOUL.md persona file; exit 1 on errors', load: () => import('./soul-lint.js') },
   { path: ['severity', 'lint'], usage: 'incident-commander severity lint [PATH] [--json]', summary: 'Check a severity framework file', load: () => import('./severity.js').then((m) => ({ run: m.lint })) },
   { path: ['severity', 'show'], usage: 'incident-commander severity show [--json]', summary: 'Print the active severity framework', load: () => import('./severity.js').then((m) => ({ run: m.show })) },
