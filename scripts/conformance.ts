@@ -37,7 +37,7 @@ const require = createRequire(import.meta.url);
 const suite = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
 const home = mkdtempSync(join(tmpdir(), 'ic-conformance-'));
 
-const server = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'mcp', '--http', '--port', '0'], {
+const server = spawn(process.execPath, [join(root, 'dist', 'bin', 'incident-commander.js'), 'mcp', '--http', '--port', '0'], {
   env: { ...process.env, INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'pipe'],
 });

@@ -3,7 +3,8 @@ import { formatClock } from '../src/core/time.js';
 import { isOverdue } from '../src/incident/action-items.js';
 import { updateSchedule } from '../src/incident/cadence.js';
 import { escalationPlan } from '../src/incident/escalation.js';
-import { requireIncident, severitySetAt } from '../src/incident/lookup.js';
+import { severitySetAt } from '../src/incident/lookup.js';
+import { loadSnapshot } from '../src/incident/snapshot.js';
 import { incidentId, limit } from '../src/registry/fields.js';
 import { ActionItemSchema, EscalationSchema, IncidentSchema, RoleAssignmentSchema, ScheduleSchema, TimelineEventSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -12,7 +13,7 @@ import { SEVERITIES } from '../src/severity/signals.js';
 const input = z
   .object({
     incidentId: incidentId(),
-    timelineLimit: limit(50, 500).describe('Newest timeline entries to include (default 50, at most 500), returned oldest first.'),
+    timelineLimit: limit(20, 500).describe('Newest timeline entries to include (default 20, at most 500), returned oldest first.'),
   })
   .strict();
 
@@ -33,22 +34,14 @@ export const getIncident = defineTool({
   name: 'get_incident',
   title: 'Get incident',
   description:
-    'Read one incident\'s live state: severity and its history, roles (and who is still needed), when each audience\'s next update is due (and which are overdue), escalation triggers, action items, and the newest timeline entries (default 50, max 500, with the total). "attention" lists what needs doing now.',
+    'Read one incident\'s live state: severity and its history, roles (and who is still needed), when each audience\'s next update is due (and which are overdue), escalation triggers, action items, and the newest timeline entries (default 20, max 500, with the total). "attention" lists what needs doing now.',
   input,
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const now = ctx.clock.now();
-    const incident = await requireIncident(ctx.store, args.incidentId);
-    const [roles, history, updates, items, timeline, total, setAt] = await Promise.all([
-      ctx.store.listRoles(incident.id),
-      ctx.store.severityHistory(incident.id),
-      ctx.store.listUpdates(incident.id),
-      ctx.store.listActionItems({ incidentId: incident.id }),
-      ctx.store.listTimeline(incident.id, { limit: args.timelineLimit, newest: true }),
-      ctx.store.countTimeline(incident.id),
-      severitySetAt(ctx.store, incident),
-    ]);
+    const { incident, roles, history, updates, items, timeline, timelineTotal: total } = await loadSnapshot(ctx.store, ctx.cache, args.incidentId, args.timelineLimit);
+    const setAt = severitySetAt(history, incident);
     const titles = new Map(ctx.settings.roles.map((r) => [r.id, r.title]));
     const schedule = updateSchedule(ctx.severity, incident, updates, setAt, now);
     const escalation = escalationPlan(ctx.severity, incident.severity, { startedAt: incident.startedAt, status: incident.status, now });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { InputError } from '../src/core/errors.js';
-import { requireIncident } from '../src/incident/lookup.js';
 import { incidentId, isoTime, person, text } from '../src/registry/fields.js';
 import { TimelineEventSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -31,8 +30,7 @@ export const logEvent = defineTool({
     const now = ctx.clock.now();
     const at = args.at ?? now.toISOString();
     if (Date.parse(at) > now.getTime() + 60_000) throw InputError.field('at', `${at} is in the future (now is ${now.toISOString()})`);
-    const incident = await requireIncident(ctx.store, args.incidentId);
-    const [event] = await ctx.store.appendEvents(incident.id, [{ at, author: args.author ?? ctx.actor, kind: args.kind, text: args.text }]);
-    return { event: { seq: event!.seq, at: event!.at, author: event!.author, kind: event!.kind, text: event!.text, data: event!.data }, timelineTotal: await ctx.store.countTimeline(incident.id) };
+    const [event] = await ctx.store.appendEvents(args.incidentId, [{ at, author: args.author ?? ctx.actor, kind: args.kind, text: args.text }]);
+    return { event: { seq: event!.seq, at: event!.at, author: event!.author, kind: event!.kind, text: event!.text, data: event!.data }, timelineTotal: await ctx.store.countTimeline(args.incidentId) };
   },
 });

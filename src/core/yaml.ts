@@ -1,22 +1,30 @@
 import matter from 'gray-matter';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import jsYaml from 'js-yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { objectKeysAt, zodIssues } from './zod-issues.js';
 
+/**
+ * YAML through js-yaml (the engine gray-matter itself uses) with the core schema:
+ * no timestamps, so dates stay strings; duplicate keys are errors.
+ */
+function parseYaml(text: string): unknown {
+  return jsYaml.safeLoad(text, { schema: jsYaml.CORE_SCHEMA });
+}
+
 function yamlProblem(error: unknown, lineOffset: number): string {
-  if (error instanceof YAMLParseError) {
-    const line = (error.linePos?.[0]?.line ?? 0) + lineOffset;
-    const first = error.message.split('\n')[0] ?? error.message;
-    return `invalid YAML${line ? ` at line ${line}` : ''}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+  if (error instanceof jsYaml.YAMLException) {
+    const mark = (error as { mark?: { line: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? error.message;
+    return `invalid YAML${mark ? ` at line ${mark.line + 1 + lineOffset}` : ''}: ${reason}`;
   }
   return `invalid YAML: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Parses YAML 1.2 (dates stay strings). Syntax errors become a ConfigError with the line. */
+/** Parses YAML (dates stay strings). Syntax errors become a ConfigError with the line. */
 export function parseYamlText(text: string, file: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
+    return parseYaml(text);
   } catch (error) {
     throw new ConfigError(file, [{ field: '', problem: yamlProblem(error, 0) }]);
   }
@@ -36,7 +44,7 @@ export function parseFrontMatter(text: string, file: string): FrontMatterDocumen
   }
   try {
     const parsed = matter(text, {
-      engines: { yaml: (source: string) => parseYaml(source, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 }) as object },
+      engines: { yaml: (source: string) => (parseYaml(source) ?? {}) as object },
     });
     const bodyStart = text.length - parsed.content.length;
     return {

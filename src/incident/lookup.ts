@@ -1,5 +1,5 @@
 import { NotFoundError } from '../core/errors.js';
-import type { Incident, IncidentStore } from '../store/types.js';
+import type { Incident, IncidentStore, SeverityChange } from '../store/types.js';
 
 export async function requireIncident(store: IncidentStore, id: string): Promise<Incident> {
   const incident = await store.getIncident(id);
@@ -11,7 +11,6 @@ export async function requireIncident(store: IncidentStore, id: string): Promise
 }
 
 /** The time the current severity was set: the schedule of updates restarts from it. */
-export async function severitySetAt(store: IncidentStore, incident: Incident): Promise<string> {
-  const history = await store.severityHistory(incident.id);
+export function severitySetAt(history: readonly SeverityChange[], incident: Incident): string {
   return history.at(-1)?.at ?? incident.createdAt;
 }

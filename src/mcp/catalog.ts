@@ -24,16 +24,19 @@ export interface CatalogOptions {
   readOnly?: boolean | undefined;
 }
 
-/** The registry's tools converted once to MCP definitions; shared by every session. */
+/** The registry's tools converted to MCP definitions once, on first use, and shared by every session. */
 export class ToolCatalog {
-  readonly definitions: readonly McpToolDefinition[];
   readonly registry: ToolRegistry;
+  private cached: readonly McpToolDefinition[] | undefined;
 
   constructor(registry: ToolRegistry, options: CatalogOptions = {}) {
     let tools = options.allow ? registry.only(options.allow) : registry;
     if (options.readOnly) tools = tools.only(tools.tools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
     this.registry = tools;
-    this.definitions = tools.tools.map((tool) => ({
+  }
+
+  get definitions(): readonly McpToolDefinition[] {
+    this.cached ??= this.registry.tools.map((tool) => ({
       name: tool.name,
       title: tool.title,
       description: tool.description,
@@ -41,5 +44,6 @@ export class ToolCatalog {
       outputSchema: objectSchema(tool.output, 'output'),
       annotations: { title: tool.title, ...tool.annotations },
     }));
+    return this.cached;
   }
 }

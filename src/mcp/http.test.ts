@@ -53,7 +53,7 @@ describe('startHttpServer', () => {
     expect(await call).toMatchObject({ structuredContent: { done: true } });
     await closing;
     expect(closed).toBe(true);
-    await expect(runtime.store.listIncidents()).rejects.toThrow(/not open/);
+    await expect(runtime.store.listIncidents()).rejects.toThrow(/closed/);
   });
 
   it('limits requests per client per minute with 429 and retry-after', async () => {

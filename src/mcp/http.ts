@@ -21,15 +21,7 @@ export interface HttpServerOptions extends GuardOptions {
   rateLimitPerMinute: number;
 }
 
-export const HTTP_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 8787,
-  maxBodyBytes: 1024 * 1024,
-  maxSessions: 500,
-  sessionIdleMs: 30 * 60_000,
-  drainMs: 10_000,
-  rateLimitPerMinute: 0,
-} as const;
+export { HTTP_DEFAULTS } from './http-defaults.js';
 
 export interface RunningHttpServer {
   url: string;

@@ -61,7 +61,5 @@ export async function readResource(runtime: Runtime, uri: string): Promise<{ con
 
 /** What changes when an incident changes: used to notify subscribers, including of writes by other processes. */
 export async function incidentFingerprint(runtime: Runtime, id: string): Promise<string> {
-  const incident = await runtime.store.getIncident(id);
-  if (!incident) return 'missing';
-  return `${incident.updatedAt}|${await runtime.store.countTimeline(id)}`;
+  return String(await runtime.store.incidentVersion(id));
 }

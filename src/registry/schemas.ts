@@ -47,6 +47,7 @@ export const IncidentSchema = z.object({
   resolvedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  version: z.number(),
 });
 
 export const RoleAssignmentSchema = z.object({

@@ -8,6 +8,7 @@ import type { SoulSettings } from '../soul/schema.js';
 import type { IncidentStore } from '../store/types.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import type { GitRunner } from '../deploys/git.js';
+import type { SnapshotCache } from '../incident/snapshot.js';
 
 /** Honest MCP annotations: they decide concurrency in the agent loop and consent prompts in clients. */
 export interface ToolAnnotations {
@@ -27,6 +28,8 @@ export interface ToolContext {
   roster: Roster;
   templates: TemplateLibrary;
   git: GitRunner;
+  /** Incident snapshots keyed by version, shared by every caller of one runtime. */
+  cache: SnapshotCache;
   logger: Logger;
   /** Who is acting, written as the author of timeline entries when the input names nobody. */
   actor: string;

@@ -4,11 +4,12 @@ import { resolvePaths, type PathOverrides, type Paths } from '../config/paths.js
 import { createLogger, logLevelFromEnv, type Logger } from '../core/logger.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { execGit, type GitRunner } from '../deploys/git.js';
+import { SnapshotCache } from '../incident/snapshot.js';
 import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext } from '../registry/types.js';
 import { loadFramework, type SeverityFramework } from '../severity/framework.js';
 import { loadSoul, type Soul } from '../soul/load.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { lazyStore } from '../store/lazy-store.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
 
@@ -50,9 +51,10 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const services = loadServices(paths.services);
   const roster = loadRoster(paths.roster);
   const templates = TemplateLibrary.load(paths.prompts);
-  const store = options.store ?? new SqliteStore(paths.stateDb);
+  const store = options.store ?? lazyStore(async () => new (await import('../store/sqlite/sqlite-store.js')).SqliteStore(paths.stateDb));
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
+  const cache = new SnapshotCache();
   const runtime: Runtime = {
     paths,
     soul,
@@ -66,7 +68,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     git,
     logger,
     context(actor) {
-      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, templates, git, logger, actor };
+      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, templates, git, cache, logger, actor };
     },
     close: () => store.close(),
   };

@@ -99,12 +99,19 @@ export function levelOf(framework: SeverityFramework, id: Severity): SeverityLev
   return level;
 }
 
-/** Maps the YAML signal names in a criterion back to signal names. */
+const BY_YAML = new Map(SIGNAL_NAMES.map((n) => [SIGNALS[n].yaml, n]));
+const TESTS = new WeakMap<Criterion, [SignalName, unknown][]>();
+
+/** The criterion's tests keyed by signal name (computed once per criterion: classification runs per call). */
 export function criterionTests(criterion: Criterion): [SignalName, unknown][] {
-  const byYaml = new Map(SIGNAL_NAMES.map((n) => [SIGNALS[n].yaml, n]));
-  return Object.entries(criterion.when)
-    .filter(([, test]) => test !== undefined)
-    .map(([yaml, test]) => [byYaml.get(yaml)!, test]);
+  let tests = TESTS.get(criterion);
+  if (!tests) {
+    tests = Object.entries(criterion.when)
+      .filter(([, test]) => test !== undefined)
+      .map(([yaml, test]) => [BY_YAML.get(yaml)!, test]);
+    TESTS.set(criterion, tests);
+  }
+  return tests;
 }
 
 export function parseFramework(text: string, file: string): SeverityFramework {

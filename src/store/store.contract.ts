@@ -173,6 +173,35 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await expect(store.updateActionItem('AI-99', { status: 'done', at: at(1) }, [])).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it('raises the incident version with every kind of write, and only then', async () => {
+      const inc = await store.openIncident(draftIncident());
+      const versions = [inc.version];
+      const seen = async (): Promise<void> => {
+        const v = await store.incidentVersion(inc.id);
+        expect(v).toBeGreaterThan(versions.at(-1)!);
+        versions.push(v!);
+      };
+      await store.appendEvents(inc.id, [{ at: at(1), author: 'a', kind: 'note', text: 'n' }]);
+      await seen();
+      await store.updateIncident(inc.id, { status: 'identified' }, [], at(2));
+      await seen();
+      await store.changeSeverity(inc.id, { to: 'SEV2', reason: 'r', author: 'a', at: at(3), criteria: [] }, []);
+      await seen();
+      await store.assignRoles(inc.id, [{ role: 'scribe', person: 'kim', need: null, interim: false, assignedAt: at(4), assignedBy: 'a' }], []);
+      await seen();
+      await store.recordUpdate({ incidentId: inc.id, audience: 'customer', at: at(5), author: 'a', status: 'identified', headline: 'h', body: 'b', noChange: false, nextUpdateAt: null }, []);
+      await seen();
+      const item = await store.createActionItem({ incidentId: inc.id, title: 't', description: '', owner: 'bo', dueAt: at(9000), kind: 'detect', priority: 'P2', createdBy: 'a', at: at(6) }, []);
+      await seen();
+      await store.updateActionItem(item.id, { status: 'done', at: at(7) }, []);
+      await seen();
+      await store.listTimeline(inc.id);
+      await store.getIncident(inc.id);
+      expect(await store.incidentVersion(inc.id)).toBe(versions.at(-1));
+      expect((await store.getIncident(inc.id))?.version).toBe(versions.at(-1));
+      expect(await store.incidentVersion('INC-404')).toBeNull();
+    });
+
     it('lists incidents newest first, filtered by status and service', async () => {
       await store.openIncident(draftIncident({ services: ['search'] }));
       const b = await store.openIncident(draftIncident());

@@ -59,6 +59,8 @@ export interface Incident {
   resolvedAt: IsoTime | null;
   createdAt: IsoTime;
   updatedAt: IsoTime;
+  /** Increases with every write to the incident or anything attached to it (timeline, roles, updates, action items). */
+  version: number;
 }
 
 export interface NewEvent {
@@ -187,11 +189,14 @@ export interface ActionItemFilter {
  * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
  * - methods on an unknown incident or action item throw NotFoundError and write nothing;
  * - the timeline is append-only and returned ordered by (at, seq);
- * - reads reflect every write acknowledged before them, including writes from other processes.
+ * - reads reflect every write acknowledged before them, including writes from other processes;
+ * - every write that touches an incident (or its timeline, roles, updates, action items) raises its version.
  */
 export interface IncidentStore {
   openIncident(draft: NewIncident, events?: readonly NewEvent[]): Promise<Incident>;
   getIncident(id: string): Promise<Incident | null>;
+  /** The incident's version, or null if it does not exist: one cheap lookup to tell whether anything changed. */
+  incidentVersion(id: string): Promise<number | null>;
   listIncidents(filter?: IncidentFilter): Promise<Incident[]>;
   updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident>;
   /** Records a severity change with its reason; returns `change: null` and writes nothing but `events` when the level is unchanged. */

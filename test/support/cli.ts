@@ -8,7 +8,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+/** The shipped bin: the bundle that `npx incident-commander` runs. */
+export const CLI = join(packageRoot(), 'dist', 'bin', 'incident-commander.js');
 
 /** Runs the built CLI as a real child process (argument array, no shell). */
 export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {

@@ -4,6 +4,7 @@ import { EMPTY_CATALOG, parseServices, type ServiceCatalog } from '../../src/con
 import { packageRoot } from '../../src/config/package-root.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { execGit, type GitRunner } from '../../src/deploys/git.js';
+import { SnapshotCache } from '../../src/incident/snapshot.js';
 import type { ToolRegistry } from '../../src/registry/registry.js';
 import type { ToolContext, ToolResult } from '../../src/registry/types.js';
 import { loadFramework } from '../../src/severity/framework.js';
@@ -50,6 +51,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     roster: options.roster ?? EMPTY_ROSTER,
     templates: TemplateLibrary.load(join(root, 'prompts')),
     git: options.git ?? execGit(),
+    cache: new SnapshotCache(),
     logger: silentLogger(),
     actor: 'test',
   };

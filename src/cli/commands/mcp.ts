@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { ToolCatalog } from '../../mcp/catalog.js';
-import { HTTP_DEFAULTS, startHttpServer } from '../../mcp/http.js';
+import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
 import { isLoopbackHost } from '../../mcp/http-guard.js';
-import { serveStdio } from '../../mcp/stdio.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { createRegistry } from '../../../tools/index.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
@@ -68,9 +67,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const catalog = new ToolCatalog(registry, { allow, readOnly: flags['read-only'] });
 
   if (!flags.http) {
+    const { serveStdio } = await import('../../mcp/stdio.js');
     await serveStdio(runtime, catalog);
     return EXIT.ok;
   }
+  const { startHttpServer } = await import('../../mcp/http.js');
   const server = await startHttpServer(runtime, catalog, {
     host: flags.host,
     port: flags.port,

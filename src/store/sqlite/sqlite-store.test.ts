@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeStoreContract, draftIncident } from '../store.contract.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
+import { lazyStore } from '../lazy-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -22,12 +23,34 @@ describeStoreContract('SQLite file', async () => {
   return { store, dispose: () => store.close() };
 });
 
+describeStoreContract('SQLite behind lazyStore', async () => {
+  const path = tempDb();
+  const store = lazyStore(async () => new SqliteStore(path));
+  return { store, dispose: () => store.close() };
+});
+
 describeStoreContract('SQLite in memory', async () => {
   const store = new SqliteStore(':memory:');
   return { store, dispose: () => store.close() };
 });
 
 describe('SqliteStore', () => {
+  it('lazyStore opens nothing until the first call, retries a failed open, and refuses calls after close', async () => {
+    let opens = 0;
+    const path = tempDb();
+    const lazy = lazyStore(async () => {
+      opens++;
+      if (opens === 1) throw new Error('disk not mounted yet');
+      return new SqliteStore(path);
+    });
+    expect(opens).toBe(0);
+    await expect(lazy.listIncidents()).rejects.toThrow('disk not mounted yet');
+    expect(await lazy.listIncidents()).toEqual([]);
+    expect(opens).toBe(2);
+    await lazy.close();
+    await expect(lazy.listIncidents()).rejects.toThrow('the incident store is closed');
+  });
+
   it('uses WAL mode and records the schema version', async () => {
     const store = new SqliteStore(tempDb());
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');

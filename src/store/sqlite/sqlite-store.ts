@@ -26,101 +26,111 @@ import type {
 } from '../types.js';
 import { migrate } from './migrations.js';
 
-type Row = Record<string, unknown>;
+/** A row in raw mode: values in the order of the SELECT's column list (much cheaper than row objects). */
+type Row = unknown[];
 
 const json = (value: unknown): string => JSON.stringify(value);
 const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+const INCIDENT_SELECT =
+  'SELECT id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, created_at, updated_at, version FROM incidents';
 function toIncident(r: Row): Incident {
   return {
-    id: str(r['id']),
-    title: str(r['title']),
-    summary: str(r['summary']),
-    severity: r['severity'] as Incident['severity'],
-    status: r['status'] as Incident['status'],
-    services: parse(r['services']),
-    impact: parse(r['impact']),
-    signals: parse(r['signals']),
-    declaredBy: str(r['declared_by']),
-    startedAt: str(r['started_at']),
-    detectedAt: str(r['detected_at']),
-    acknowledgedAt: strOrNull(r['acknowledged_at']),
-    mitigatedAt: strOrNull(r['mitigated_at']),
-    resolvedAt: strOrNull(r['resolved_at']),
-    createdAt: str(r['created_at']),
-    updatedAt: str(r['updated_at']),
+    id: str(r[0]),
+    title: str(r[1]),
+    summary: str(r[2]),
+    severity: r[3] as Incident['severity'],
+    status: r[4] as Incident['status'],
+    services: parse(r[5]),
+    impact: parse(r[6]),
+    signals: parse(r[7]),
+    declaredBy: str(r[8]),
+    startedAt: str(r[9]),
+    detectedAt: str(r[10]),
+    acknowledgedAt: strOrNull(r[11]),
+    mitigatedAt: strOrNull(r[12]),
+    resolvedAt: strOrNull(r[13]),
+    createdAt: str(r[14]),
+    updatedAt: str(r[15]),
+    version: Number(r[16]),
   };
 }
 
+const EVENT_SELECT = 'SELECT seq, incident_id, at, recorded_at, author, kind, text, data FROM timeline';
 function toEvent(r: Row): TimelineEvent {
   return {
-    seq: Number(r['seq']),
-    incidentId: str(r['incident_id']),
-    at: str(r['at']),
-    recordedAt: str(r['recorded_at']),
-    author: str(r['author']),
-    kind: r['kind'] as TimelineEvent['kind'],
-    text: str(r['text']),
-    data: r['data'] === null ? null : parse(r['data']),
+    seq: Number(r[0]),
+    incidentId: str(r[1]),
+    at: str(r[2]),
+    recordedAt: str(r[3]),
+    author: str(r[4]),
+    kind: r[5] as TimelineEvent['kind'],
+    text: str(r[6]),
+    data: r[7] === null ? null : parse(r[7]),
   };
 }
 
+const SEVERITY_SELECT = 'SELECT incident_id, at, from_level, to_level, reason, author, criteria FROM severity_changes';
 function toSeverityChange(r: Row): SeverityChange {
   return {
-    incidentId: str(r['incident_id']),
-    at: str(r['at']),
-    from: (r['from_level'] ?? null) as SeverityChange['from'],
-    to: r['to_level'] as SeverityChange['to'],
-    reason: str(r['reason']),
-    author: str(r['author']),
-    criteria: parse(r['criteria']),
+    incidentId: str(r[0]),
+    at: str(r[1]),
+    from: (r[2] ?? null) as SeverityChange['from'],
+    to: r[3] as SeverityChange['to'],
+    reason: str(r[4]),
+    author: str(r[5]),
+    criteria: parse(r[6]),
   };
 }
 
+const ROLE_SELECT = 'SELECT incident_id, role, person, need, interim, assigned_at, assigned_by FROM role_assignments';
 function toRole(r: Row): RoleAssignment {
   return {
-    incidentId: str(r['incident_id']),
-    role: str(r['role']),
-    person: strOrNull(r['person']),
-    need: strOrNull(r['need']),
-    interim: r['interim'] === 1,
-    assignedAt: str(r['assigned_at']),
-    assignedBy: str(r['assigned_by']),
+    incidentId: str(r[0]),
+    role: str(r[1]),
+    person: strOrNull(r[2]),
+    need: strOrNull(r[3]),
+    interim: r[4] === 1,
+    assignedAt: str(r[5]),
+    assignedBy: str(r[6]),
   };
 }
 
+const UPDATE_SELECT = 'SELECT id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at FROM stakeholder_updates';
 function toUpdate(r: Row): StakeholderUpdate {
   return {
-    id: str(r['id']),
-    incidentId: str(r['incident_id']),
-    audience: r['audience'] as Audience,
-    at: str(r['at']),
-    author: str(r['author']),
-    status: r['status'] as StakeholderUpdate['status'],
-    headline: str(r['headline']),
-    body: str(r['body']),
-    noChange: r['no_change'] === 1,
-    nextUpdateAt: strOrNull(r['next_update_at']),
+    id: str(r[0]),
+    incidentId: str(r[1]),
+    audience: r[2] as Audience,
+    at: str(r[3]),
+    author: str(r[4]),
+    status: r[5] as StakeholderUpdate['status'],
+    headline: str(r[6]),
+    body: str(r[7]),
+    noChange: r[8] === 1,
+    nextUpdateAt: strOrNull(r[9]),
   };
 }
 
+const ACTION_SELECT =
+  'SELECT id, incident_id, title, description, owner, due_at, kind, priority, status, created_by, created_at, updated_at, completed_at FROM action_items';
 function toActionItem(r: Row): ActionItem {
   return {
-    id: str(r['id']),
-    incidentId: str(r['incident_id']),
-    title: str(r['title']),
-    description: str(r['description']),
-    owner: str(r['owner']),
-    dueAt: str(r['due_at']),
-    kind: r['kind'] as ActionItem['kind'],
-    priority: r['priority'] as ActionItem['priority'],
-    status: r['status'] as ActionItem['status'],
-    createdBy: str(r['created_by']),
-    createdAt: str(r['created_at']),
-    updatedAt: str(r['updated_at']),
-    completedAt: strOrNull(r['completed_at']),
+    id: str(r[0]),
+    incidentId: str(r[1]),
+    title: str(r[2]),
+    description: str(r[3]),
+    owner: str(r[4]),
+    dueAt: str(r[5]),
+    kind: r[6] as ActionItem['kind'],
+    priority: r[7] as ActionItem['priority'],
+    status: r[8] as ActionItem['status'],
+    createdBy: str(r[9]),
+    createdAt: str(r[10]),
+    updatedAt: str(r[11]),
+    completedAt: strOrNull(r[12]),
   };
 }
 
@@ -160,14 +170,27 @@ export class SqliteStore implements IncidentStore {
     this.now = options.now ?? (() => new Date());
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // better-sqlite3 defaults to a 16 MB page cache; an incident database is small.
+    this.db.pragma('cache_size = -4000');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
   }
 
+  /** Prepared statements by SQL text; dynamic queries have few shapes, so the cache stays small. */
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** A cached SELECT in raw mode: rows come back as arrays in column order. */
+  private query(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql).raw(true);
       this.statements.set(sql, s);
     }
     return s;
@@ -190,7 +213,7 @@ export class SqliteStore implements IncidentStore {
   }
 
   private requireIncident(id: string): Incident {
-    const row = this.stmt('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    const row = this.query(`${INCIDENT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
     if (!row) throw new NotFoundError('incident', id, 'Call get_incident or list incidents to find a valid id, or open_incident first.');
     return toIncident(row);
   }
@@ -198,6 +221,8 @@ export class SqliteStore implements IncidentStore {
   private insertEvents(incidentId: string, events: readonly NewEvent[]): TimelineEvent[] {
     const recordedAt = this.now().toISOString();
     const insert = this.stmt('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    // Every write method calls this exactly once, inside its transaction: the version moves with each write.
+    this.stmt('UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?').run(events.length, incidentId);
     return events.map((e) => {
       const info = insert.run(incidentId, e.at, recordedAt, e.author, e.kind, e.text, e.data ? json(e.data) : null);
       return { seq: Number(info.lastInsertRowid), incidentId, at: e.at, recordedAt, author: e.author, kind: e.kind, text: e.text, data: e.data ?? null };
@@ -245,7 +270,7 @@ export class SqliteStore implements IncidentStore {
 
   getIncident(id: string): Promise<Incident | null> {
     return this.read(() => {
-      const row = this.stmt('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+      const row = this.query(`${INCIDENT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
       return row ? toIncident(row) : null;
     });
   }
@@ -262,9 +287,9 @@ export class SqliteStore implements IncidentStore {
         where.push('EXISTS (SELECT 1 FROM json_each(incidents.services) WHERE value = ?)');
         params.push(filter.service);
       }
-      const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY number DESC LIMIT ?`;
+      const sql = `${INCIDENT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY number DESC LIMIT ?`;
       params.push(filter.limit ?? 100);
-      return (this.db.prepare(sql).all(...params) as Row[]).map(toIncident);
+      return (this.query(sql).all(...params) as Row[]).map(toIncident);
     });
   }
 
@@ -281,7 +306,7 @@ export class SqliteStore implements IncidentStore {
       }
       sets.push('updated_at = ?');
       params.push(at, id);
-      this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+      this.stmt(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`).run(...params);
       this.insertEvents(id, events);
       return this.requireIncident(id);
     });
@@ -311,13 +336,13 @@ export class SqliteStore implements IncidentStore {
   }
 
   severityHistory(id: string): Promise<SeverityChange[]> {
-    return this.read(() => (this.stmt('SELECT * FROM severity_changes WHERE incident_id = ? ORDER BY seq').all(id) as Row[]).map(toSeverityChange));
+    return this.read(() => (this.query(`${SEVERITY_SELECT} WHERE incident_id = ? ORDER BY seq`).all(id) as Row[]).map(toSeverityChange));
   }
 
   private currentRoles(id: string): RoleAssignment[] {
     return (
-      this.stmt(
-        `SELECT * FROM role_assignments r WHERE incident_id = ?
+      this.query(
+        `${ROLE_SELECT} r WHERE incident_id = ?
          AND seq = (SELECT MAX(seq) FROM role_assignments WHERE incident_id = r.incident_id AND role = r.role)
          ORDER BY seq`,
       ).all(id) as Row[]
@@ -356,14 +381,21 @@ export class SqliteStore implements IncidentStore {
       }
       const order = query.newest ? 'DESC' : 'ASC';
       params.push(query.limit ?? -1);
-      const rows = this.db.prepare(`SELECT * FROM timeline WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`).all(...params) as Row[];
+      const rows = this.query(`${EVENT_SELECT} WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`).all(...params) as Row[];
       const events = rows.map(toEvent);
       return query.newest ? events.reverse() : events;
     });
   }
 
+  incidentVersion(id: string): Promise<number | null> {
+    return this.read(() => {
+      const row = this.query('SELECT version FROM incidents WHERE id = ?').get(id) as Row | undefined;
+      return row ? Number(row[0]) : null;
+    });
+  }
+
   countTimeline(id: string): Promise<number> {
-    return this.read(() => Number((this.stmt('SELECT COUNT(*) AS n FROM timeline WHERE incident_id = ?').get(id) as Row)['n']));
+    return this.read(() => Number((this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0));
   }
 
   recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate> {
@@ -384,14 +416,14 @@ export class SqliteStore implements IncidentStore {
   listUpdates(id: string, audience?: Audience): Promise<StakeholderUpdate[]> {
     return this.read(() => {
       const rows = audience
-        ? this.stmt('SELECT * FROM stakeholder_updates WHERE incident_id = ? AND audience = ? ORDER BY at, number').all(id, audience)
-        : this.stmt('SELECT * FROM stakeholder_updates WHERE incident_id = ? ORDER BY at, number').all(id);
+        ? this.query(`${UPDATE_SELECT} WHERE incident_id = ? AND audience = ? ORDER BY at, number`).all(id, audience)
+        : this.query(`${UPDATE_SELECT} WHERE incident_id = ? ORDER BY at, number`).all(id);
       return (rows as Row[]).map(toUpdate);
     });
   }
 
   private requireActionItem(id: string): ActionItem {
-    const row = this.stmt('SELECT * FROM action_items WHERE id = ?').get(id) as Row | undefined;
+    const row = this.query(`${ACTION_SELECT} WHERE id = ?`).get(id) as Row | undefined;
     if (!row) throw new NotFoundError('action item', id, 'Call list_action_items to find a valid id.');
     return toActionItem(row);
   }
@@ -414,7 +446,7 @@ export class SqliteStore implements IncidentStore {
 
   getActionItem(id: string): Promise<ActionItem | null> {
     return this.read(() => {
-      const row = this.stmt('SELECT * FROM action_items WHERE id = ?').get(id) as Row | undefined;
+      const row = this.query(`${ACTION_SELECT} WHERE id = ?`).get(id) as Row | undefined;
       return row ? toActionItem(row) : null;
     });
   }
@@ -440,8 +472,8 @@ export class SqliteStore implements IncidentStore {
         params.push(filter.dueBefore);
       }
       params.push(filter.limit ?? -1);
-      const sql = `SELECT * FROM action_items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, number LIMIT ?`;
-      return (this.db.prepare(sql).all(...params) as Row[]).map(toActionItem);
+      const sql = `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, number LIMIT ?`;
+      return (this.query(sql).all(...params) as Row[]).map(toActionItem);
     });
   }
 

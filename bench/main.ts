@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: prints measured figures and ratios against a reference run in the same process.
+ * Sections: mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { benchMcp } from './mcp.js';
+
+const Flags = z.object({
+  only: z.enum(['mcp']).optional(),
+  calls: z.coerce.number().int().min(100).max(100_000).default(1000),
+  concurrency: z.coerce.number().int().min(1).max(256).default(16),
+  'cold-runs': z.coerce.number().int().min(1).max(100).default(11),
+  rounds: z.coerce.number().int().min(1).max(20).default(4),
+  json: z.string().optional(),
+});
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, calls: { type: 'string' }, concurrency: { type: 'string' }, 'cold-runs': { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' } } });
+const parsed = Flags.safeParse(values);
+if (!parsed.success) {
+  process.stderr.write(`bench: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  process.exit(2);
+}
+const flags = parsed.data;
+const sections: Record<string, unknown> = {};
+const out: string[] = [`# incident-commander benchmark (${new Date().toISOString()}, node ${process.version})`, ''];
+
+if (!flags.only || flags.only === 'mcp') {
+  const mcp = await benchMcp({ calls: flags.calls, concurrency: flags.concurrency, coldRuns: flags['cold-runs'], rounds: flags.rounds });
+  out.push('## MCP server', '', mcp.markdown, '');
+  sections['mcp'] = mcp.data;
+}
+
+process.stdout.write(`${out.join('\n')}\n`);
+if (flags.json) writeFileSync(flags.json, JSON.stringify(sections, null, 2));
