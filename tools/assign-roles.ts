@@ -118,3 +118,6 @@ export const assignRoles = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as assignRolesOutput };

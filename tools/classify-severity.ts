@@ -63,7 +63,7 @@ export const classifySeverity = defineTool({
     for (const name of SIGNAL_NAMES) {
       if (args[name] !== undefined) Object.assign(explicit, { [name]: args[name] });
     }
-    const extraction = args.description ? extractSignals(args.description, serviceHints(ctx.services)) : { signals: {}, evidence: {}, services: [] };
+    const extraction = args.description ? extractSignals(args.description, serviceHints(ctx.services)) : { signals: {}, evidence: {}, services: [], mentioned: [] };
     const signals: Signals = { ...(incident?.signals ?? {}), ...extraction.signals, ...explicit };
     const inferredFrom: Record<string, string> = {};
     for (const [name, phrase] of Object.entries(extraction.evidence)) {
@@ -109,3 +109,6 @@ export const classifySeverity = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as classifySeverityOutput };

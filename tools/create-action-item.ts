@@ -73,3 +73,6 @@ export const createActionItem = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as createActionItemOutput };

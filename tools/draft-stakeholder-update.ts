@@ -108,3 +108,6 @@ export const draftStakeholderUpdate = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as draftStakeholderUpdateOutput };

@@ -116,3 +116,6 @@ export const fetchDeploys = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as fetchDeploysOutput };

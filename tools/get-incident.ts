@@ -66,3 +66,6 @@ export const getIncident = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as getIncidentOutput };

@@ -43,3 +43,6 @@ export const listActionItems = defineTool({
     return { items, total: matching.length, overdue: matching.filter((i) => isOverdue(i, now)).length, truncated: matching.length > items.length };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as listActionItemsOutput };

@@ -34,3 +34,6 @@ export const logEvent = defineTool({
     return { event: { seq: event!.seq, at: event!.at, author: event!.author, kind: event!.kind, text: event!.text, data: event!.data }, timelineTotal: await ctx.store.countTimeline(args.incidentId) };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as logEventOutput };

@@ -67,7 +67,9 @@ export const openIncident = defineTool({
     const signals: Signals = { ...extraction.signals, ...(args.signals ?? {}) };
     const classification = classify(ctx.severity, signals);
     const level = args.severity ?? classification.level;
-    const services = [...new Set([...args.services, ...extraction.services])];
+    const named = [...new Set([...args.services, ...extraction.services])];
+    // Nothing configured or named: keep the service-like names from the report ("payment API" → payment-api), so ownership needs name it.
+    const services = named.length ? named : extraction.mentioned.slice(0, 3);
     const warnings: string[] = [];
     const known = ctx.services.services;
     if (known.size) {
@@ -136,3 +138,6 @@ export const openIncident = defineTool({
     };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as openIncidentOutput };

@@ -54,3 +54,6 @@ export const updateActionItem = defineTool({
     return { item: { ...item, overdue: isOverdue(item, now) }, changes };
   },
 });
+
+/** The output schema, for readers of this tool's results (the offline playbook). */
+export { output as updateActionItemOutput };

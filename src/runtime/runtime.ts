@@ -9,6 +9,8 @@ import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext } from '../registry/types.js';
 import { loadFramework, type SeverityFramework } from '../severity/framework.js';
 import { loadSoul, type Soul } from '../soul/load.js';
+import { statSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
 import { lazyStore } from '../store/lazy-store.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
@@ -28,6 +30,11 @@ export interface Runtime {
   logger: Logger;
   /** A tool context for one caller, with the current SOUL.md settings. */
   context(actor: string): ToolContext;
+  /**
+   * Re-reads SOUL.md if it changed on disk since it was last read. A broken edit keeps the previous
+   * persona and reports the error; the next valid edit is picked up.
+   */
+  refreshSoul(): { changed: boolean; error: ConfigError | null };
   close(): Promise<void>;
 }
 
@@ -55,6 +62,15 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
   const cache = new SnapshotCache();
+  const stamp = (): string => {
+    try {
+      const st = statSync(paths.soul);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  let soulStamp = stamp();
   const runtime: Runtime = {
     paths,
     soul,
@@ -69,6 +85,19 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     logger,
     context(actor) {
       return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, templates, git, cache, logger, actor };
+    },
+    refreshSoul() {
+      const now = stamp();
+      if (now === soulStamp) return { changed: false, error: null };
+      soulStamp = now;
+      try {
+        runtime.soul = loadSoul(paths.soul, options.registry.names());
+        logger.info({ soul: paths.soul, hash: runtime.soul.hash }, 'SOUL.md reloaded');
+        return { changed: true, error: null };
+      } catch (error) {
+        if (error instanceof ConfigError) return { changed: false, error };
+        throw error;
+      }
     },
     close: () => store.close(),
   };

@@ -15,6 +15,8 @@ export interface Extraction {
   evidence: Partial<Record<SignalName, string>>;
   /** Configured services named in the text, in order of appearance. */
   services: string[];
+  /** Service-like names in the text that are not configured ("payment API" → "payment-api"). */
+  mentioned: string[];
 }
 
 const NEGATION = /\b(?:no|not|without|never|zero|isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|nothing|none)\b[^.;!?]{0,24}$/;
@@ -140,5 +142,12 @@ export function extractSignals(text: string, services: readonly ServiceHint[] = 
     if (s.revenuePath) set('revenuePath', true, source);
     if (s.criticalFunction) set('criticalFunction', true, source);
   }
-  return { signals, evidence, services: named.map((s) => s.name) };
+  const configured = new Set(named.map((s) => s.name));
+  const mentioned = [...text.matchAll(SERVICE_LIKE)]
+    .map((m) => `${m[1]!.toLowerCase()}-${(m[2]!.toLowerCase() === 'database' ? 'db' : m[2]!.toLowerCase())}`)
+    .filter((name, i, all) => !configured.has(name) && all.indexOf(name) === i && !GENERIC_WORDS.has(name.split('-')[0]!));
+  return { signals, evidence, services: named.map((s) => s.name), mentioned };
 }
+
+const SERVICE_LIKE = /\b([a-z][a-z0-9]{2,30})[ -](api|service|svc|db|database|worker|gateway|queue|cluster|frontend|backend|proxy)\b/gi;
+const GENERIC_WORDS = new Set(['the', 'our', 'this', 'that', 'their', 'your', 'main', 'whole', 'entire', 'public', 'internal', 'core', 'every', 'some', 'any', 'its', 'his', 'her', 'new', 'old']);

@@ -44,15 +44,30 @@ export const SettingsSchema = z
   })
   .strict();
 
+export const LimitsSchema = z
+  .object({
+    max_steps: z.number().int().min(1).max(100).default(12),
+    max_turn_tokens: z.number().int().min(1000).default(400_000),
+    max_session_tokens: z.number().int().min(1000).default(4_000_000),
+    max_turn_cost_usd: z.number().positive().default(1),
+    max_session_cost_usd: z.number().positive().default(10),
+  })
+  .strict();
+
+export type Limits = z.output<typeof LimitsSchema>;
+
 export const SoulFrontMatterSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case, such as "incident-response-commander"'),
     description: z.string().min(1).max(500),
     model: z.string().min(1).max(100),
     max_tokens: z.number().int().min(256).max(64_000),
-    temperature: z.number().min(0).max(1).default(0.2),
+    /** Sent only when set: current Claude models deprecate sampling temperature. */
+    temperature: z.number().min(0).max(1).optional(),
     tools: z.array(z.string().min(1)).min(1),
     settings: SettingsSchema.prefault({}),
+    /** Budgets per turn and per session; every one ends a turn with its own stop reason. */
+    limits: LimitsSchema.prefault({}),
   })
   .strict();
 

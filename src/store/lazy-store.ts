@@ -43,6 +43,9 @@ export function lazyStore(open: () => Promise<IncidentStore>): IncidentStore {
     getActionItem: delegate('getActionItem'),
     listActionItems: delegate('listActionItems'),
     updateActionItem: delegate('updateActionItem'),
+    saveSession: delegate('saveSession'),
+    loadSession: delegate('loadSession'),
+    findSessionForIncident: delegate('findSessionForIncident'),
     async close() {
       closed = true;
       if (opening) await (await opening.catch(() => undefined))?.close();

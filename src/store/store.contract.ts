@@ -202,6 +202,16 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(await store.incidentVersion('INC-404')).toBeNull();
     });
 
+    it('saves, replaces and finds chat sessions', async () => {
+      await store.saveSession({ id: 'chat-1', incidentId: null, data: { messages: [] }, createdAt: at(0), updatedAt: at(0) });
+      await store.saveSession({ id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, createdAt: at(0), updatedAt: at(5) });
+      await store.saveSession({ id: 'chat-2', incidentId: 'INC-7', data: { messages: [2] }, createdAt: at(1), updatedAt: at(9) });
+      expect(await store.loadSession('chat-1')).toEqual({ id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, createdAt: at(0), updatedAt: at(5) });
+      expect((await store.findSessionForIncident('INC-7'))?.id).toBe('chat-2');
+      expect(await store.findSessionForIncident('INC-8')).toBeNull();
+      expect(await store.loadSession('nope')).toBeNull();
+    });
+
     it('lists incidents newest first, filtered by status and service', async () => {
       await store.openIncident(draftIncident({ services: ['search'] }));
       const b = await store.openIncident(draftIncident());

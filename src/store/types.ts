@@ -184,6 +184,15 @@ export interface ActionItemFilter {
   limit?: number;
 }
 
+/** A chat session as stored: the conversation is opaque JSON to the store; the agent validates it on load. */
+export interface SavedSession {
+  id: string;
+  incidentId: string | null;
+  data: unknown;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
 /**
  * Durable incident state. Contract (checked by the shared contract suite):
  * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
@@ -218,6 +227,12 @@ export interface IncidentStore {
   getActionItem(id: string): Promise<ActionItem | null>;
   listActionItems(filter?: ActionItemFilter): Promise<ActionItem[]>;
   updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem>;
+
+  /** Inserts or replaces a session by id. */
+  saveSession(session: SavedSession): Promise<void>;
+  loadSession(id: string): Promise<SavedSession | null>;
+  /** The most recently updated session attached to an incident. */
+  findSessionForIncident(incidentId: string): Promise<SavedSession | null>;
 
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ const ArgumentSchema = z
 export const PromptFrontMatterSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9.-]*$/, 'must be lowercase with dots or dashes, such as "stakeholder-update.customer"'),
-    kind: z.enum(['stakeholder_update', 'prompt', 'judge']),
+    kind: z.enum(['stakeholder_update', 'prompt', 'judge', 'context']),
     title: z.string().min(1).max(100),
     description: z.string().min(1).max(500),
     audience: AudienceSchema.optional(),

@@ -105,6 +105,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   UPDATE incidents SET timeline_count = (SELECT COUNT(*) FROM timeline WHERE timeline.incident_id = incidents.id);
   `,
+  // Chat sessions, resumable per incident.
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT,
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_incident ON sessions(incident_id, updated_at);
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

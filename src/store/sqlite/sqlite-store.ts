@@ -18,6 +18,7 @@ import type {
   NewRoleAssignment,
   NewStakeholderUpdate,
   RoleAssignment,
+  SavedSession,
   SeverityChange,
   SeverityChangeRequest,
   StakeholderUpdate,
@@ -132,6 +133,10 @@ function toActionItem(r: Row): ActionItem {
     updatedAt: str(r[11]),
     completedAt: strOrNull(r[12]),
   };
+}
+
+function toSession(r: Row): SavedSession {
+  return { id: str(r[0]), incidentId: strOrNull(r[1]), data: parse(r[2]), createdAt: str(r[3]), updatedAt: str(r[4]) };
 }
 
 const INCIDENT_COLUMNS: Record<keyof IncidentPatch, [string, (v: never) => unknown]> = {
@@ -489,6 +494,29 @@ export class SqliteStore implements IncidentStore {
       this.insertEvents(before.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
       this.touch(before.incidentId, patch.at);
       return this.requireActionItem(id);
+    });
+  }
+
+  saveSession(session: SavedSession): Promise<void> {
+    return this.write(() => {
+      this.stmt(
+        `INSERT INTO sessions (id, incident_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET incident_id = excluded.incident_id, data = excluded.data, updated_at = excluded.updated_at`,
+      ).run(session.id, session.incidentId, json(session.data), session.createdAt, session.updatedAt);
+    });
+  }
+
+  loadSession(id: string): Promise<SavedSession | null> {
+    return this.read(() => {
+      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE id = ?').get(id) as Row | undefined;
+      return row ? toSession(row) : null;
+    });
+  }
+
+  findSessionForIncident(incidentId: string): Promise<SavedSession | null> {
+    return this.read(() => {
+      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE incident_id = ? ORDER BY updated_at DESC LIMIT 1').get(incidentId) as Row | undefined;
+      return row ? toSession(row) : null;
     });
   }
 

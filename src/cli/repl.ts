@@ -1,0 +1,188 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Agent } from '../agent/loop.js';
+import { newSession, resumeSession, type Session } from '../agent/session.js';
+import { ModelRequestError } from '../agent/types.js';
+import { formatClock } from '../core/time.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+export interface ReplIO {
+  input: Readable;
+  output: Writable;
+  errors: Writable;
+  /** Colours and a prompt only on a terminal. */
+  tty: boolean;
+}
+
+export interface ReplOptions {
+  runtime: Runtime;
+  agent: Agent;
+  session: Session;
+  mode: string;
+  io: ReplIO;
+  /** Lines arriving closer together than this are one pasted message. */
+  pasteMs?: number;
+}
+
+const HELP = [
+  'Type what is happening, or a question. Paste several lines at once; end a line with \\ to continue it.',
+  'Commands:',
+  '  /status           the active incident: severity, roles, updates due, what needs attention',
+  '  /incident [ID]    show the active incident, or switch to another (resumes its saved session)',
+  '  /new              start a new session (the incident record is kept)',
+  '  /soul             reload SOUL.md now and show the active persona',
+  '  /help             this help',
+  '  /quit             leave (Ctrl-D works too); Ctrl-C stops a turn in progress',
+].join('\n');
+
+/**
+ * The interactive chat: a readline loop over the agent. SOUL.md is re-read before every turn,
+ * so persona edits apply to the next turn. Resolves when the user quits or input ends.
+ */
+export async function runRepl(options: ReplOptions): Promise<void> {
+  const { runtime, agent, io } = options;
+  let session = options.session;
+  const dim = (s: string): string => (io.tty ? `\x1b[2m${s}\x1b[0m` : s);
+  const warn = (s: string): void => void io.errors.write(io.tty ? `\x1b[33m${s}\x1b[0m\n` : `${s}\n`);
+  const say = (s: string): void => void io.output.write(`${s}\n`);
+  const prompt = (): string => (session.incidentId ? `${session.incidentId} ▸ ` : 'ic ▸ ');
+
+  const rl: Interface = createInterface({ input: io.input, output: io.tty ? io.output : undefined, terminal: io.tty, historySize: 500 });
+  let turn: AbortController | null = null;
+  rl.on('SIGINT', () => {
+    if (turn) {
+      turn.abort();
+      warn('(stopping this turn)');
+    } else rl.close();
+  });
+
+  say(dim(`incident-commander — ${options.mode}. /help for commands. ${session.incidentId ? `Resumed ${session.incidentId}.` : ''}`.trim()));
+
+  const runTurn = async (text: string): Promise<void> => {
+    const soul = runtime.refreshSoul();
+    if (soul.changed) warn(`SOUL.md reloaded (${runtime.soul.hash}).`);
+    if (soul.error) warn(`SOUL.md has errors, keeping the previous persona: ${soul.error.message}`);
+    turn = new AbortController();
+    let last = '';
+    try {
+      await agent.runTurn(
+        session,
+        text,
+        {
+          onText: (d) => {
+            last = d;
+            io.output.write(d);
+          },
+          onNotice: (m) => warn(m),
+          onToolCall: (name) => void io.errors.write(dim(`  ↳ ${name}\n`)),
+        },
+        turn.signal,
+      );
+      if (!last.endsWith('\n')) io.output.write('\n');
+    } catch (error) {
+      if (turn.signal.aborted) warn('Turn stopped. Anything the tools already wrote is kept on the timeline.');
+      else if (error instanceof ModelRequestError) warn(`${error.message}\n${error.hint}`);
+      else warn(`The turn failed: ${error instanceof Error ? error.message : String(error)}. The incident record is intact; try again or use --offline.`);
+    } finally {
+      turn = null;
+    }
+  };
+
+  const command = async (line: string): Promise<boolean> => {
+    const [cmd, arg] = line.trim().split(/\s+/, 2);
+    switch (cmd) {
+      case '/quit':
+      case '/exit':
+        return false;
+      case '/help':
+        say(HELP);
+        return true;
+      case '/new':
+        session = newSession(runtime.clock.now());
+        say(dim('New session.'));
+        return true;
+      case '/soul': {
+        const r = runtime.refreshSoul();
+        if (r.error) warn(`SOUL.md has errors, keeping the previous persona: ${r.error.message}`);
+        const s = runtime.soul;
+        say(`${s.file} (${s.hash})${r.changed ? ' — reloaded' : ''}: ${s.config.name}, model ${s.config.model}, time-box ${s.config.settings.hypothesis_timebox_minutes} min, post-mortem within ${s.config.settings.postmortem_deadline_hours} h, ${s.config.tools.length} tools`);
+        return true;
+      }
+      case '/incident': {
+        if (!arg) {
+          say(session.incidentId ? `Active incident: ${session.incidentId}` : 'No active incident. Describe what is happening to open one, or /incident INC-12.');
+          return true;
+        }
+        const id = `INC-${Number(arg.replace(/^inc-?/i, ''))}`;
+        if (!/^INC-\d+$/.test(id) || !(await runtime.store.getIncident(id))) {
+          warn(`No incident ${arg}. /status or \`incident-commander incidents list\` shows the ids.`);
+          return true;
+        }
+        session = (await resumeSession(runtime.store, { incidentId: id })) ?? newSession(runtime.clock.now(), id);
+        say(dim(`Now working on ${id}${session.turns ? ` (resumed ${session.turns} earlier turns)` : ''}.`));
+        return true;
+      }
+      case '/status': {
+        if (!session.incidentId) {
+          say('No active incident in this session.');
+          return true;
+        }
+        const r = await runtime.registry.call('get_incident', { incidentId: session.incidentId, timelineLimit: 5 }, runtime.context('chat'));
+        if (!r.ok) {
+          warn(r.text);
+          return true;
+        }
+        const s = r.output as { incident: { id: string; title: string; severity: string; status: string }; roles: { title: string; person: string | null; need: string | null }[]; attention: string[]; schedule: { audience: string; nextDueAt: string | null; overdue: boolean }[] };
+        say(`${s.incident.id} ${s.incident.title} — ${s.incident.severity}, ${s.incident.status}`);
+        for (const role of s.roles) say(`  ${role.title}: ${role.person ?? `NEEDED — ${role.need}`}`);
+        for (const u of s.schedule.filter((x) => x.nextDueAt)) say(`  ${u.audience} update ${u.overdue ? 'OVERDUE' : `due ${formatClock(u.nextDueAt!)}`}`);
+        for (const a of s.attention) warn(`  ! ${a}`);
+        return true;
+      }
+      default:
+        warn(`Unknown command ${cmd}. /help lists them.`);
+        return true;
+    }
+  };
+
+  // Pasted text arrives as several lines in one burst: gather lines that come within pasteMs into one message.
+  const pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let busy = Promise.resolve(true);
+  const flush = (): void => {
+    timer = undefined;
+    const text = pending.splice(0).join('\n').replace(/\\\n/g, '\n').trim();
+    if (!text) {
+      if (io.tty) rl.prompt();
+      return;
+    }
+    busy = busy.then(async (open) => {
+      if (!open) return false;
+      const keep = text.startsWith('/') && !text.includes('\n') ? await command(text) : (await runTurn(text), true);
+      if (!keep) rl.close();
+      else if (io.tty) {
+        rl.setPrompt(prompt());
+        rl.prompt();
+      }
+      return keep;
+    });
+  };
+
+  rl.setPrompt(prompt());
+  if (io.tty) rl.prompt();
+  await new Promise<void>((resolve) => {
+    rl.on('line', (line) => {
+      pending.push(line);
+      if (line.endsWith('\\')) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(flush, options.pasteMs ?? 25);
+    });
+    rl.on('close', () => {
+      if (timer) {
+        clearTimeout(timer);
+        flush();
+      }
+      void busy.then(() => resolve());
+    });
+  });
+}
