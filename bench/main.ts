@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: prints measured figures and ratios against a reference run in the same process.
- * Sections: mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
+ * Sections: cli (cold start vs bare node), mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { benchCli } from './cli.js';
 import { benchMcp } from './mcp.js';
 
 const Flags = z.object({
-  only: z.enum(['mcp']).optional(),
+  only: z.enum(['mcp', 'cli']).optional(),
   calls: z.coerce.number().int().min(100).max(100_000).default(1000),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
   'cold-runs': z.coerce.number().int().min(1).max(100).default(11),
@@ -25,6 +26,12 @@ if (!parsed.success) {
 const flags = parsed.data;
 const sections: Record<string, unknown> = {};
 const out: string[] = [`# incident-commander benchmark (${new Date().toISOString()}, node ${process.version})`, ''];
+
+if (!flags.only || flags.only === 'cli') {
+  const cli = benchCli(flags['cold-runs']);
+  out.push('## CLI', '', cli.markdown, '');
+  sections['cli'] = cli.data;
+}
 
 if (!flags.only || flags.only === 'mcp') {
   const mcp = await benchMcp({ calls: flags.calls, concurrency: flags.concurrency, coldRuns: flags['cold-runs'], rounds: flags.rounds });

@@ -95,6 +95,8 @@ export class ClaudeModel implements ModelPort {
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
+      // The SDK's own warnings go through pino to stderr, with the rest of the logs.
+      logger: options.logger.child({ component: 'anthropic-sdk' }),
     });
   }
 

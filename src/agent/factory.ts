@@ -5,7 +5,6 @@ import { Playbook } from '../playbook/playbook.js';
 import type { KnownService } from '../playbook/step.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Limits } from '../soul/schema.js';
-import { ClaudeModel } from './claude-model.js';
 import { Agent } from './loop.js';
 import { InputError } from '../core/errors.js';
 
@@ -55,7 +54,7 @@ export function knownServices(runtime: Runtime): KnownService[] {
  * Wires the loop to Claude (with the playbook as fallback) or to the playbook alone: with --offline,
  * or when no API key is set. Flags win over env, env over SOUL.md.
  */
-export function createAgent(runtime: Runtime, flags: AgentFlags, env: NodeJS.ProcessEnv, actor: string, logger: Logger = runtime.logger): AgentSetup {
+export async function createAgent(runtime: Runtime, flags: AgentFlags, env: NodeJS.ProcessEnv, actor: string, logger: Logger = runtime.logger): Promise<AgentSetup> {
   const parsed = AgentEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) {
     throw new InputError(parsed.error.issues.map((i) => ({ field: formatPath(i.path), problem: i.message })), 'Fix the environment variable named above, or unset it.');
@@ -63,9 +62,10 @@ export function createAgent(runtime: Runtime, flags: AgentFlags, env: NodeJS.Pro
   const e = parsed.data;
   const playbook = new Playbook(() => ({ services: knownServices(runtime), settings: runtime.soul.config.settings }));
   const offlineReason = flags.offline ? '--offline' : !e.ANTHROPIC_API_KEY ? 'no ANTHROPIC_API_KEY' : null;
+  // The SDK loads only when Claude is used: offline turns start faster.
   const model = offlineReason
     ? playbook
-    : new ClaudeModel({
+    : new (await import('./claude-model.js')).ClaudeModel({
         apiKey: e.ANTHROPIC_API_KEY!,
         baseURL: e.ANTHROPIC_BASE_URL,
         maxRetries: e.INCIDENT_COMMANDER_MAX_RETRIES,

@@ -13,9 +13,20 @@ export function toolSpecs(registry: ToolRegistry): ToolSpec[] {
   return registry.tools.map((tool) => {
     let spec = specs.get(tool);
     if (!spec) {
-      const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-      delete schema['$schema'];
-      spec = { name: tool.name, description: tool.description, input_schema: { ...schema, type: 'object' } };
+      let schema: ToolSpec['input_schema'] | undefined;
+      spec = {
+        name: tool.name,
+        description: tool.description,
+        // Converted on first read: the offline playbook never reads it.
+        get input_schema() {
+          if (!schema) {
+            const json = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+            delete json['$schema'];
+            schema = { ...json, type: 'object' };
+          }
+          return schema;
+        },
+      };
       specs.set(tool, spec);
     }
     return spec;

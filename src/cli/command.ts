@@ -9,5 +9,10 @@ export interface CommandEntry {
   path: readonly string[];
   usage: string;
   summary: string;
+  /**
+   * Long-running servers keep zod's compiled (JIT) validators, which are faster per call; one-shot
+   * commands run jitless, which starts faster.
+   */
+  longRunning?: boolean;
   load(): Promise<CommandModule>;
 }

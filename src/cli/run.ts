@@ -52,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return EXIT.ok;
   }
   try {
+    if (!entry.longRunning) (await import('zod')).z.config({ jitless: true });
     const module = await entry.load();
     return await module.run(rest, io);
   } catch (error) {

@@ -80,7 +80,8 @@ export function readMessage(text: string, services: readonly ServiceHint[]): Rea
   const extraction = extractSignals(text, services);
   const oncall = has(lower, ONCALL) && !/\b(?:the )?on[- ]?call (?:engineer|person|is|was|got)\b/.test(lower) && (/\b(?:set ?up|design|build|plan|create|organi[sz]e|structure|schedule|good|fair|sustainable|how)\b/.test(lower) || teamSize(lower) !== null);
   const questionOnly = has(lower, QUESTION_ONLY) && !extraction.services.length && extraction.signals.state === undefined;
-  const report = !oncall && !questionOnly && has(lower, PROBLEM) && (extraction.signals.state !== undefined || extraction.signals.dataLoss === true || extraction.signals.securityBreach === true || /\bincident\b|\bpaged\b|\balert/.test(lower));
+  const signalled = extraction.signals.state !== undefined || extraction.signals.dataLoss === true || extraction.signals.securityBreach === true;
+  const report = !oncall && !questionOnly && (signalled || (has(lower, PROBLEM) && /\bincident\b|\bpaged\b|\balerts?\b/.test(lower)));
   return {
     report,
     extraction,

@@ -22,7 +22,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, registry: createRegistry(), logger });
   try {
     const actor = actorName(flags, io.env);
-    const setup = createAgent(runtime, agentFlags(flags), io.env, actor);
+    const setup = await createAgent(runtime, agentFlags(flags), io.env, actor);
     if (flags.incident && !(await runtime.store.getIncident(flags.incident))) {
       throw new UsageError(`--incident: ${flags.incident} does not exist`, 'Run `incident-commander incidents list` for the ids, or leave out --incident to start a new one.');
     }

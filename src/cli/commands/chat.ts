@@ -15,7 +15,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
   const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, registry: createRegistry(), logger });
   try {
-    const setup = createAgent(runtime, agentFlags(flags), io.env, actorName(flags, io.env));
+    const setup = await createAgent(runtime, agentFlags(flags), io.env, actorName(flags, io.env));
     if (flags.incident && !(await runtime.store.getIncident(flags.incident))) {
       throw new UsageError(`--incident: ${flags.incident} does not exist`, 'Run `incident-commander incidents list` for the ids, or leave out --incident.');
     }

@@ -3,7 +3,7 @@ import type { CommandEntry } from '../command.js';
 export const COMMANDS: readonly CommandEntry[] = [
   { path: ['chat'], usage: 'incident-commander chat [--incident ID] [--offline] [--as NAME]', summary: 'Talk to the commander (Claude, or the offline playbook with no key); sessions resume per incident', load: () => import('./chat.js') },
   { path: ['ask'], usage: 'incident-commander ask "message" [--json] [--offline] [--incident ID]', summary: 'One turn with the commander; --json prints one JSON object', load: () => import('./ask.js') },
-  { path: ['mcp'], usage: 'incident-commander mcp [--http] [--host H] [--port P] [--token T] [--read-only] [--tools a,b]', summary: 'Serve the tools, incidents and prompts over MCP (stdio, or Streamable HTTP with --http)', load: () => import('./mcp.js') },
+  { path: ['mcp'], usage: 'incident-commander mcp [--http] [--host H] [--port P] [--token T] [--read-only] [--tools a,b]', summary: 'Serve the tools, incidents and prompts over MCP (stdio, or Streamable HTTP with --http)', longRunning: true, load: () => import('./mcp.js') },
   { path: ['soul', 'lint'], usage: 'incident-commander soul lint [PATH] [--json]', summary: 'Check a SOUL.md persona file; exit 1 on errors', load: () => import('./soul-lint.js') },
   { path: ['severity', 'lint'], usage: 'incident-commander severity lint [PATH] [--json]', summary: 'Check a severity framework file', load: () => import('./severity.js').then((m) => ({ run: m.lint })) },
   { path: ['severity', 'show'], usage: 'incident-commander severity show [--json]', summary: 'Print the active severity framework', load: () => import('./severity.js').then((m) => ({ run: m.show })) },
