@@ -8,8 +8,16 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A reader that goes away (`| head`) is not an error: stop writing and finish the work quietly.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stdoutClosed = true;
+    else throw error;
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => void process.stderr.write(text),
     readStdin: async () => {
       if (process.stdin.isTTY) return '';

@@ -149,22 +149,43 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const pending: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   let busy = Promise.resolve(true);
+  /** A burst of lines: each /command line on its own, the lines between them as one message. */
+  const split = (lines: string[]): string[] => {
+    const out: string[] = [];
+    let message: string[] = [];
+    const close = (): void => {
+      const text = message.join('\n').replace(/\\\n/g, '\n').trim();
+      if (text) out.push(text);
+      message = [];
+    };
+    for (const line of lines) {
+      if (/^\/[a-z]+\b/.test(line.trim())) {
+        close();
+        out.push(line.trim());
+      } else message.push(line);
+    }
+    close();
+    return out;
+  };
+
   const flush = (): void => {
     timer = undefined;
-    const text = pending.splice(0).join('\n').replace(/\\\n/g, '\n').trim();
-    if (!text) {
+    const items = split(pending.splice(0));
+    if (!items.length) {
       if (io.tty) rl.prompt();
       return;
     }
     busy = busy.then(async (open) => {
-      if (!open) return false;
-      const keep = text.startsWith('/') && !text.includes('\n') ? await command(text) : (await runTurn(text), true);
-      if (!keep) rl.close();
+      for (const text of items) {
+        if (!open) return false;
+        open = text.startsWith('/') ? await command(text) : (await runTurn(text), true);
+      }
+      if (!open) rl.close();
       else if (io.tty) {
         rl.setPrompt(prompt());
         rl.prompt();
       }
-      return keep;
+      return open;
     });
   };
 

@@ -5,6 +5,8 @@ import { extractSignals, type Extraction, type ServiceHint } from '../severity/e
 export interface Reading {
   /** The message describes a production problem (symptoms, failures, users affected). */
   report: boolean;
+  /** The message without its sentences about blame: what it reports. */
+  facts: string;
   extraction: Extraction;
   pushback: {
     skipRoles: boolean;
@@ -80,15 +82,22 @@ export function readMessage(text: string, services: readonly ServiceHint[]): Rea
   const extraction = extractSignals(text, services);
   const oncall = has(lower, ONCALL) && !/\b(?:the )?on[- ]?call (?:engineer|person|is|was|got)\b/.test(lower) && (/\b(?:set ?up|design|build|plan|create|organi[sz]e|structure|schedule|good|fair|sustainable|how)\b/.test(lower) || teamSize(lower) !== null);
   const questionOnly = has(lower, QUESTION_ONLY) && !extraction.services.length && extraction.signals.state === undefined;
-  const signalled = extraction.signals.state !== undefined || extraction.signals.dataLoss === true || extraction.signals.securityBreach === true;
-  const report = !oncall && !questionOnly && (signalled || (has(lower, PROBLEM) && /\bincident\b|\bpaged\b|\balerts?\b/.test(lower)));
+  const isBlame = (t: string): boolean => has(t, BLAME) || has(t.toLowerCase(), BLAME);
+  const blame = isBlame(text);
+  // "Who caused this outage?" asks about blame and reports nothing; "checkout is down — who broke it?"
+  // reports a problem and asks about blame. Only the sentences that are not about blame can report.
+  const facts = blame ? text.split(/(?<=[.?!])\s+|\s+[—–]\s+|\s+-\s+/).filter((part) => !isBlame(part)).join(' ') : text;
+  const factSignals = facts === text ? extraction.signals : extractSignals(facts, services).signals;
+  const signalled = factSignals.state !== undefined || factSignals.dataLoss === true || factSignals.securityBreach === true;
+  const report = !oncall && !questionOnly && (signalled || (has(facts.toLowerCase(), PROBLEM) && /\bincident\b|\bpaged\b|\balerts?\b/.test(facts.toLowerCase())));
   return {
     report,
+    facts: facts.trim() || text,
     extraction,
     pushback: {
       skipRoles: has(lower, SKIP_ROLES),
       skipSeverity: has(lower, SKIP_SEVERITY),
-      blame: has(text, BLAME) || has(lower, BLAME),
+      blame,
       firstError: has(lower, FIRST_ERROR),
     },
     wants: {

@@ -85,6 +85,12 @@ describe('offline playbook: reading messages', () => {
     expect(readMessage('Dave broke prod again', svc).pushback.blame).toBe(true);
     expect(readMessage('the first error in the log is a timeout, that is the root cause', svc).pushback.firstError).toBe(true);
     expect(readMessage('what is an SLO?', svc).report).toBe(false);
+    expect(readMessage('who caused this outage? whose fault is it?', svc)).toMatchObject({ report: false, pushback: { blame: true } });
+    expect(readMessage('Checkout is down for all customers and payments are failing — who broke it?', svc)).toMatchObject({
+      report: true,
+      facts: 'Checkout is down for all customers and payments are failing',
+      pushback: { blame: true },
+    });
     expect(readMessage('draft an update for the execs and customers', svc).wants.statusUpdate).toEqual(['executive', 'customer']);
   });
 

@@ -9,7 +9,8 @@ import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext } from '../registry/types.js';
 import { loadFramework, type SeverityFramework } from '../severity/framework.js';
 import { loadSoul, type Soul } from '../soul/load.js';
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { lazyStore } from '../store/lazy-store.js';
 import type { IncidentStore } from '../store/types.js';
@@ -62,15 +63,15 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
   const cache = new SnapshotCache();
+  /** The content hash of SOUL.md as it is on disk now: edits are seen even when mtime and size do not move. */
   const stamp = (): string => {
     try {
-      const st = statSync(paths.soul);
-      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+      return createHash('sha256').update(readFileSync(paths.soul)).digest('hex').slice(0, 12);
     } catch {
       return 'missing';
     }
   };
-  let soulStamp = stamp();
+  let soulStamp = soul.hash;
   const runtime: Runtime = {
     paths,
     soul,

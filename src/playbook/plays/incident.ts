@@ -90,7 +90,7 @@ export const incidentReport: Play = {
     const fromText = reading.extraction;
     if (!tried(turn, 'open_incident')) {
       return call('open_incident', {
-        title: titleFrom(turn.text),
+        title: titleFrom(reading.facts),
         description: turn.text.slice(0, 4000),
         services: (cls?.services ?? fromText.services).slice(0, 20),
         ...(cls ? { severity: cls.level, signals: cls.signals } : { signals: fromText.signals }),
