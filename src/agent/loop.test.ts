@@ -154,6 +154,12 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('retries a 500 and a 529, then succeeds', async () => {
+    fake.enqueue({ kind: 'http_error', status: 500, errorType: 'api_error', retryAfterSeconds: 0.01 }, { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 }, text('Back.'));
+    expect(await agent().runTurn(session, 'hello', output)).toMatchObject({ reply: 'Back.', fellBack: false });
+    expect(fake.requests).toHaveLength(3);
+  });
+
   it('retries an error event inside a 200 stream, which the SDK does not retry, and voids the partial text', async () => {
     fake.enqueue({ kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' }, text('Severity: SEV2.'));
     const result = await agent().runTurn(session, 'hello', output);

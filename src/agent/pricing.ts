@@ -9,6 +9,7 @@ interface Price {
 const PRICES: [RegExp, Price][] = [
   [/claude-3-opus|claude-opus-4-[01](?:$|-\d{8}$)|claude-opus-4(?:$|-\d{8}$)/, { input: 15, output: 75 }],
   [/opus/, { input: 5, output: 25 }],
+  [/fable/, { input: 10, output: 50 }],
   [/haiku-3-5|3-5-haiku/, { input: 0.8, output: 4 }],
   [/haiku/, { input: 1, output: 5 }],
   [/sonnet/, { input: 3, output: 15 }],

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const ToolCall = z.object({ name: z.string(), input: z.record(z.string(), z.unknown()), output: z.unknown(), isError: z.boolean() });
+
+/** What a turn left behind in the store: graders check state, not only words. */
+const TurnState = z.object({
+  incidentId: z.string().nullable(),
+  severity: z.string().nullable(),
+  status: z.string().nullable(),
+  rolesFilled: z.array(z.string()),
+  rolesNeeded: z.array(z.string()),
+  actionItems: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string() })),
+  timelineLength: z.number(),
+});
+
+const TurnRecord = z.object({
+  user: z.string(),
+  /** Simulated time when the turn started. */
+  at: z.string(),
+  reply: z.string(),
+  toolCalls: z.array(ToolCall),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number() }),
+  costUsd: z.number(),
+  stopReason: z.string(),
+  model: z.string(),
+  error: z.string().nullable(),
+  state: TurnState,
+});
+
+export const TranscriptSchema = z.object({
+  version: z.literal(1),
+  caseId: z.string(),
+  run: z.number().int().min(1),
+  target: z.string(),
+  soulHash: z.string(),
+  startedAt: z.string(),
+  turns: z.array(TurnRecord),
+});
+
+export type Transcript = z.output<typeof TranscriptSchema>;
+export type TurnRecord = z.output<typeof TurnRecord>;
+export type TurnState = z.output<typeof TurnState>;
+export type RecordedToolCall = z.output<typeof ToolCall>;
