@@ -105,3 +105,20 @@ export function formatClock(at: Date | string, now?: Date): string {
   if (now && d.toISOString().slice(0, 10) === now.toISOString().slice(0, 10)) return `${hhmm} UTC`;
   return `${d.toISOString().slice(0, 10)} ${hhmm} UTC`;
 }
+
+/** A clock that only moves when told to: simulated time for evals, game days and tests. */
+export class ManualClock implements Clock {
+  private current: number;
+  constructor(start: string | Date) {
+    this.current = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  advanceMinutes(minutes: number): void {
+    this.current += minutes * 60_000;
+  }
+  set(at: string | Date): void {
+    this.current = new Date(at).getTime();
+  }
+}

@@ -5,12 +5,29 @@ import { statusSummary, statusUpdate } from './plays/communications.js';
 import { actionItems, postmortem } from './plays/follow-up.js';
 import { general } from './plays/general.js';
 import { blame, firstError, skipProcess } from './plays/pushback.js';
+import { logToTimeline, resolution, runbooks, timebox } from './plays/live.js';
 import { oncall } from './plays/readiness.js';
 import type { Play, PlaybookEnv } from './step.js';
 import { readTurn } from './turn.js';
 
 /** In priority order: the first play that applies answers the message. */
-export const PLAYS: readonly Play[] = [oncall, blame, postmortem, actionItems, statusUpdate, incidentReport, skipProcess, firstError, incidentUpdate, statusSummary, general];
+export const PLAYS: readonly Play[] = [
+  oncall,
+  runbooks,
+  blame,
+  postmortem,
+  actionItems,
+  statusUpdate,
+  resolution,
+  timebox,
+  incidentReport,
+  skipProcess,
+  firstError,
+  incidentUpdate,
+  logToTimeline,
+  statusSummary,
+  general,
+];
 
 export const PLAYBOOK_MODEL = 'offline-playbook';
 

@@ -120,7 +120,7 @@ export const postmortem: Play = {
     const due = inc.resolvedAt ? addMinutes(inc.resolvedAt, deadlineHours * 60) : null;
     const parts = [
       `# Post-mortem: ${inc.id} ${inc.title}`,
-      `Blameless: we look for the guardrail that was missing (an alert, a test, a limit, a review), never for who made a mistake. ${due ? `Due by ${formatClock(due)} (${deadlineHours} h after resolution).` : `Due within ${deadlineHours} h of resolution; the incident is still ${inc.status}.`}`,
+      `Blameless: we look for the guardrail that was missing (an alert, a test, a limit, a review), never for who made a mistake — every incident is a chance to make the organisation more resilient. ${due ? `Due by ${formatClock(due)} (${deadlineHours} h after resolution).` : `Due within ${deadlineHours} h of resolution; the incident is still ${inc.status}.`}`,
       section('Summary', sentence(inc.summary || inc.title)),
       section(
         'Impact',

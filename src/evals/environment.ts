@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EMPTY_ROSTER } from '../config/roster.js';
+import { parseServices } from '../config/services.js';
+import type { Logger } from '../core/logger.js';
+import { ManualClock } from '../core/time.js';
+import { execGit } from '../deploys/git.js';
+import { SnapshotCache } from '../incident/snapshot.js';
+import type { ToolRegistry } from '../registry/registry.js';
+import type { ToolContext } from '../registry/types.js';
+import type { SeverityFramework } from '../severity/framework.js';
+import type { Soul } from '../soul/load.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { TemplateLibrary } from '../templates/library.js';
+import type { KnownService } from '../playbook/step.js';
+import type { EvalCase } from './case.js';
+import type { TurnState } from './transcript.js';
+
+/** Every case starts at the same simulated moment, so runs are comparable. */
+export const CASE_START = '2026-03-10T14:00:00.000Z';
+
+export interface Shared {
+  soul: Soul;
+  severity: SeverityFramework;
+  templates: TemplateLibrary;
+  registry: ToolRegistry;
+  logger: Logger;
+}
+
+/** One isolated world per case run: its own in-memory store, simulated clock and fixture services. */
+export interface CaseEnvironment {
+  clock: ManualClock;
+  store: SqliteStore;
+  context(actor: string): ToolContext;
+  services: KnownService[];
+  state(incidentId: string | null): Promise<TurnState>;
+  close(): Promise<void>;
+}
+
+const FIXTURES: Record<string, { yaml: string; deploys: object[] }> = {
+  'payment-api': {
+    yaml: '  payment-api:\n    display_name: Checkout\n    aliases: [payments, payment service]\n    customer_facing: true\n    revenue_path: true\n    dependencies: [payment gateway, postgres-main]\n    deploy_log: ./deploys.jsonl\n',
+    deploys: [
+      { service: 'payment-api', at: '2026-03-10T13:48:00Z', version: 'v2.14.0', author: 'deploy-bot', description: 'payment-api v2.14.0: new gateway client', status: 'succeeded' },
+      { service: 'payment-api', at: '2026-03-09T16:00:00Z', version: 'v2.13.2', author: 'deploy-bot', description: 'payment-api v2.13.2', status: 'succeeded' },
+    ],
+  },
+  search: {
+    yaml: '  search:\n    display_name: Search\n    customer_facing: true\n    revenue_path: false\n    deploy_log: ./deploys.jsonl\n',
+    deploys: [{ service: 'search', at: '2026-03-10T12:10:00Z', version: 'search-88', author: 'deploy-bot', description: 'search ranking tweak', status: 'succeeded' }],
+  },
+};
+
+export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseEnvironment {
+  const clock = new ManualClock(CASE_START);
+  const store = new SqliteStore(':memory:', { now: () => clock.now() });
+  let dir: string | null = null;
+  let catalog = parseServices('services: {}\n', join(tmpdir(), 'eval-services.yaml'));
+  if (evalCase.services.length) {
+    dir = mkdtempSync(join(tmpdir(), 'ic-eval-'));
+    const fixtures = evalCase.services.map((s) => FIXTURES[s]!);
+    writeFileSync(join(dir, 'deploys.jsonl'), fixtures.flatMap((f) => f.deploys.map((d) => JSON.stringify(d))).join('\n'));
+    catalog = parseServices(`services:\n${fixtures.map((f) => f.yaml).join('')}`, join(dir, 'services.yaml'));
+  }
+  const cache = new SnapshotCache();
+  const git = execGit();
+  return {
+    clock,
+    store,
+    context: (actor) => ({
+      store,
+      clock,
+      settings: shared.soul.config.settings,
+      severity: shared.severity,
+      services: catalog,
+      roster: EMPTY_ROSTER,
+      templates: shared.templates,
+      git,
+      cache,
+      logger: shared.logger,
+      actor,
+    }),
+    services: [...catalog.services.values()].map((s) => ({
+      name: s.name,
+      aliases: [...s.aliases, ...(s.display_name ? [s.display_name] : [])],
+      customerFacing: s.customer_facing,
+      revenuePath: s.revenue_path,
+      criticalFunction: s.critical_function,
+      deploys: s.repoPath !== null || s.deployLogPath !== null,
+      dependencies: s.dependencies,
+      displayName: s.display_name ?? null,
+    })),
+    async state(incidentId) {
+      const incident = incidentId ? await store.getIncident(incidentId) : ((await store.listIncidents({ limit: 1 }))[0] ?? null);
+      if (!incident) return { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0 };
+      const [roles, items, count] = await Promise.all([store.listRoles(incident.id), store.listActionItems({ incidentId: incident.id, status: ['open', 'in_progress', 'done', 'wont_do'] }), store.countTimeline(incident.id)]);
+      return {
+        incidentId: incident.id,
+        severity: incident.severity,
+        status: incident.status,
+        rolesFilled: roles.filter((r) => r.person).map((r) => r.role),
+        rolesNeeded: roles.filter((r) => !r.person).map((r) => r.role),
+        actionItems: items.map((i) => ({ id: i.id, title: i.title, owner: i.owner, dueAt: i.dueAt })),
+        timelineLength: count,
+      };
+    },
+    async close() {
+      await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

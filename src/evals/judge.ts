@@ -1,0 +1,79 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { z } from 'zod';
+import type { Logger } from '../core/logger.js';
+import type { PromptTemplate } from '../templates/library.js';
+import type { EvalCase } from './case.js';
+import type { Verdict } from './graders/types.js';
+import type { Transcript } from './transcript.js';
+
+export interface Judge {
+  /** Never throws: a judge that cannot decide says skip, and never pass. */
+  grade(evalCase: EvalCase, transcript: Transcript): Promise<Verdict>;
+}
+
+const JudgeAnswer = z.object({
+  verdict: z.enum(['pass', 'fail']),
+  score: z.number().min(0).max(1),
+  reasons: z.array(z.string()).min(1),
+});
+
+/** The transcript as the judge reads it: user turns, tool calls (name and outcome) and replies. */
+export function formatTranscript(transcript: Transcript): string {
+  return transcript.turns
+    .map((t, i) =>
+      [
+        `### Turn ${i + 1} (${t.at})`,
+        `User: ${t.user}`,
+        t.toolCalls.length ? `Tool calls: ${t.toolCalls.map((c) => `${c.name}${c.isError ? ' (failed)' : ''} ${JSON.stringify(c.input).slice(0, 300)}`).join('; ')}` : 'Tool calls: none',
+        t.error ? `The turn failed: ${t.error}` : `Assistant: ${t.reply}`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
+/** Parses the judge's reply: the JSON object in it, validated; anything else is an error, not a verdict. */
+export function parseJudgeAnswer(text: string): z.output<typeof JudgeAnswer> {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new Error('no JSON object in the judge reply');
+  return JudgeAnswer.parse(JSON.parse(text.slice(start, end + 1)));
+}
+
+export interface ClaudeJudgeOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  model: string;
+  template: PromptTemplate;
+  logger: Logger;
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+/** An LLM judge on Claude through @anthropic-ai/sdk, with the prompt from prompts/judge.md. */
+export class ClaudeJudge implements Judge {
+  private readonly client: Anthropic;
+
+  constructor(private readonly options: ClaudeJudgeOptions) {
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      maxRetries: options.maxRetries ?? 2,
+      timeout: options.timeoutMs ?? 60_000,
+      logger: options.logger.child({ component: 'judge' }),
+    });
+  }
+
+  async grade(evalCase: EvalCase, transcript: Transcript): Promise<Verdict> {
+    if (!evalCase.rubric) return { status: 'skip', why: 'no rubric' };
+    try {
+      const prompt = this.options.template.render({ checks: evalCase.checks, rubric: evalCase.rubric, transcript: formatTranscript(transcript) });
+      const message = await this.client.messages.create({ model: this.options.model, max_tokens: 1024, messages: [{ role: 'user', content: prompt }] });
+      const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+      const answer = parseJudgeAnswer(text);
+      return { status: answer.verdict, why: `judge ${answer.score.toFixed(2)}: ${answer.reasons.join(' ')}` };
+    } catch (error) {
+      this.options.logger.warn({ err: error instanceof Error ? error.message : String(error), case: evalCase.id }, 'judge failed');
+      return { status: 'skip', why: `judge could not decide: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { addMinutes, formatClock } from '../../core/time.js';
+import { bullets, numbered, section } from '../compose.js';
+import { result } from '../outputs.js';
+import { call, reply, type Play, type Step } from '../step.js';
+import { tried } from '../turn.js';
+
+const ACTION = /\b(?:we |i |they |team )?(?:just |have |'ve )?(?:restarted|rolled back|reverted|scaled|failed over|redeployed|deployed|flushed|purged|disabled|enabled|drained|killed|bumped|increased|decreased|rotated|blocked|rate[- ]limited|paged|called|opened a ticket|switched)\b/i;
+const OBSERVATION = /\b(?:we (?:see|saw|are seeing|noticed|found|confirmed)|i (?:see|saw|noticed|found|confirmed)|graphs? show|logs? show|error rate is|latency is|dashboard shows|looks like)\b/i;
+const DECISION = /\b(?:we(?:'ll| will) |decided to |going to |let'?s )\b/i;
+const RESOLVED = /\b(?:resolved|all clear|back to normal|fully recovered|has recovered|is recovered|recovered fully|fix is (?:deployed|live|out)|errors? (?:are|is) (?:gone|back to (?:normal|baseline|zero))|incident is over|we'?re done)\b/i;
+const TIMEBOX = /\b(?:been|spent|spending|stuck)\b[^.?!]{0,60}?\b(?:for |about |over |nearly |almost )?(\d{1,3}|an?|one|two|half an)\s*(min(?:ute)?s?|hours?|h)\b/i;
+const RUNBOOK = /\brunbooks?\b|\bplaybooks? for (?:alerts|incidents)\b/i;
+
+/** Something done or seen during the incident: onto the timeline now, not into someone's memory. */
+export const logToTimeline: Play = {
+  id: 'log',
+  applies: (reading, turn) => turn.activeIncidentId !== null && !reading.report && !RESOLVED.test(turn.text) && (ACTION.test(turn.text) || OBSERVATION.test(turn.text) || DECISION.test(turn.text)),
+  next(turn, _reading, env): Step {
+    const id = turn.activeIncidentId!;
+    const kind = ACTION.test(turn.text) ? 'action' : DECISION.test(turn.text) ? 'decision' : 'observation';
+    if (env.allowed.has('log_event') && !tried(turn, 'log_event')) return call('log_event', { incidentId: id, kind, text: turn.text.slice(0, 4000) });
+    if (!tried(turn, 'get_incident')) return call('get_incident', { incidentId: id, timelineLimit: 3 });
+    const state = result(turn, 'get_incident');
+    const at = turn.now ?? new Date();
+    return reply(
+      [
+        `Logged on the ${id} timeline at ${formatClock(at, at)} as ${kind === 'action' ? 'an action' : `a ${kind}`}. The timeline is the single source of truth, not anyone's memory — keep telling me what you do and see as it happens.`,
+        kind === 'action' ? 'Watch the error rate for the next few minutes to confirm the effect, and tell me what it shows.' : '',
+        state?.attention.length ? section('Also due now:', bullets(state.attention)) : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  },
+};
+
+/** A hypothesis chased past its time-box: call it and move to the next one. */
+export const timebox: Play = {
+  id: 'timebox',
+  applies: (reading, turn) => !reading.report && TIMEBOX.test(turn.text) && /\b(?:theory|hypothes|looking|chasing|debugging|investigating|digging|suspect)\w*/i.test(turn.text),
+  next(turn, _reading, env): Step {
+    const box = env.settings.hypothesis_timebox_minutes;
+    const m = TIMEBOX.exec(turn.text)!;
+    const words: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, 'half an': 0.5 };
+    const n = words[m[1]!.toLowerCase()] ?? Number(m[1]);
+    const minutes = Math.round(/^h/i.test(m[2]!) ? n * 60 : n);
+    const over = minutes > box;
+    if (over && turn.activeIncidentId && env.allowed.has('log_event') && !tried(turn, 'log_event')) {
+      return call('log_event', { incidentId: turn.activeIncidentId, kind: 'decision', text: `Time-box of ${box} min exceeded after ${minutes} min: calling this hypothesis and moving on. (${turn.text.slice(0, 300)})` });
+    }
+    return reply(
+      over
+        ? [
+            `That is ${minutes} minutes on one hypothesis — past the ${box}-minute time-box. Call it now:`,
+            numbered([
+              'Confirmed? Then act on it (roll back, fail over) and say so on the timeline.',
+              'Not confirmed? Mark it ruled out or parked, with what you learned, and move to the next hypothesis.',
+              `Pick the next one by evidence: what changed recently, what the error logs show, which dependency is unhealthy. Give it ${box} minutes too.`,
+            ]),
+            turn.activeIncidentId ? 'I have logged the decision on the timeline.' : '',
+            'What is the next most likely cause?',
+          ]
+            .filter(Boolean)
+            .join('\n\n')
+        : `You are ${minutes} minutes into a ${box}-minute time-box: ${box - minutes} minutes left. If it is not confirmed by then, move to the next hypothesis. What would confirm it fastest?`,
+    );
+  },
+};
+
+/** The incident is over: final updates, and the post-mortem due within the deadline. */
+export const resolution: Play = {
+  id: 'resolution',
+  applies: (reading, turn) => turn.activeIncidentId !== null && RESOLVED.test(turn.text) && !reading.wants.postmortem,
+  next(turn, _reading, env): Step {
+    const id = turn.activeIncidentId!;
+    if (env.allowed.has('log_event') && !tried(turn, 'log_event')) return call('log_event', { incidentId: id, kind: 'milestone', text: `Resolved: ${turn.text.slice(0, 3900)}` });
+    const hours = env.settings.postmortem_deadline_hours;
+    const now = turn.now ?? new Date();
+    const due = addMinutes(now, hours * 60);
+    return reply(
+      [
+        `Good work. I have marked the resolution on the ${id} timeline.`,
+        section(
+          'Now:',
+          numbered([
+            'Send the final update to every audience: customers (resolved, what they may still notice), executives (impact and duration), engineering (what fixed it).',
+            'Keep the incident channel open for an hour in case it comes back; watch the error rate.',
+            `Schedule the post-mortem: it is due within ${hours} hours, by ${formatClock(due, now)} — a timeline, an impact assessment and action items, each with one owner and a due date.`,
+          ]),
+        ),
+        'Keep it blameless: we look for the missing guardrails (alerts, tests, limits), not for who did what. Every incident is a chance to make the whole organisation more resilient.',
+        'Who will facilitate the post-mortem?',
+      ].join('\n\n'),
+    );
+  },
+};
+
+/** Runbooks: one for every paging alert, tested every quarter. */
+export const runbooks: Play = {
+  id: 'runbooks',
+  applies: (reading, turn) => !reading.report && RUNBOOK.test(turn.text),
+  next(): Step {
+    return reply(
+      [
+        'Runbooks have to be tested every quarter — an untested runbook is false confidence: the commands drift, the dashboards move, and you find out at 3 AM.',
+        section(
+          'What that means in practice:',
+          bullets([
+            'Every alert that pages has a runbook linked from the alert itself; if there is no runbook, the alert should not page.',
+            'Each runbook has an owner and a "last tested" date; anything older than a quarter is flagged and tested, or retired.',
+            'Test them in game days: a realistic drill where someone follows the runbook step by step while the team watches, and fixes what was wrong the same week.',
+            'After every incident, update the runbook that was used — or write the one that was missing, with an owner and a due date.',
+          ]),
+        ),
+        'Which runbooks page most often? Start the quarterly tests with those.',
+      ].join('\n\n'),
+    );
+  },
+};
