@@ -89,7 +89,8 @@ export const assignRoles = defineTool({
       people,
       services: incident.services,
       current: await ctx.store.listRoles(incident.id),
-      commsCadenceMinutes: cadence.customer ?? cadence.engineering,
+      customerCadenceMinutes: cadence.customer,
+      engineeringCadenceMinutes: cadence.engineering,
     });
 
     const at = ctx.clock.now().toISOString();
@@ -103,6 +104,8 @@ export const assignRoles = defineTool({
       incident.id,
       changed.map((r) => ({ role: r.role, person: r.person, need: r.need, interim: r.interim, assignedAt: at, assignedBy: by })),
       [{ at, author: by, kind: 'roles', text: `Roles: ${plan.roles.map(line).join('; ')}`, data: { roles: plan.roles } }],
+      // An incident commander holding the incident is its acknowledgement.
+      plan.roles.some((r) => r.role === 'incident_commander' && r.person) ? { acknowledgedAt: at } : {},
     );
     const source = new Map(plan.roles.map((r) => [r.role, r.source]));
     const roles = defs

@@ -9,6 +9,8 @@ import { getIncident } from './get-incident.js';
 import { listActionItems } from './list-action-items.js';
 import { logEvent } from './log-event.js';
 import { openIncident } from './open-incident.js';
+import { resolveIncident } from './resolve-incident.js';
+import { updateIncident } from './update-incident.js';
 import { updateActionItem } from './update-action-item.js';
 
 /** Every tool, in the order a response uses them. */
@@ -17,6 +19,8 @@ export const ALL_TOOLS: readonly Tool[] = [
   openIncident,
   assignRoles,
   getIncident,
+  updateIncident,
+  resolveIncident,
   logEvent,
   fetchDeploys,
   draftStakeholderUpdate,

@@ -31,7 +31,7 @@ function agent(limits: Partial<Limits> = {}, options: { fallback?: boolean; stre
     backoffMs: 5,
     logger: silentLogger(),
   });
-  const playbook = new Playbook(() => ({ services: [], settings: soul.config.settings }));
+  const playbook = new Playbook(() => ({ services: [], settings: soul.config.settings, severity: h.ctx.severity }));
   return new Agent({
     model,
     fallback: options.fallback === false ? null : playbook,

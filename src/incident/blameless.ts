@@ -69,3 +69,19 @@ export function findBlame(text: string): BlameFinding[] {
 }
 
 const COMMON = new Set(['Traffic', 'Latency', 'Memory', 'Disk', 'Load', 'Everything', 'Nothing', 'Payment', 'Database', 'Cache', 'Redis', 'Kafka', 'Service', 'Server', 'Pod', 'Node', 'Cluster', 'Upstream', 'Downstream', 'Rollback', 'Rollout', 'Retry', 'Retries', 'Autoscaler', 'Scheduler']);
+
+const CLAUSES = /(?<=[.!?])\s+|\s+[—–]\s+|\s+-\s+|;\s+|,?\s+(?:and now|so now|and then|which means|so)\s+/;
+
+/**
+ * The text without its clauses that blame a person: "Dave pushed a bad config and now login is down"
+ * → "login is down". What is left reports what happened, not who did it.
+ */
+export function withoutBlame(text: string): string {
+  return text
+    .split(CLAUSES)
+    .map((c) => c.trim())
+    .filter((c) => c && findBlame(c).length === 0)
+    .join('. ')
+    .replace(/\.\.+/g, '.')
+    .trim();
+}

@@ -1,4 +1,5 @@
 import type { Person } from '../config/roster.js';
+import { formatMinutes } from '../core/time.js';
 import type { RoleDefinition } from '../soul/schema.js';
 import type { RoleAssignment } from '../store/types.js';
 
@@ -11,8 +12,9 @@ export interface RolePlanInput {
   people: readonly Person[];
   services: readonly string[];
   current: readonly RoleAssignment[];
-  /** Minutes between customer updates (or the shortest cadence), for the Comms need. */
-  commsCadenceMinutes: number | null;
+  /** Minutes between customer updates, for the Comms need (null when customers get no scheduled updates). */
+  customerCadenceMinutes: number | null;
+  engineeringCadenceMinutes: number | null;
 }
 
 export interface PlannedRole {
@@ -34,9 +36,8 @@ function needFor(role: RoleDefinition, input: RolePlanInput): string {
     case 'incident_commander':
       return 'Need an Incident Commander: the on-call IC, or the most senior responder who will coordinate and not debug';
     case 'communications_lead':
-      return input.commsCadenceMinutes
-        ? `Need someone to update the status page every ${input.commsCadenceMinutes} minutes`
-        : 'Need someone to own stakeholder updates';
+      if (input.customerCadenceMinutes) return `Need someone to update the status page every ${input.customerCadenceMinutes} minutes`;
+      return input.engineeringCadenceMinutes ? `Need someone to post stakeholder updates every ${formatMinutes(input.engineeringCadenceMinutes)}` : 'Need someone to own stakeholder updates';
     case 'technical_lead':
       return input.services.length ? `Need an engineer with ${input.services.join(' / ')} ownership` : 'Need an engineer who owns the affected system';
     case 'scribe':

@@ -74,7 +74,8 @@ export function scrubForCustomers(text: string, people: readonly string[], servi
   for (const id of [...serviceNames].sort((a, b) => b.length - a.length)) {
     if (!/[-_.]/.test(id) && !services.services.has(id)) continue;
     const display = services.services.get(id)?.display_name ?? 'our service';
-    const pattern = new RegExp(`\\b${escapeRegex(id)}\\b`, 'gi');
+    // "payment-api" is also written "payment API" or "payment_api".
+    const pattern = new RegExp(`\\b${id.split(/[-_.]/).map(escapeRegex).join('[-_. ]?')}\\b`, 'gi');
     out = out.replace(pattern, () => {
       redactions.add(id);
       return display;
@@ -86,6 +87,16 @@ export function scrubForCustomers(text: string, people: readonly string[], servi
 function componentsOf(incident: Incident, services: ServiceCatalog): string {
   const names = incident.services.map((s) => services.services.get(s)?.display_name ?? services.services.get(s)?.status_page_component).filter((n): n is string => !!n);
   return names.length ? [...new Set(names)].join(', ') : NO_COMPONENT;
+}
+
+function customerImpact(incident: Incident, components: string): string {
+  const what = components === NO_COMPONENT ? 'some of our services' : components;
+  const { state, usersAffectedPct } = incident.signals;
+  const share = usersAffectedPct !== undefined && usersAffectedPct < 100 ? ' for some customers' : '';
+  if (incident.status === 'resolved') return `${what} is working normally again.`;
+  if (state === 'down') return `${what} is unavailable${share}.`;
+  if (state === 'degraded') return `${what} is slow or failing intermittently for some customers.`;
+  return `some customers may see errors in ${what}.`;
 }
 
 function defaultRisk(ctx: UpdateContext): string {
@@ -109,7 +120,8 @@ export function draftUpdate(template: PromptTemplate, request: UpdateRequest, ct
     .join('; ');
   const needs = [...(request.needs ?? []), ...ctx.roles.filter((r) => !r.person && r.need).map((r) => r.need!)];
   const minutesSinceStart = minutesBetween(incident.startedAt, resolved && incident.resolvedAt ? incident.resolvedAt : now);
-  const impact = request.impact ?? incident.impact.description;
+  // Customers get impact in plain words, never the raw report (it holds internal names and guesses).
+  const impact = request.impact ?? (request.audience === 'customer' ? customerImpact(incident, componentsOf(incident, ctx.services)) : incident.impact.description);
   const components = componentsOf(incident, ctx.services);
   const vars: Record<string, unknown> = {
     id: incident.id,

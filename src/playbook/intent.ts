@@ -1,5 +1,6 @@
 import { AUDIENCES, type Audience } from '../core/audiences.js';
 import { extractSignals, type Extraction, type ServiceHint } from '../severity/extract.js';
+import { findBlame, withoutBlame, withoutQuotes } from '../incident/blameless.js';
 
 /** What a user message asks for, read deterministically from its words. */
 export interface Reading {
@@ -34,7 +35,7 @@ const PROBLEM = [
   /\bcrash(?:es|ing|looping)?\b/, /\b(?:alert|page)s? (?:is |are )?(?:firing|fired)\b/, /\bgot paged\b/, /\bpaged\b/, /\bspik(?:e|es|ing)\b/, /\bdegraded\b/,
   /\bdata loss\b/, /\bbreach\b/, /\bleak(?:ed)?\b/, /\bcorrupt/, /\bincident\b/, /\bon fire\b/, /\bdisk (?:is )?(?:\d+% )?full\b/, /\bfilling up\b/, /\bexpir(?:es|ing|ed)\b/,
 ];
-const QUESTION_ONLY = [/^(?:how|what|why|should|can you explain|explain|tell me about|what's the best way)\b/];
+const QUESTION_ONLY = [/^(?:how|what|why|should|can you explain|explain|tell me about|what's the best way|do we|does|is it|are|can'?t we|can we|could we|would it|shall we)\b[^?]*\?\s*$/, /^(?:how|what|why|explain|tell me about)\b/];
 const SKIP_ROLES = [
   /\bskip (?:the )?(?:roles?|process|ceremony|formalities|bureaucracy)\b/, /\bno time for (?:roles?|process|this|that)\b/, /\b(?:forget|never ?mind|ignore) (?:the )?(?:roles?|process)\b/,
   /\bjust (?:start )?(?:debug|debugging|fix|fixing|dig|digging|look|troubleshoot)/, /\blet'?s (?:just )?(?:start )?(?:debug|debugging|troubleshoot|dig in)/, /\bdebug (?:it )?first\b/,
@@ -56,7 +57,7 @@ const FIRST_ERROR = [
 const POSTMORTEM = [/\bpost[- ]?mortem\b/, /\bpostmortem\b/, /\bretro(?:spective)?\b/, /\bincident review\b/, /\brca\b/, /\broot cause analysis\b/, /\bafter[- ]action\b/, /\bwrite[- ]?up\b/];
 const ACTION_ITEM = [/\baction items?\b/, /\bfollow[- ]?ups?\b/, /\bto-?dos?\b/, /\btrack (?:this|that|a fix)\b/, /\bcreate (?:a )?(?:ticket|task)\b/, /\bowner\b.*\bdue\b/, /\bdue\b.*\bowner\b/];
 const ONCALL = [/\bon[- ]?call\b/, /\brotation\b/, /\bpager (?:schedule|duty rota)\b/, /\brota\b/];
-const STATUS_UPDATE = [/\b(?:status|stakeholder) update\b/, /\bupdate (?:for|to) (?:the )?(?:execs?|executives?|leadership|customers?|engineering|engineers|stakeholders)\b/, /\b(?:draft|write|send|post) (?:an? |the )?(?:next )?update\b/, /\bwhat (?:do|should) (?:i|we) tell (?:the )?(?:customers|execs|executives|leadership|management|stakeholders)\b/, /\bstatus ?page\b/];
+const STATUS_UPDATE = [/\b(?:status|stakeholder) update\b/, /\bupdate (?:for|to) (?:the )?(?:execs?|executives?|leadership|customers?|engineering|engineers|stakeholders)\b/, /\b(?:draft|write|send|post|prepare|give me)\b[^.?!]{0,40}?\bupdate\b/, /\bwhat (?:do|should) (?:i|we) tell (?:the )?(?:customers|execs|executives|leadership|management|stakeholders)\b/, /\bstatus ?page\b/];
 const STATUS = [/^(?:status|where are we|what'?s the status|what is the status|sitrep|recap|summary)\??$/, /\bwhere (?:are|do) we stand\b/, /\bwhat needs (?:attention|doing)\b/, /\bwhat'?s overdue\b/];
 
 const NUMBER_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20 };
@@ -82,11 +83,11 @@ export function readMessage(text: string, services: readonly ServiceHint[]): Rea
   const extraction = extractSignals(text, services);
   const oncall = has(lower, ONCALL) && !/\b(?:the )?on[- ]?call (?:engineer|person|is|was|got)\b/.test(lower) && (/\b(?:set ?up|design|build|plan|create|organi[sz]e|structure|schedule|good|fair|sustainable|how)\b/.test(lower) || teamSize(lower) !== null);
   const questionOnly = has(lower, QUESTION_ONLY) && !extraction.services.length && extraction.signals.state === undefined;
-  const isBlame = (t: string): boolean => has(t, BLAME) || has(t.toLowerCase(), BLAME);
+  const isBlame = (t: string): boolean => has(t, BLAME) || has(t.toLowerCase(), BLAME) || findBlame(withoutQuotes(t)).length > 0;
   const blame = isBlame(text);
-  // "Who caused this outage?" asks about blame and reports nothing; "checkout is down — who broke it?"
-  // reports a problem and asks about blame. Only the sentences that are not about blame can report.
-  const facts = blame ? text.split(/(?<=[.?!])\s+|\s+[—–]\s+|\s+-\s+/).filter((part) => !isBlame(part)).join(' ') : text;
+  // "Who caused this outage?" asks about blame and reports nothing; "Dave pushed a bad config and now
+  // login is down" reports a problem and blames someone. Only the clauses that do not blame can report.
+  const facts = blame ? withoutBlame(text.split(/(?<=[.?!])\s+|\s+[—–]\s+|\s+-\s+/).filter((part) => !(has(part, BLAME) || has(part.toLowerCase(), BLAME))).join(' ')) : text;
   const factSignals = facts === text ? extraction.signals : extractSignals(facts, services).signals;
   const signalled = factSignals.state !== undefined || factSignals.dataLoss === true || factSignals.securityBreach === true;
   const report = !oncall && !questionOnly && (signalled || (has(facts.toLowerCase(), PROBLEM) && /\bincident\b|\bpaged\b|\balerts?\b/.test(facts.toLowerCase())));

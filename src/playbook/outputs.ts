@@ -6,6 +6,7 @@ import { draftStakeholderUpdateOutput } from '../../tools/draft-stakeholder-upda
 import { fetchDeploysOutput } from '../../tools/fetch-deploys.js';
 import { getIncidentOutput } from '../../tools/get-incident.js';
 import { openIncidentOutput } from '../../tools/open-incident.js';
+import { resolveIncidentOutput } from '../../tools/resolve-incident.js';
 import { lastCall, type Turn } from './turn.js';
 
 /** Tool results the playbook reads, validated with each tool's own output schema. */
@@ -17,6 +18,7 @@ const SCHEMAS = {
   draft_stakeholder_update: draftStakeholderUpdateOutput,
   get_incident: getIncidentOutput,
   create_action_item: createActionItemOutput,
+  resolve_incident: resolveIncidentOutput,
 } as const;
 
 type Known = keyof typeof SCHEMAS;

@@ -21,7 +21,7 @@ beforeEach(() => {
   h = createHarness({ start: '2026-11-26T14:00:00Z' });
   soul = loadSoul(join(packageRoot(), 'SOUL.md'), TOOL_NAMES);
   session = newSession(h.clock.now());
-  const playbook = new Playbook(() => ({ services: [], settings: soul.config.settings }));
+  const playbook = new Playbook(() => ({ services: [], settings: soul.config.settings, severity: h.ctx.severity }));
   agent = new Agent({ model: playbook, fallback: null, soul: () => soul, registry: h.registry, context: () => h.ctx, templates: h.ctx.templates, clock: h.clock, logger: silentLogger(), actor: 'alex' });
 });
 afterEach(() => h.close());

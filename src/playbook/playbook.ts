@@ -6,7 +6,7 @@ import { actionItems, postmortem } from './plays/follow-up.js';
 import { general } from './plays/general.js';
 import { blame, firstError, skipProcess } from './plays/pushback.js';
 import { logToTimeline, resolution, runbooks, timebox } from './plays/live.js';
-import { oncall } from './plays/readiness.js';
+import { oncall, severityGuide } from './plays/readiness.js';
 import type { Play, PlaybookEnv } from './step.js';
 import { readTurn } from './turn.js';
 
@@ -14,6 +14,7 @@ import { readTurn } from './turn.js';
 export const PLAYS: readonly Play[] = [
   oncall,
   runbooks,
+  severityGuide,
   blame,
   postmortem,
   actionItems,

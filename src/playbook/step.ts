@@ -1,5 +1,6 @@
 import type { ServiceHint } from '../severity/extract.js';
 import type { SoulSettings } from '../soul/schema.js';
+import type { SeverityFramework } from '../severity/framework.js';
 import type { Reading } from './intent.js';
 import type { Turn } from './turn.js';
 
@@ -25,6 +26,7 @@ export interface KnownService extends ServiceHint {
 export interface PlaybookEnv {
   services: readonly KnownService[];
   settings: SoulSettings;
+  severity: SeverityFramework;
   /** Tools the persona allows; the playbook never calls others. */
   allowed: ReadonlySet<string>;
 }

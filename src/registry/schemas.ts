@@ -85,6 +85,13 @@ export const ActionItemSchema = z.object({
   overdue: z.boolean(),
 });
 
+export const DurationsSchema = z.object({
+  timeToDetectMinutes: z.number().nullable(),
+  timeToAcknowledgeMinutes: z.number().nullable(),
+  timeToMitigateMinutes: z.number().nullable(),
+  timeToResolveMinutes: z.number().nullable(),
+});
+
 export const ScheduleSchema = z.object({
   audience: z.enum(AUDIENCES),
   cadenceMinutes: z.number().nullable(),

@@ -212,8 +212,11 @@ export interface IncidentStore {
   changeSeverity(id: string, request: SeverityChangeRequest, events: readonly NewEvent[]): Promise<{ incident: Incident; change: SeverityChange | null }>;
   severityHistory(id: string): Promise<SeverityChange[]>;
 
-  /** Replaces the current holder of each given role; earlier holders stay in the history. Returns the current roles. */
-  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[]): Promise<RoleAssignment[]>;
+  /**
+   * Replaces the current holder of each given role; earlier holders stay in the history. Returns the current roles.
+   * With `acknowledgedAt`, also marks the incident acknowledged (if it was not), in the same transaction.
+   */
+  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[], options?: { acknowledgedAt?: IsoTime }): Promise<RoleAssignment[]>;
   listRoles(id: string): Promise<RoleAssignment[]>;
 
   appendEvents(id: string, events: readonly NewEvent[]): Promise<TimelineEvent[]>;

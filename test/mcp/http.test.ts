@@ -2,6 +2,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TOOL_NAMES } from '../../tools/index.js';
 import { runCli } from '../support/cli.js';
 import { exerciseServer, exitOf, makeHome, startHttpProcess } from '../support/mcp-fixture.js';
 
@@ -38,7 +39,7 @@ describe('incident-commander mcp --http (real child process)', () => {
     try {
       await exerciseServer(clients[0]!);
       const [a, b] = await Promise.all([clients[1]!.listTools(), clients[2]!.callTool({ name: 'get_incident', arguments: { incidentId: 'INC-1' } })]);
-      expect(a.tools.length).toBe(10);
+      expect(a.tools.length).toBe(TOOL_NAMES.length);
       expect(b.isError ?? false).toBe(false);
       const list = await runCli(['incidents', 'list'], { env: home.env });
       expect(list.stdout).toMatch(/^INC-1 +SEV1/);
@@ -86,7 +87,7 @@ describe('incident-commander mcp --http (real child process)', () => {
       expect((await post(server.url, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
       const client = new Client({ name: 'auth', version: '1' });
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
-      expect((await client.listTools()).tools.length).toBe(10);
+      expect((await client.listTools()).tools.length).toBe(TOOL_NAMES.length);
       await client.close();
     } finally {
       server.child.kill('SIGTERM');

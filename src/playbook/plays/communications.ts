@@ -32,7 +32,16 @@ export const statusUpdate: Play = {
     const audiences = asked.length === 3 ? scheduled : asked;
     if (!tried(turn, 'draft_stakeholder_update') && env.allowed.has('draft_stakeholder_update')) {
       const changed = whatChanged(turn.text);
-      return { kind: 'tools', calls: audiences.map((audience) => ({ name: 'draft_stakeholder_update', input: { incidentId: id, audience, ...(changed ? { whatChanged: changed } : {}) } })) };
+      const box = env.settings.hypothesis_timebox_minutes;
+      const nextSteps = [
+        `Confirm or rule out the leading hypothesis within its ${box}-minute time-box`,
+        state.incident.services.length ? `Check recent deploys and config changes of ${state.incident.services.join(', ')}` : 'Check recent deploys and config changes',
+        'Keep every action and finding on the timeline',
+      ];
+      return {
+        kind: 'tools',
+        calls: audiences.map((audience) => ({ name: 'draft_stakeholder_update', input: { incidentId: id, audience, ...(changed ? { whatChanged: changed } : {}), ...(audience === 'engineering' ? { nextSteps } : {}) } })),
+      };
     }
     const drafts = results(turn, 'draft_stakeholder_update');
     if (!drafts.length) return reply(`No update was drafted for ${id}: ${state.incident.severity} has no scheduled updates for ${asked.join(', ')}. Send one when the status changes.`);

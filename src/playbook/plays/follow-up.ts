@@ -2,8 +2,14 @@ import { addMinutes, formatClock, formatMinutes, minutesBetween } from '../../co
 import { bullets, numbered, section, sentence } from '../compose.js';
 import { failure, result, results } from '../outputs.js';
 import { reply, type Play, type Step, type ToolCall } from '../step.js';
-import { tried } from '../turn.js';
+import { tried, type Turn } from '../turn.js';
+import { withoutBlame } from '../../incident/blameless.js';
 import { incidentOf } from './communications.js';
+
+/** Text from the record, minus the clauses that name a person as the cause. */
+function blameless(text: string): string {
+  return withoutBlame(text);
+}
 
 interface DraftItem {
   title: string;
@@ -67,6 +73,22 @@ export function draftItems(text: string): DraftItem[] {
   });
 }
 
+/**
+ * A follow-up that only supplies the missing owner or date ("owner Priya, due in 2 weeks") completes
+ * the item the user asked for in the previous turn.
+ */
+function withPending(turn: Turn, items: DraftItem[]): DraftItem[] {
+  const bare = items.length === 1 && (items[0]!.owner || items[0]!.due) && /^(?:owner|owned by|assign|due|by|and|[,\s])*$/i.test(items[0]!.title.replace(/\b(?:owner|due|in \d+ \w+|\d{4}-\d{2}-\d{2}|@?[A-Z][\w.-]*)\b/g, ''));
+  const previous = turn.earlier.at(-1);
+  if (!bare || !previous || !ACTION_ITEM_WORDS.test(previous)) return items;
+  const pending = draftItems(previous).filter((i) => !i.owner || !i.due);
+  if (!pending.length) return items;
+  const fill = items[0]!;
+  return pending.map((p) => ({ ...p, owner: p.owner ?? fill.owner, due: p.due ?? fill.due, priority: fill.priority === 'P1' ? 'P1' : p.priority }));
+}
+
+const ACTION_ITEM_WORDS = /\baction items?\b|\bfollow[- ]?ups?\b|\bto-?dos?\b/i;
+
 /** Action items go through create_action_item with an owner and a due date — or not at all. */
 export const actionItems: Play = {
   id: 'action-item',
@@ -74,22 +96,11 @@ export const actionItems: Play = {
   next(turn, reading, env): Step {
     const id = incidentOf(turn, reading.mentionedIncident);
     if (!id) return reply('Which incident is this action item for? Give its id (INC-12), or tell me about the incident first.');
-    const items = draftItems(turn.text);
+    const items = withPending(turn, draftItems(turn.text));
+    const complete = items.filter((i) => i.owner && i.due);
     const incomplete = items.filter((i) => !i.owner || !i.due);
-    if (incomplete.length) {
-      return reply(
-        [
-          'I will not create an action item without an owner and a due date — untracked items are how the same incident happens twice.',
-          section(
-            'Missing:',
-            bullets(incomplete.map((i) => `"${i.title}": ${[!i.owner ? 'an owner (one named person)' : '', !i.due ? 'a due date (e.g. 2026-12-10 or "in 2 weeks")' : ''].filter(Boolean).join(' and ')}`)),
-          ),
-          'Reply with them, e.g. "owner Priya, due in 2 weeks".',
-        ].join('\n\n'),
-      );
-    }
-    if (!tried(turn, 'create_action_item')) {
-      const calls: ToolCall[] = items.map((i) => ({ name: 'create_action_item', input: { incidentId: id, title: i.title, owner: i.owner!, due: i.due!, kind: i.kind, priority: i.priority } }));
+    if (complete.length && !tried(turn, 'create_action_item')) {
+      const calls: ToolCall[] = complete.map((i) => ({ name: 'create_action_item', input: { incidentId: id, title: i.title, owner: i.owner!, due: i.due!, kind: i.kind, priority: i.priority } }));
       return { kind: 'tools', calls };
     }
     const created = results(turn, 'create_action_item');
@@ -98,7 +109,16 @@ export const actionItems: Play = {
       created.length ? section(`Tracked on ${id}:`, bullets(created.map((c) => `${c.item.id} ${c.item.title} — owner ${c.item.owner}, due ${c.item.dueAt.slice(0, 10)} (${c.item.kind}, ${c.item.priority})${c.created ? '' : ' — already existed'}`))) : '',
       ...created.flatMap((c) => c.warnings.map((w) => `Note: ${w}. A repeat of an unfinished fix is worth raising in the review.`)),
       problems.length ? section('Not created:', bullets(problems)) : '',
-      `Each item is reviewed at the post-mortem, due within ${env.settings.postmortem_deadline_hours} hours of resolution.`,
+      incomplete.length
+        ? [
+            'I will not create an action item without an owner and a due date — untracked items are how the same incident happens twice.',
+            section(
+              'Missing:',
+              bullets(incomplete.map((i) => `"${i.title}": ${[!i.owner ? 'an owner (one named person)' : '', !i.due ? 'a due date (e.g. 2026-12-10 or "in 2 weeks")' : ''].filter(Boolean).join(' and ')}`)),
+            ),
+            'Reply with them, e.g. "owner Priya, due in 2 weeks".',
+          ].join('\n\n')
+        : `Each item is reviewed at the post-mortem, due within ${env.settings.postmortem_deadline_hours} hours of resolution.`,
     ];
     return reply(parts.filter(Boolean).join('\n\n'));
   },
@@ -120,19 +140,19 @@ export const postmortem: Play = {
     const due = inc.resolvedAt ? addMinutes(inc.resolvedAt, deadlineHours * 60) : null;
     const parts = [
       `# Post-mortem: ${inc.id} ${inc.title}`,
-      `Blameless: we look for the guardrail that was missing (an alert, a test, a limit, a review), never for who made a mistake — every incident is a chance to make the organisation more resilient. ${due ? `Due by ${formatClock(due)} (${deadlineHours} h after resolution).` : `Due within ${deadlineHours} h of resolution; the incident is still ${inc.status}.`}`,
-      section('Summary', sentence(inc.summary || inc.title)),
+      `Blameless: we look for the guardrail that was missing (an alert, a test, a limit, a review), never for who made a mistake — every incident is a chance to make the organisation more resilient. ${due ? `The post-mortem is due by ${formatClock(due, turn.now ?? undefined)}, within ${deadlineHours} hours of resolution.` : `The post-mortem is due within ${deadlineHours} hours of resolution; ${inc.id} is not resolved yet (${inc.status}).`}`,
+      section('Summary', sentence(blameless(inc.summary) || blameless(inc.title) || inc.title)),
       section(
         'Impact',
         bullets([
           `Severity ${inc.severity}${s.severityHistory.length > 1 ? ` (history: ${s.severityHistory.map((h) => h.to).join(' → ')})` : ''}`,
-          `Duration ${formatMinutes(minutesBetween(inc.startedAt, end))} (${formatClock(inc.startedAt)} → ${inc.resolvedAt ? formatClock(inc.resolvedAt) : 'ongoing'})`,
+          `Duration ${formatMinutes(minutesBetween(inc.startedAt, end))} (${formatClock(inc.startedAt, turn.now ?? undefined)} → ${inc.resolvedAt ? formatClock(inc.resolvedAt, turn.now ?? undefined) : 'ongoing'})`,
           `Customer-facing: ${inc.impact.customerFacing === null ? 'unknown — confirm' : inc.impact.customerFacing ? 'yes' : 'no'}`,
           `Users affected: ${inc.impact.usersAffected ?? (inc.impact.usersAffectedPct !== null ? `${inc.impact.usersAffectedPct}%` : 'unknown — get the number from your metrics')}`,
           `Revenue: ${inc.impact.revenueImpact ?? 'unknown — ask finance for the estimate'}`,
         ]),
       ),
-      section('Timeline (from the record)', bullets(s.timeline.map((e) => `${formatClock(e.at)} — ${e.kind}: ${e.text}`))),
+      section('Timeline (from the record)', bullets(s.timeline.map((e) => `${formatClock(e.at, turn.now ?? undefined)} — ${e.kind}: ${blameless(e.text) || '(this entry named a person as the cause; rewrite it as what the system allowed)'}`))),
       section(
         'Contributing factors (5 Whys — fill in with the team)',
         numbered([

@@ -1,4 +1,4 @@
-import { addMinutes, formatClock } from '../../core/time.js';
+import { addMinutes, formatClock, formatMinutes } from '../../core/time.js';
 import { bullets, numbered, section } from '../compose.js';
 import { result } from '../outputs.js';
 import { call, reply, type Play, type Step } from '../step.js';
@@ -67,19 +67,23 @@ export const timebox: Play = {
   },
 };
 
-/** The incident is over: final updates, and the post-mortem due within the deadline. */
+/** The incident is over: resolve it, final updates, and the post-mortem due within the deadline. */
 export const resolution: Play = {
   id: 'resolution',
   applies: (reading, turn) => turn.activeIncidentId !== null && RESOLVED.test(turn.text) && !reading.wants.postmortem,
   next(turn, _reading, env): Step {
     const id = turn.activeIncidentId!;
-    if (env.allowed.has('log_event') && !tried(turn, 'log_event')) return call('log_event', { incidentId: id, kind: 'milestone', text: `Resolved: ${turn.text.slice(0, 3900)}` });
-    const hours = env.settings.postmortem_deadline_hours;
+    if (env.allowed.has('resolve_incident') && !tried(turn, 'resolve_incident')) return call('resolve_incident', { incidentId: id, resolution: turn.text.slice(0, 2000) });
+    if (!env.allowed.has('resolve_incident') && env.allowed.has('log_event') && !tried(turn, 'log_event')) return call('log_event', { incidentId: id, kind: 'milestone', text: `Resolved: ${turn.text.slice(0, 3900)}` });
+    const resolved = result(turn, 'resolve_incident');
+    const hours = resolved?.postmortem.deadlineHours ?? env.settings.postmortem_deadline_hours;
     const now = turn.now ?? new Date();
-    const due = addMinutes(now, hours * 60);
+    const due = resolved?.postmortem.dueAt ?? addMinutes(now, hours * 60).toISOString();
+    const d = resolved?.durations;
+    const took = d?.timeToResolveMinutes !== null && d?.timeToResolveMinutes !== undefined ? ` Impact lasted ${formatMinutes(d.timeToResolveMinutes)}${d.timeToDetectMinutes ? `; it took ${formatMinutes(d.timeToDetectMinutes)} to detect` : ''}.` : '';
     return reply(
       [
-        `Good work. I have marked the resolution on the ${id} timeline.`,
+        `Good work. ${id} is resolved and on the timeline.${took}`,
         section(
           'Now:',
           numbered([
@@ -98,7 +102,7 @@ export const resolution: Play = {
 /** Runbooks: one for every paging alert, tested every quarter. */
 export const runbooks: Play = {
   id: 'runbooks',
-  applies: (reading, turn) => !reading.report && RUNBOOK.test(turn.text),
+  applies: (reading, turn) => RUNBOOK.test(turn.text) && (!reading.report || turn.text.includes('?')),
   next(): Step {
     return reply(
       [

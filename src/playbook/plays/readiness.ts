@@ -51,3 +51,34 @@ export const oncall: Play = {
     return reply(oncallAdvice(reading.wants.oncall!.teamSize));
   },
 };
+
+const SEVERITY_QUESTION = /\b(?:sev ?[1-4]|severity|severities|sev levels?|how (?:bad|severe)|which level)\b/i;
+
+/** "How do I decide between SEV2 and SEV3?": the framework as data, not folklore. */
+export const severityGuide: Play = {
+  id: 'severity-guide',
+  applies: (reading, turn) => !reading.report && SEVERITY_QUESTION.test(turn.text) && /\?\s*$|\b(?:how|what|which|when|explain|difference|decide)\b/i.test(turn.text) && !reading.pushback.skipSeverity,
+  next(_turn, _reading, env): Step {
+    const every = (m: number | null): string => (m === null ? '—' : m >= 1440 ? `${Math.round(m / 1440)} d` : `${m} min`);
+    const levels = env.severity.levels.map(
+      (l) =>
+        `**${l.id} ${l.name}** — ${l.definition} ${l.escalation.pages ? `Pages: ${l.escalation.page.join(', ')}.` : 'No page.'} Updates: engineering ${every(l.cadence_minutes.engineering)}, executives ${every(l.cadence_minutes.executive)}, customers ${every(l.cadence_minutes.customer)}. Post-mortem ${l.postmortem_required ? 'required' : 'optional'}.`,
+    );
+    return reply(
+      [
+        'Severity is decided by impact, not by how hard the fix looks:',
+        bullets(levels),
+        section(
+          'How to decide quickly:',
+          bullets([
+            'Customer-facing and a revenue path (checkout, payments, sign-up) failing, most users down, data loss or a security exposure: SEV1.',
+            'A subset of customers, a critical function degraded, or a revenue path slow but working: SEV2.',
+            'When unsure between two levels, pick the higher one and say which fact would lower it — argue about it in the post-mortem, not during the incident.',
+            'Re-check the level whenever the impact changes; every change is recorded with its reason.',
+          ]),
+        ),
+        'Describe the impact you are seeing and I will classify it.',
+      ].join('\n\n'),
+    );
+  },
+};

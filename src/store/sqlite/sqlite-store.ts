@@ -354,9 +354,10 @@ export class SqliteStore implements IncidentStore {
     ).map(toRole);
   }
 
-  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[]): Promise<RoleAssignment[]> {
+  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[], options: { acknowledgedAt?: IsoTime } = {}): Promise<RoleAssignment[]> {
     return this.write(() => {
       this.requireIncident(id);
+      if (options.acknowledgedAt) this.stmt('UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL').run(options.acknowledgedAt, id);
       const insert = this.stmt('INSERT INTO role_assignments (incident_id, role, person, need, interim, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (const a of assignments) insert.run(id, a.role, a.person, a.need, a.interim ? 1 : 0, a.assignedAt, a.assignedBy);
       this.insertEvents(id, events);
