@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
-import { formatClock } from '../src/core/time.js';
-import { checkOwner, isOverdue, resolveDue, similarOpenItems } from '../src/incident/action-items.js';
-import { requireIncident } from '../src/incident/lookup.js';
+import { isOverdue } from '../src/incident/action-items.js';
+import { addActionItem } from '../src/incident/add-action-item.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
 import { ActionItemSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -42,34 +40,13 @@ export const createActionItem = defineTool({
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
+    const added = await addActionItem(ctx, args);
     const now = ctx.clock.now();
-    const owner = checkOwner('owner', args.owner);
-    const dueAt = resolveDue('due', args.due, now);
-    const maxDays = ctx.settings.action_item_max_due_days;
-    const days = (Date.parse(dueAt) - now.getTime()) / 86_400_000;
-    if ((args.priority === 'P1' || args.priority === 'P2') && days > maxDays) {
-      throw InputError.field('due', `${args.priority} items must be due within ${maxDays} days (this one is ${Math.ceil(days)} days away)`, 'Pick an earlier date, or lower the priority to P3/P4 if it can really wait.');
-    }
-    const incident = await requireIncident(ctx.store, args.incidentId);
-    const open = await ctx.store.listActionItems({ status: ['open', 'in_progress'], limit: 2000 });
-    const same = open.find((i) => i.incidentId === incident.id && i.title.toLowerCase() === args.title.toLowerCase() && i.owner.toLowerCase() === owner.toLowerCase());
-    const similar = similarOpenItems(args.title, open).filter((s) => s.item.id !== same?.id);
-    const warnings = similar.map(
-      (s) => `similar to ${s.item.id} "${s.item.title}" — ${s.item.incidentId === incident.id ? 'on this incident' : `proposed in ${s.item.incidentId}`}, still ${s.item.status.replace('_', ' ')}, owner ${s.item.owner}, due ${formatClock(s.item.dueAt, now)}${isOverdue(s.item, now) ? ' (OVERDUE)' : ''}`,
-    );
-    if (incident.status === 'resolved' && days > 0 && args.priority === 'P1') warnings.push('P1 after resolution: make sure the owner knows it is due first');
-
-    const item =
-      same ??
-      (await ctx.store.createActionItem(
-        { incidentId: incident.id, title: args.title, description: args.description ?? '', owner, dueAt, kind: args.kind, priority: args.priority, createdBy: args.createdBy ?? ctx.actor, at: now.toISOString() },
-        [{ at: now.toISOString(), author: args.createdBy ?? ctx.actor, kind: 'action_item', text: `Action item (${args.kind}, ${args.priority}): ${args.title} — owner ${owner}, due ${dueAt.slice(0, 10)}` }],
-      ));
     return {
-      created: !same,
-      item: { ...item, overdue: isOverdue(item, now) },
-      possibleDuplicates: similar.map((s) => ({ id: s.item.id, incidentId: s.item.incidentId, title: s.item.title, owner: s.item.owner, status: s.item.status, dueAt: s.item.dueAt, similarity: s.similarity })),
-      warnings,
+      created: added.created,
+      item: { ...added.item, overdue: isOverdue(added.item, now) },
+      possibleDuplicates: added.similar.map((s) => ({ id: s.item.id, incidentId: s.item.incidentId, title: s.item.title, owner: s.item.owner, status: s.item.status, dueAt: s.item.dueAt, similarity: s.similarity })),
+      warnings: added.warnings,
     };
   },
 });

@@ -2,15 +2,20 @@ import { ToolRegistry } from '../src/registry/registry.js';
 import type { Tool } from '../src/registry/types.js';
 import { assignRoles } from './assign-roles.js';
 import { classifySeverity } from './classify-severity.js';
+import { checkBlameless } from './check-blameless.js';
 import { createActionItem } from './create-action-item.js';
+import { generatePostmortemTool } from './generate-postmortem.js';
 import { draftStakeholderUpdate } from './draft-stakeholder-update.js';
 import { fetchDeploys } from './fetch-deploys.js';
+import { findSimilarIncidents } from './find-similar-incidents.js';
 import { getIncident } from './get-incident.js';
 import { listActionItems } from './list-action-items.js';
 import { logEvent } from './log-event.js';
 import { openIncident } from './open-incident.js';
 import { resolveIncident } from './resolve-incident.js';
 import { updateIncident } from './update-incident.js';
+import { resolveHypothesis } from './resolve-hypothesis.js';
+import { startHypothesis } from './start-hypothesis.js';
 import { updateActionItem } from './update-action-item.js';
 
 /** Every tool, in the order a response uses them. */
@@ -22,11 +27,16 @@ export const ALL_TOOLS: readonly Tool[] = [
   updateIncident,
   resolveIncident,
   logEvent,
+  startHypothesis,
+  resolveHypothesis,
+  findSimilarIncidents,
   fetchDeploys,
   draftStakeholderUpdate,
   createActionItem,
   listActionItems,
   updateActionItem,
+  generatePostmortemTool,
+  checkBlameless,
 ];
 
 export const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((t) => t.name);

@@ -47,7 +47,7 @@ export const resolveIncident = defineTool({
     const by = args.by ?? ctx.actor;
     const updated = await ctx.store.updateIncident(
       incident.id,
-      { status: 'resolved', resolvedAt, mitigatedAt, ...(incident.acknowledgedAt ? {} : { acknowledgedAt: resolvedAt }) },
+      { status: 'resolved', resolvedAt, mitigatedAt, resolution: args.resolution, ...(incident.acknowledgedAt ? {} : { acknowledgedAt: resolvedAt }) },
       [
         ...(incident.mitigatedAt ? [] : [{ at: mitigatedAt, author: by, kind: 'milestone' as const, text: 'Mitigated: customer impact stopped', data: { milestone: 'mitigated' } }]),
         { at: resolvedAt, author: by, kind: 'status', text: `Resolved: ${args.resolution}`, data: { from: incident.status, to: 'resolved', milestone: 'resolved' } },

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../core/errors.js';
-import type { ActionItem, Incident, IncidentStore, RoleAssignment, SeverityChange, StakeholderUpdate, TimelineEvent } from '../store/types.js';
+import type { ActionItem, Hypothesis, Incident, IncidentStore, RoleAssignment, SeverityChange, StakeholderUpdate, TimelineEvent } from '../store/types.js';
 
 /** Everything stored about one incident that a reader needs, as of one version. */
 export interface IncidentSnapshot {
@@ -9,6 +9,7 @@ export interface IncidentSnapshot {
   history: SeverityChange[];
   updates: StakeholderUpdate[];
   items: ActionItem[];
+  hypotheses: Hypothesis[];
   /** The newest `limit` events, oldest first. */
   timeline: TimelineEvent[];
   timelineTotal: number;
@@ -53,18 +54,19 @@ export async function loadSnapshot(store: IncidentStore, cache: SnapshotCache, i
     if (version === null) return notFound(store, id);
     const cached = cache.get(key, version);
     if (cached) return cached;
-    const [incident, roles, history, updates, items, timeline, timelineTotal] = await Promise.all([
+    const [incident, roles, history, updates, items, hypotheses, timeline, timelineTotal] = await Promise.all([
       store.getIncident(id),
       store.listRoles(id),
       store.severityHistory(id),
       store.listUpdates(id),
       store.listActionItems({ incidentId: id }),
+      store.listHypotheses(id),
       store.listTimeline(id, { limit: timelineLimit, newest: true }),
       store.countTimeline(id),
     ]);
     if (!incident) return notFound(store, id);
     if (incident.version !== version || (await store.incidentVersion(id)) !== version) continue;
-    const snapshot = { version, incident, roles, history, updates, items, timeline, timelineTotal };
+    const snapshot = { version, incident, roles, history, updates, items, hypotheses, timeline, timelineTotal };
     cache.set(key, snapshot);
     return snapshot;
   }

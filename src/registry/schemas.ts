@@ -47,7 +47,26 @@ export const IncidentSchema = z.object({
   resolvedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  resolution: z.string().nullable(),
+  postmortemPublishedAt: z.string().nullable(),
   version: z.number(),
+});
+
+export const HypothesisSchema = z.object({
+  id: z.string(),
+  statement: z.string(),
+  owner: z.string(),
+  startedAt: z.string(),
+  timeboxMinutes: z.number(),
+  status: z.enum(['open', 'confirmed', 'ruled_out', 'abandoned']),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  evidence: z.string(),
+  /** Open past its time-box. */
+  expired: z.boolean(),
+  /** When the time-box ends (or ended). */
+  expiresAt: z.string(),
+  minutesLeft: z.number().describe('Negative once expired.'),
 });
 
 export const RoleAssignmentSchema = z.object({

@@ -59,9 +59,31 @@ export interface Incident {
   resolvedAt: IsoTime | null;
   createdAt: IsoTime;
   updatedAt: IsoTime;
+  /** What ended the impact, as recorded at resolution. */
+  resolution: string | null;
+  postmortemPublishedAt: IsoTime | null;
   /** Increases with every write to the incident or anything attached to it (timeline, roles, updates, action items). */
   version: number;
 }
+
+export const HYPOTHESIS_STATUSES = ['open', 'confirmed', 'ruled_out', 'abandoned'] as const;
+export type HypothesisStatus = (typeof HYPOTHESIS_STATUSES)[number];
+
+export interface Hypothesis {
+  id: string;
+  incidentId: string;
+  statement: string;
+  owner: string;
+  startedAt: IsoTime;
+  timeboxMinutes: number;
+  status: HypothesisStatus;
+  resolvedAt: IsoTime | null;
+  resolvedBy: string | null;
+  evidence: string;
+}
+
+export type NewHypothesis = Pick<Hypothesis, 'incidentId' | 'statement' | 'owner' | 'startedAt' | 'timeboxMinutes' | 'evidence'>;
+export type HypothesisResolution = { status: Exclude<HypothesisStatus, 'open'>; resolvedAt: IsoTime; resolvedBy: string; evidence: string };
 
 export interface NewEvent {
   at: IsoTime;
@@ -146,7 +168,10 @@ export interface NewIncident {
 }
 
 export type IncidentPatch = Partial<
-  Pick<Incident, 'title' | 'summary' | 'status' | 'services' | 'impact' | 'signals' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'startedAt' | 'detectedAt'>
+  Pick<
+    Incident,
+    'title' | 'summary' | 'status' | 'services' | 'impact' | 'signals' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'startedAt' | 'detectedAt' | 'resolution' | 'postmortemPublishedAt'
+  >
 >;
 
 export interface SeverityChangeRequest {
@@ -230,6 +255,12 @@ export interface IncidentStore {
   getActionItem(id: string): Promise<ActionItem | null>;
   listActionItems(filter?: ActionItemFilter): Promise<ActionItem[]>;
   updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem>;
+
+  startHypothesis(hypothesis: NewHypothesis, events: readonly NewEvent[]): Promise<Hypothesis>;
+  /** Closes an open hypothesis; ConflictError if it is already closed. */
+  resolveHypothesis(id: string, resolution: HypothesisResolution, events: readonly NewEvent[]): Promise<Hypothesis>;
+  getHypothesis(id: string): Promise<Hypothesis | null>;
+  listHypotheses(incidentId: string): Promise<Hypothesis[]>;
 
   /** Inserts or replaces a session by id. */
   saveSession(session: SavedSession): Promise<void>;

@@ -116,6 +116,25 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_incident ON sessions(incident_id, updated_at);
   `,
+  // Time-boxed hypotheses; how an incident was resolved; when its post-mortem was published.
+  `
+  CREATE TABLE hypotheses (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    statement TEXT NOT NULL CHECK (length(statement) > 0),
+    owner TEXT NOT NULL CHECK (length(owner) > 0),
+    started_at TEXT NOT NULL,
+    timebox_minutes INTEGER NOT NULL CHECK (timebox_minutes > 0),
+    status TEXT NOT NULL CHECK (status IN ('open','confirmed','ruled_out','abandoned')),
+    resolved_at TEXT,
+    resolved_by TEXT,
+    evidence TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX hypotheses_incident ON hypotheses(incident_id, number);
+  ALTER TABLE incidents ADD COLUMN resolution TEXT;
+  ALTER TABLE incidents ADD COLUMN postmortem_published_at TEXT;
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { NotFoundError } from '../../core/errors.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { Audience } from '../../core/audiences.js';
 import type {
   ActionItem,
   ActionItemFilter,
   ActionItemPatch,
+  Hypothesis,
+  HypothesisResolution,
   Incident,
   IncidentFilter,
   IncidentPatch,
@@ -14,6 +16,7 @@ import type {
   IsoTime,
   NewActionItem,
   NewEvent,
+  NewHypothesis,
   NewIncident,
   NewRoleAssignment,
   NewStakeholderUpdate,
@@ -36,7 +39,7 @@ const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const INCIDENT_SELECT =
-  'SELECT id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, created_at, updated_at, version FROM incidents';
+  'SELECT id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, created_at, updated_at, version, resolution, postmortem_published_at FROM incidents';
 function toIncident(r: Row): Incident {
   return {
     id: str(r[0]),
@@ -56,6 +59,8 @@ function toIncident(r: Row): Incident {
     createdAt: str(r[14]),
     updatedAt: str(r[15]),
     version: Number(r[16]),
+    resolution: strOrNull(r[17]),
+    postmortemPublishedAt: strOrNull(r[18]),
   };
 }
 
@@ -151,7 +156,25 @@ const INCIDENT_COLUMNS: Record<keyof IncidentPatch, [string, (v: never) => unkno
   resolvedAt: ['resolved_at', (v: string | null) => v],
   startedAt: ['started_at', (v: string) => v],
   detectedAt: ['detected_at', (v: string) => v],
+  resolution: ['resolution', (v: string | null) => v],
+  postmortemPublishedAt: ['postmortem_published_at', (v: string | null) => v],
 };
+
+const HYPOTHESIS_SELECT = 'SELECT id, incident_id, statement, owner, started_at, timebox_minutes, status, resolved_at, resolved_by, evidence FROM hypotheses';
+function toHypothesis(r: Row): Hypothesis {
+  return {
+    id: str(r[0]),
+    incidentId: str(r[1]),
+    statement: str(r[2]),
+    owner: str(r[3]),
+    startedAt: str(r[4]),
+    timeboxMinutes: Number(r[5]),
+    status: r[6] as Hypothesis['status'],
+    resolvedAt: strOrNull(r[7]),
+    resolvedBy: strOrNull(r[8]),
+    evidence: str(r[9]),
+  };
+}
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's lock before failing, in ms. */
@@ -496,6 +519,47 @@ export class SqliteStore implements IncidentStore {
       this.touch(before.incidentId, patch.at);
       return this.requireActionItem(id);
     });
+  }
+
+  startHypothesis(h: NewHypothesis, events: readonly NewEvent[]): Promise<Hypothesis> {
+    return this.write(() => {
+      this.requireIncident(h.incidentId);
+      const info = this.stmt(
+        `INSERT INTO hypotheses (id, incident_id, statement, owner, started_at, timebox_minutes, status, evidence)
+         VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, 'open', ?)`,
+      ).run(h.incidentId, h.statement, h.owner, h.startedAt, h.timeboxMinutes, h.evidence);
+      const id = `H-${Number(info.lastInsertRowid)}`;
+      this.stmt('UPDATE hypotheses SET id = ? WHERE number = ?').run(id, Number(info.lastInsertRowid));
+      this.insertEvents(h.incidentId, events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })));
+      return this.requireHypothesis(id);
+    });
+  }
+
+  private requireHypothesis(id: string): Hypothesis {
+    const row = this.query(`${HYPOTHESIS_SELECT} WHERE id = ?`).get(id) as Row | undefined;
+    if (!row) throw new NotFoundError('hypothesis', id, 'Call get_incident to see the incident\'s hypotheses and their ids.');
+    return toHypothesis(row);
+  }
+
+  resolveHypothesis(id: string, resolution: HypothesisResolution, events: readonly NewEvent[]): Promise<Hypothesis> {
+    return this.write(() => {
+      const before = this.requireHypothesis(id);
+      if (before.status !== 'open') throw new ConflictError(`hypothesis ${id} is already ${before.status.replace('_', ' ')}`, 'Start a new hypothesis with start_hypothesis if there is a new lead.');
+      this.stmt('UPDATE hypotheses SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ? WHERE id = ?').run(resolution.status, resolution.resolvedAt, resolution.resolvedBy, resolution.evidence, id);
+      this.insertEvents(before.incidentId, events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })));
+      return this.requireHypothesis(id);
+    });
+  }
+
+  getHypothesis(id: string): Promise<Hypothesis | null> {
+    return this.read(() => {
+      const row = this.query(`${HYPOTHESIS_SELECT} WHERE id = ?`).get(id) as Row | undefined;
+      return row ? toHypothesis(row) : null;
+    });
+  }
+
+  listHypotheses(incidentId: string): Promise<Hypothesis[]> {
+    return this.read(() => (this.query(`${HYPOTHESIS_SELECT} WHERE incident_id = ? ORDER BY number`).all(incidentId) as Row[]).map(toHypothesis));
   }
 
   saveSession(session: SavedSession): Promise<void> {

@@ -1,0 +1,20 @@
+import { addMinutes, formatMinutes, minutesBetween } from '../core/time.js';
+import type { Hypothesis } from '../store/types.js';
+
+export interface HypothesisView extends Omit<Hypothesis, 'incidentId'> {
+  expired: boolean;
+  expiresAt: string;
+  minutesLeft: number;
+}
+
+/** A hypothesis with its clock: open past its time-box means switch to the next one. */
+export function hypothesisView(h: Hypothesis, now: Date): HypothesisView {
+  const expiresAt = addMinutes(h.startedAt, h.timeboxMinutes);
+  const minutesLeft = Math.floor(minutesBetween(now, expiresAt) * 10) / 10;
+  const { incidentId: _incident, ...rest } = h;
+  return { ...rest, expiresAt: expiresAt.toISOString(), minutesLeft, expired: h.status === 'open' && minutesLeft < 0 };
+}
+
+export function expiryAdvice(h: HypothesisView): string {
+  return `${h.id} "${h.statement}" (owner ${h.owner}) is ${formatMinutes(-h.minutesLeft)} past its ${h.timeboxMinutes}-minute time-box: confirm it, rule it out or park it, and switch to the next hypothesis.`;
+}
