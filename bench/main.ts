@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: prints measured figures and ratios against a reference run in the same process.
- * Sections: cli (cold start vs bare node), mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
+ * Sections: cli (cold start vs bare node), postmortem (10,000-event draft vs reading the timeline), mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { benchCli } from './cli.js';
 import { benchMcp } from './mcp.js';
+import { benchPostmortem } from './postmortem.js';
 
 const Flags = z.object({
-  only: z.enum(['mcp', 'cli']).optional(),
+  only: z.enum(['mcp', 'cli', 'postmortem']).optional(),
   calls: z.coerce.number().int().min(100).max(100_000).default(1000),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
   'cold-runs': z.coerce.number().int().min(1).max(100).default(11),
@@ -31,6 +32,12 @@ if (!flags.only || flags.only === 'cli') {
   const cli = benchCli(flags['cold-runs']);
   out.push('## CLI', '', cli.markdown, '');
   sections['cli'] = cli.data;
+}
+
+if (!flags.only || flags.only === 'postmortem') {
+  const pm = await benchPostmortem(10_000, 7);
+  out.push('## Post-mortem', '', pm.markdown, '');
+  sections['postmortem'] = pm.data;
 }
 
 if (!flags.only || flags.only === 'mcp') {

@@ -185,7 +185,7 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     expect(result.model).toBe('offline-playbook');
     expect(notices[0]).toMatch(/Claude is unavailable: 529 .* Answering this turn with the offline playbook; no incident state is lost/);
     // The classification Claude made is reused, not repeated; the playbook carries on from there.
-    expect(result.toolCalls.map((c) => c.name)).toEqual(['classify_severity', 'open_incident', 'assign_roles', 'draft_stakeholder_update']);
+    expect(result.toolCalls.map((c) => c.name)).toEqual(['classify_severity', 'open_incident', 'assign_roles', 'find_similar_incidents', 'draft_stakeholder_update']);
     expect(result.reply).toMatch(/\*\*Severity: SEV1\*\*/);
     expect(result.reply).toMatch(/\?$/);
     expect((await h.store.getIncident('INC-1'))?.severity).toBe('SEV1');
@@ -239,6 +239,19 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     // The live context sits in the latest user turn, after the cached prefix, and moves with the clock.
     expect(m2.at(-1)!.content[0]!.text).toMatch(/^<context source="runtime">\nNow: 2026-11-26 14:05 UTC/);
     expect(m1[0]!.content[0]!.text).toMatch(/Now: 2026-11-26 14:00 UTC/);
+  });
+
+  it('puts expired hypotheses and overdue updates in the live context of the next turn', async () => {
+    await h.ok('open_incident', { title: 'Checkout down', description: "customers can't check out" });
+    await h.ok('start_hypothesis', { incidentId: 'INC-1', statement: 'DB pool exhausted', owner: 'Priya' });
+    session.incidentId = 'INC-1';
+    h.clock.advanceMinutes(16);
+    fake.enqueue(text('Calling it.'));
+    await agent().runTurn(session, 'where are we?', output);
+    const context = messagesOf(0).at(-1)!.content[0]!.text!;
+    expect(context).toMatch(/^<context source="runtime">/);
+    expect(context).toContain('H-1 "DB pool exhausted" (owner Priya) is 1 min past its 15-minute time-box');
+    expect(context).toMatch(/customer update overdue by 1 min/);
   });
 
   it('sums usage and estimated cost per turn and per session', async () => {

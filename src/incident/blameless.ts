@@ -49,7 +49,11 @@ export function withoutQuotes(text: string): string {
   return text.replace(/"[^"\n]{0,300}"|“[^”\n]{0,300}”|'[^'\n]{3,300}'(?!\w)/g, ' ');
 }
 
+/** One pass to rule out most text: no causal verb and no fault word means no finding. */
+const ANY = new RegExp(`\\b(?:${CAUSAL_VERBS})\\b|(?:human|operator|user|pilot) error|should(?:'ve| have)|fault|careless|negligen|incompeten|to blame`, 'i');
+
 export function findBlame(text: string): BlameFinding[] {
+  if (!ANY.test(text)) return [];
   const findings: BlameFinding[] = [];
   for (const sentence of sentences(text)) {
     const found = (reason: BlameFinding['reason'], phrase: string): void => {
@@ -77,6 +81,7 @@ const CLAUSES = /(?<=[.!?])\s+|\s+[—–]\s+|\s+-\s+|;\s+|,?\s+(?:and now|so no
  * → "login is down". What is left reports what happened, not who did it.
  */
 export function withoutBlame(text: string): string {
+  if (findBlame(text).length === 0) return text;
   return text
     .split(CLAUSES)
     .map((c) => c.trim())

@@ -7,6 +7,9 @@ import { fetchDeploysOutput } from '../../tools/fetch-deploys.js';
 import { getIncidentOutput } from '../../tools/get-incident.js';
 import { openIncidentOutput } from '../../tools/open-incident.js';
 import { resolveIncidentOutput } from '../../tools/resolve-incident.js';
+import { findSimilarIncidentsOutput } from '../../tools/find-similar-incidents.js';
+import { generatePostmortemOutput } from '../../tools/generate-postmortem.js';
+import { startHypothesisOutput } from '../../tools/start-hypothesis.js';
 import { lastCall, type Turn } from './turn.js';
 
 /** Tool results the playbook reads, validated with each tool's own output schema. */
@@ -19,6 +22,9 @@ const SCHEMAS = {
   get_incident: getIncidentOutput,
   create_action_item: createActionItemOutput,
   resolve_incident: resolveIncidentOutput,
+  find_similar_incidents: findSimilarIncidentsOutput,
+  generate_postmortem: generatePostmortemOutput,
+  start_hypothesis: startHypothesisOutput,
 } as const;
 
 type Known = keyof typeof SCHEMAS;

@@ -70,7 +70,7 @@ describe('offline playbook: incident reports it has never seen', () => {
   it('never calls a tool the persona does not allow', async () => {
     soul = { ...soul, config: { ...soul.config, tools: soul.config.tools.filter((t) => t !== 'fetch_deploys' && t !== 'draft_stakeholder_update') } };
     const result = await say("Our payment API is returning 500 errors and customers can't check out");
-    expect(names(result)).toEqual(['classify_severity', 'open_incident', 'assign_roles']);
+    expect(names(result)).toEqual(['classify_severity', 'open_incident', 'assign_roles', 'find_similar_incidents']);
     expect(result.reply).toMatch(/Stakeholder update: customers every 15 minutes/);
   });
 });

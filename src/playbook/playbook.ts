@@ -5,7 +5,7 @@ import { statusSummary, statusUpdate } from './plays/communications.js';
 import { actionItems, postmortem } from './plays/follow-up.js';
 import { general } from './plays/general.js';
 import { blame, firstError, skipProcess } from './plays/pushback.js';
-import { logToTimeline, resolution, runbooks, timebox } from './plays/live.js';
+import { hypothesis, logToTimeline, resolution, runbooks, timebox } from './plays/live.js';
 import { oncall, severityGuide } from './plays/readiness.js';
 import type { Play, PlaybookEnv } from './step.js';
 import { readTurn } from './turn.js';
@@ -21,6 +21,7 @@ export const PLAYS: readonly Play[] = [
   statusUpdate,
   resolution,
   timebox,
+  hypothesis,
   incidentReport,
   skipProcess,
   firstError,

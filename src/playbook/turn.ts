@@ -15,6 +15,8 @@ export interface Turn {
   lower: string;
   /** From the runtime's context block: the conversation's active incident, if any. */
   activeIncidentId: string | null;
+  /** Its status ("resolved" means a new report is a new incident). */
+  activeStatus: string | null;
   now: Date | null;
   calls: PastCall[];
   /** Earlier user messages in this conversation, oldest first (without context blocks). */
@@ -50,7 +52,8 @@ export function readTurn(messages: readonly Message[]): Turn {
   const texts = start >= 0 ? userTexts(messages[start]!) : [];
   const context = texts.find((t) => CONTEXT.test(t.trim())) ?? '';
   const text = texts.filter((t) => !CONTEXT.test(t.trim())).join('\n').trim();
-  const incident = /Active incident: (INC-\d+)/.exec(context)?.[1] ?? null;
+  const active = /Active incident: (INC-\d+) "[^\n]*" — (SEV\d), (\w+),/.exec(context);
+  const incident = active?.[1] ?? /Active incident: (INC-\d+)/.exec(context)?.[1] ?? null;
   const nowMatch = /Now: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC/.exec(context);
 
   const uses = new Map<string, ToolUseBlock>();
@@ -77,6 +80,7 @@ export function readTurn(messages: readonly Message[]): Turn {
     text,
     lower: text.toLowerCase(),
     activeIncidentId: incident,
+    activeStatus: active?.[3] ?? null,
     now: nowMatch ? new Date(`${nowMatch[1]!.replace(' ', 'T')}:00Z`) : null,
     calls,
     earlier,

@@ -198,7 +198,8 @@ export function generatePostmortem(input: PostmortemInput): Postmortem {
     ].join('\n'),
   );
   const markdown = md.join('\n\n');
-  const findings = findBlame(withoutQuotes(markdown));
+  // Timeline lines went through withoutBlame already; check everything else (the part people write).
+  const findings = findBlame(withoutQuotes(md.filter((section) => !section.startsWith('## Timeline')).join('\n\n')));
   const missing = [
     ...(incident.status !== 'resolved' ? ['the incident is not resolved'] : []),
     ...(input.items.length === 0 ? ['at least one action item with an owner and a due date'] : []),

@@ -20,7 +20,7 @@ interface AskJson {
 
 const PAYMENT = "Our payment API is returning 500 errors and customers can't check out";
 /** Tools that investigate the system: none of them may run before roles are assigned. */
-const TROUBLESHOOTING = ['fetch_deploys', 'log_event'];
+const TROUBLESHOOTING = ['fetch_deploys', 'log_event', 'start_hypothesis'];
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -210,10 +210,11 @@ describe('ask --offline --json: pushback', () => {
   it('"the first error is the root cause": a time-boxed hypothesis, logged on the timeline', async () => {
     await openPaymentIncident();
     const { out } = await ask("the first error in the log is a NullPointerException, so that's the root cause", ['--incident', 'INC-1']);
-    expect(names(out)).toEqual(['log_event']);
-    const log = out.toolCalls[0]!;
-    expect(log.input).toMatchObject({ incidentId: 'INC-1', kind: 'observation' });
-    expect(String(log.input['text'])).toMatch(/^Hypothesis \(time-boxed to 15 min, not yet confirmed\): .*NullPointerException/);
+    expect(names(out)).toEqual(['start_hypothesis']);
+    const started = out.toolCalls[0]!;
+    expect(started.input).toMatchObject({ incidentId: 'INC-1' });
+    expect(String(started.input['statement'])).toMatch(/NullPointerException/);
+    expect(started.output).toMatchObject({ hypothesis: { id: 'H-1', timeboxMinutes: 15, status: 'open' } });
     expect(out.reply).toMatch(/hypothesis/i);
     expect(out.reply).toMatch(/time-boxed to 15 minutes/);
     expect(out.reply).toMatch(/on the timeline/);

@@ -190,7 +190,7 @@ describe('chat --offline (real process, piped stdin)', () => {
       // The next turn runs with the new persona, and says so on stderr.
       let mark = chat.stdout.length;
       chat.send("the first error in the log is a NullPointerException, so that's the root cause\n");
-      const reply = await chat.waitFor('stdout', /Maybe — but[\s\S]*unconfirmed hypothesis\.\n/, mark);
+      const reply = await chat.waitFor('stdout', /Maybe — but[\s\S]*on the timeline as H-\d+, time-boxed until [^\n]*\.\n/, mark);
       expect(reply).toContain('time-boxed to 10 minutes');
       expect(reply).not.toContain('15 minutes');
       expect(chat.stderr).toMatch(/^SOUL\.md reloaded \([^)]+\)\.$/m);

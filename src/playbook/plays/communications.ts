@@ -68,9 +68,12 @@ export const statusSummary: Play = {
       `**${s.incident.id}** ${s.incident.title} — **${s.incident.severity}**, ${s.incident.status}.`,
       section('Roles:', bullets(s.roles.length ? s.roles.map((r) => `${r.title}: ${r.person ?? `NEEDED — ${r.need}`}`) : ['none assigned: assign IC, Comms, Tech Lead and Scribe before troubleshooting'])),
       section('Updates:', bullets(s.schedule.filter((x) => x.cadenceMinutes !== null).map((x) => `${x.audience}: ${x.overdue ? `OVERDUE by ${x.overdueMinutes} min` : x.nextDueAt ? `due ${formatClock(x.nextDueAt, turn.now ?? undefined)}` : 'none scheduled'}`))),
+      s.hypotheses.some((h) => h.status === 'open')
+        ? section('Open hypotheses:', bullets(s.hypotheses.filter((h) => h.status === 'open').map((h) => `${h.id} ${h.statement} (${h.owner}) — ${h.expired ? `time-box ran out ${Math.round(-h.minutesLeft)} min ago: call it` : `${Math.round(h.minutesLeft)} min left`}`)))
+        : '',
       s.attention.length ? section('Needs attention now:', bullets(s.attention)) : 'Nothing is overdue.',
       section('Latest on the timeline:', bullets(s.timeline.map((e) => `${formatClock(e.at, turn.now ?? undefined)} ${e.kind}: ${e.text}`))),
     ];
-    return reply(parts.join('\n\n'));
+    return reply(parts.filter(Boolean).join('\n\n'));
   },
 };

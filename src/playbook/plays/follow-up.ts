@@ -131,6 +131,16 @@ export const postmortem: Play = {
   next(turn, reading, env): Step {
     const id = incidentOf(turn, reading.mentionedIncident);
     if (!id) return reply('Which incident? Give its id (INC-12) and I will draft the post-mortem from its timeline.');
+    if (env.allowed.has('generate_postmortem')) {
+      if (!tried(turn, 'generate_postmortem')) return { kind: 'tools', calls: [{ name: 'generate_postmortem', input: { incidentId: id } }] };
+      const pm = result(turn, 'generate_postmortem');
+      if (!pm) return reply(`I could not draft the post-mortem of ${id}: ${failure(turn, 'generate_postmortem') ?? 'unknown error'}`);
+      const next = [
+        ...pm.proposed.map((p) => `Give "${p}" an owner and a due date: tell me "action item: …, owner …, due …".`),
+        ...pm.missing.map((m) => `Before publishing: ${m}.`),
+      ];
+      return reply([pm.markdown.trim(), next.length ? section('Next:', bullets(next)) : 'Ready to publish: say "publish the post-mortem".'].join('\n\n'));
+    }
     if (!tried(turn, 'get_incident')) return { kind: 'tools', calls: [{ name: 'get_incident', input: { incidentId: id, timelineLimit: 200 } }] };
     const s = result(turn, 'get_incident');
     if (!s) return reply(`I could not read ${id}: ${failure(turn, 'get_incident') ?? 'unknown error'}`);

@@ -83,7 +83,8 @@ function pushbackLines(reading: Reading): string[] {
 /** A new problem: severity, incident, roles, deploys, first update — then the answer in the seed's shape. */
 export const incidentReport: Play = {
   id: 'incident-report',
-  applies: (reading, turn) => reading.report && (!turn.activeIncidentId || (reading.mentionedIncident === null && /\b(?:new|another|separate|different) (?:incident|issue|problem|outage)\b/i.test(turn.text))),
+  applies: (reading, turn) =>
+    reading.report && (!turn.activeIncidentId || turn.activeStatus === 'resolved' || (reading.mentionedIncident === null && /\b(?:new|another|separate|different) (?:incident|issue|problem|outage)\b/i.test(turn.text))),
   next(turn, reading, env): Step {
     if (env.allowed.has('classify_severity') && !tried(turn, 'classify_severity')) return call('classify_severity', { description: turn.text.slice(0, 4000) });
     const cls = result(turn, 'classify_severity');
@@ -101,6 +102,7 @@ export const incidentReport: Play = {
     if (!opened) return reply(`I could not open the incident: ${failure(turn, 'open_incident') ?? 'unknown error'}\nTell me the affected service and what users see, and I will try again.`);
     const id = opened.incident.id;
     if (!tried(turn, 'assign_roles')) return call('assign_roles', { incidentId: id });
+    if (env.allowed.has('find_similar_incidents') && !tried(turn, 'find_similar_incidents')) return call('find_similar_incidents', { incidentId: id, limit: 3 });
     const source = deploySource(opened.incident.services, env);
     if (source && env.allowed.has('fetch_deploys') && !tried(turn, 'fetch_deploys')) return call('fetch_deploys', { service: source.name, incidentId: id });
     const audience = opened.incident.impact.customerFacing ? 'customer' : 'engineering';
@@ -141,6 +143,19 @@ function composeIncidentReply(turn: Turn, reading: Reading, env: PlaybookEnv, op
     parts.push(section(`Stakeholder update (${update.audience}):`, `> ${update.body.split('\n').filter(Boolean).join('\n> ')}\n${due.trim()}`));
   } else if (opened.cadenceMinutes.customer) {
     parts.push(`Stakeholder update: customers every ${opened.cadenceMinutes.customer} minutes, even if nothing changed.`);
+  }
+  const similar = result(turn, 'find_similar_incidents');
+  if (similar?.matches.length) {
+    const first = similar.matches[0]!;
+    parts.push(
+      section(
+        'Seen before:',
+        bullets([
+          `${first.id} "${first.title}" (${first.severity}, ${first.status})${first.resolution ? ` — resolved by: ${first.resolution}` : ''}. Check that first.`,
+          ...similar.unfinishedFixes.map((f) => `Unfinished fix: ${f}. If this is a repeat, that is the lead — and the post-mortem will ask why it is still open.`),
+        ]),
+      ),
+    );
   }
   if (opened.warnings.length) parts.push(section('Heads-up:', bullets(opened.warnings)));
   parts.push(closingQuestion(signals, inc.services));

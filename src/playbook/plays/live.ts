@@ -34,6 +34,34 @@ export const logToTimeline: Play = {
   },
 };
 
+const TESTING = /\b(?:hypothesis|theory)\b|\b(?:testing|checking|investigating|trying|looking into|verifying) (?:whether|if|the theory|the idea)\b/i;
+
+/** "Priya is testing whether the new client exhausts the DB pool": a time-boxed hypothesis, on the timeline. */
+export const hypothesis: Play = {
+  id: 'hypothesis',
+  applies: (reading, turn) => turn.activeIncidentId !== null && turn.activeStatus !== 'resolved' && TESTING.test(turn.text) && !TIMEBOX.test(turn.text) && !reading.pushback.firstError,
+  next(turn, _reading, env): Step {
+    const id = turn.activeIncidentId!;
+    const box = env.settings.hypothesis_timebox_minutes;
+    if (env.allowed.has('start_hypothesis') && !tried(turn, 'start_hypothesis')) {
+      const statement = /(?:whether|if|hypothesis:?|theory:?|theory (?:is )?that)\s+([\s\S]+)$/i.exec(turn.text)?.[1]?.trim() ?? turn.text;
+      const owner = /^([A-Z][a-z]{1,20}) (?:is|will be|'s) /.exec(turn.text)?.[1];
+      return call('start_hypothesis', { incidentId: id, statement: statement.replace(/[.?!]+$/, '').slice(0, 500), ...(owner ? { owner } : {}) });
+    }
+    const started = result(turn, 'start_hypothesis');
+    if (!started) return reply(`Keep it to ${box} minutes: if it is not confirmed by then, switch to the next hypothesis. Tell me when you have the answer.`);
+    const h = started.hypothesis;
+    return reply(
+      [
+        `${h.id} started: "${h.statement}" (${h.owner}), time-boxed to ${h.timeboxMinutes} minutes — until ${formatClock(h.expiresAt, turn.now ?? undefined)}.`,
+        'Decide now what would confirm it and what would rule it out; at the end of the box, call it either way and move on.',
+        ...started.warnings.map((w) => `Note: ${w}`),
+        'What is the fastest check that would settle it?',
+      ].join('\n\n'),
+    );
+  },
+};
+
 /** A hypothesis chased past its time-box: call it and move to the next one. */
 export const timebox: Play = {
   id: 'timebox',

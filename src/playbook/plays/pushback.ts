@@ -1,7 +1,18 @@
 import { bullets, numbered, section } from '../compose.js';
 import { result } from '../outputs.js';
-import { call, reply, type Play, type Step } from '../step.js';
-import { tried } from '../turn.js';
+import { formatClock } from '../../core/time.js';
+import { call, reply, type Play, type PlaybookEnv, type Step } from '../step.js';
+import { tried, type Turn } from '../turn.js';
+
+/** The user's claim, on the timeline as a time-boxed hypothesis (or a plain entry when the persona lacks the tool). */
+function hypothesisCall(turn: Turn, env: PlaybookEnv, box: number): Step | null {
+  const id = turn.activeIncidentId;
+  if (!id || tried(turn, 'start_hypothesis') || tried(turn, 'log_event')) return null;
+  const claim = /(?:first error[^,.]*?(?:is|was)\s+)([^,.;]+)/i.exec(turn.text)?.[1]?.trim() ?? turn.text;
+  if (env.allowed.has('start_hypothesis')) return call('start_hypothesis', { incidentId: id, statement: `Root cause is ${claim}`.slice(0, 500), evidence: turn.text.slice(0, 1000) });
+  if (env.allowed.has('log_event')) return call('log_event', { incidentId: id, kind: 'observation', text: `Hypothesis (time-boxed to ${box} min, not yet confirmed): ${turn.text.slice(0, 3500)}` });
+  return null;
+}
 
 /** "Whose fault is it?": blameless by default, turned into the question that helps. */
 export const blame: Play = {
@@ -29,9 +40,9 @@ export const firstError: Play = {
   applies: (reading, turn) => reading.pushback.firstError && !reading.pushback.skipRoles && (!reading.report || turn.activeIncidentId !== null),
   next(turn, _reading, env): Step {
     const box = env.settings.hypothesis_timebox_minutes;
-    if (turn.activeIncidentId && env.allowed.has('log_event') && !tried(turn, 'log_event')) {
-      return call('log_event', { incidentId: turn.activeIncidentId, kind: 'observation', text: `Hypothesis (time-boxed to ${box} min, not yet confirmed): ${turn.text.slice(0, 3500)}` });
-    }
+    const hypothesis = hypothesisCall(turn, env, box);
+    if (hypothesis) return hypothesis;
+    const started = result(turn, 'start_hypothesis');
     return reply(
       [
         'Maybe — but the first error in the log is often a symptom, not the cause: a downstream timeout, a retry storm, or noise that was there before the incident.',
@@ -41,7 +52,7 @@ export const firstError: Play = {
           'Blast radius: does it explain every failing request, or only some?',
           'A second signal: do metrics or traces point to the same component?',
         ]),
-        `If it is not confirmed within ${box} minutes, drop it and move to the next hypothesis.${turn.activeIncidentId ? ' I have put it on the timeline as an unconfirmed hypothesis.' : ''}`,
+        `If it is not confirmed within ${box} minutes, drop it and move to the next hypothesis.${started ? ` It is on the timeline as ${started.hypothesis.id}, time-boxed until ${formatClock(started.hypothesis.expiresAt, turn.now ?? undefined)}.` : turn.activeIncidentId ? ' I have put it on the timeline as an unconfirmed hypothesis.' : ''}`,
       ].join('\n\n'),
     );
   },
@@ -66,8 +77,9 @@ export const skipProcess: Play = {
     const state = result(turn, 'get_incident');
     if (state && (state.roles.length === 0 || state.roles.some((r) => !r.person)) && env.allowed.has('assign_roles') && !tried(turn, 'assign_roles')) return call('assign_roles', { incidentId: id });
     const box = env.settings.hypothesis_timebox_minutes;
-    if (reading.pushback.firstError && env.allowed.has('log_event') && !tried(turn, 'log_event')) {
-      return call('log_event', { incidentId: id, kind: 'observation', text: `Hypothesis (time-boxed to ${box} min, not yet confirmed): ${turn.text.slice(0, 3500)}` });
+    if (reading.pushback.firstError) {
+      const hypothesis = hypothesisCall(turn, env, box);
+      if (hypothesis) return hypothesis;
     }
     const roles = result(turn, 'assign_roles');
     const cls = result(turn, 'classify_severity');
