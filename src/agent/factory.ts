@@ -60,7 +60,7 @@ export async function createAgent(runtime: Runtime, flags: AgentFlags, env: Node
     throw new InputError(parsed.error.issues.map((i) => ({ field: formatPath(i.path), problem: i.message })), 'Fix the environment variable named above, or unset it.');
   }
   const e = parsed.data;
-  const playbook = new Playbook(() => ({ services: knownServices(runtime), settings: runtime.soul.config.settings, severity: runtime.severity }));
+  const playbook = new Playbook(() => ({ services: knownServices(runtime), settings: runtime.soul.config.settings, severity: runtime.severity, runbooks: runtime.runbooks.dir !== null }));
   const offlineReason = flags.offline ? '--offline' : !e.ANTHROPIC_API_KEY ? 'no ANTHROPIC_API_KEY' : null;
   // The SDK loads only when Claude is used: offline turns start faster.
   const model = offlineReason

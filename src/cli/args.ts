@@ -11,6 +11,7 @@ export const GLOBAL_OPTIONS = {
   severity: { type: 'string' },
   services: { type: 'string' },
   roster: { type: 'string' },
+  runbooks: { type: 'string' },
   home: { type: 'string' },
   db: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -21,6 +22,7 @@ export const GlobalFlags = z.object({
   severity: z.string().min(1).optional(),
   services: z.string().min(1).optional(),
   roster: z.string().min(1).optional(),
+  runbooks: z.string().min(1).optional(),
   home: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
   help: z.boolean().optional(),
@@ -51,5 +53,5 @@ export function parseCommandArgs<S extends z.ZodObject>(argv: readonly string[],
 }
 
 export function overridesFrom(flags: z.output<typeof GlobalFlags>) {
-  return { soul: flags.soul, severity: flags.severity, services: flags.services, roster: flags.roster, home: flags.home, db: flags.db };
+  return { soul: flags.soul, severity: flags.severity, services: flags.services, roster: flags.roster, runbooks: flags.runbooks, home: flags.home, db: flags.db };
 }

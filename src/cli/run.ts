@@ -19,6 +19,7 @@ function help(): string {
     '  --severity PATH   severity framework (env INCIDENT_COMMANDER_SEVERITY)',
     '  --services PATH   services config: repos and deploy logs (env INCIDENT_COMMANDER_SERVICES)',
     '  --roster PATH     people, services they own, who is on call (env INCIDENT_COMMANDER_ROSTER)',
+    '  --runbooks DIR    markdown runbooks with front matter (env INCIDENT_COMMANDER_RUNBOOKS)',
     '  --home DIR        state and config folder (env INCIDENT_COMMANDER_HOME; default ~/.incident-commander)',
     '  --db PATH         SQLite state file (default $INCIDENT_COMMANDER_HOME/state.db)',
     '  -h, --help        help for a command',

@@ -12,6 +12,10 @@ export interface Paths {
   /** Null when no services config exists: fetch_deploys then knows no service. */
   services: string | null;
   roster: string | null;
+  /** A folder of markdown runbooks; null when none is configured. */
+  runbooks: string | null;
+  /** A folder of game-day scenarios (YAML); the shipped ones by default. */
+  gamedays: string;
   prompts: string;
 }
 
@@ -22,6 +26,8 @@ export interface PathOverrides {
   severity?: string | undefined;
   services?: string | undefined;
   roster?: string | undefined;
+  runbooks?: string | undefined;
+  gamedays?: string | undefined;
 }
 
 /**
@@ -47,6 +53,8 @@ export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessE
     severity: pick(overrides.severity, 'INCIDENT_COMMANDER_SEVERITY', 'severity.yaml', join(root, 'config', 'severity.yaml'))!,
     services: pick(overrides.services, 'INCIDENT_COMMANDER_SERVICES', 'services.yaml', null),
     roster: pick(overrides.roster, 'INCIDENT_COMMANDER_ROSTER', 'roster.yaml', null),
+    runbooks: pick(overrides.runbooks, 'INCIDENT_COMMANDER_RUNBOOKS', 'runbooks', null),
+    gamedays: pick(overrides.gamedays, 'INCIDENT_COMMANDER_GAMEDAYS', 'gamedays', join(root, 'config', 'gamedays'))!,
     prompts: join(root, 'prompts'),
   };
 }

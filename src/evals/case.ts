@@ -19,6 +19,7 @@ export const RULES = [
   'learning-opportunity',
   'psychological-safety',
   'runbooks-tested-quarterly',
+  'slo-driven-paging',
   'never-skip-severity',
   'never-troubleshoot-before-roles',
   'never-blame-individuals',
@@ -54,7 +55,7 @@ const CaseSchema = z
     title: z.string().min(1).max(120),
     checks: z.string().min(10),
     rules: z.array(z.enum(RULES)).min(1),
-    setup: z.object({ services: z.array(z.enum(FIXTURE_SERVICES)).default([]) }).strict().prefault({}),
+    setup: z.object({ services: z.array(z.enum(FIXTURE_SERVICES)).default([]), runbooks: z.boolean().default(false) }).strict().prefault({}),
     turns: z.array(TurnSchema).min(1).max(20),
     judge: z.object({ rubric: z.string().min(20) }).strict().optional(),
   })
@@ -80,6 +81,8 @@ export interface EvalCase {
   checks: string;
   rules: (typeof RULES)[number][];
   services: (typeof FIXTURE_SERVICES)[number][];
+  /** Whether the case sees the fixture runbooks (evals/fixtures/runbooks), dated for the case clock. */
+  runbooks: boolean;
   turns: EvalTurn[];
   rubric: string | null;
 }
@@ -108,7 +111,7 @@ export function parseCase(text: string, file: string): EvalCase {
     }),
   }));
   if (issues.length) throw new ConfigError(file, issues);
-  return { file, id: raw.id, title: raw.title, checks: raw.checks, rules: raw.rules, services: raw.setup.services, turns, rubric: raw.judge?.rubric ?? null };
+  return { file, id: raw.id, title: raw.title, checks: raw.checks, rules: raw.rules, services: raw.setup.services, runbooks: raw.setup.runbooks, turns, rubric: raw.judge?.rubric ?? null };
 }
 
 /** Every `*.yaml` case in a folder, sorted by file name; ids must be unique. */

@@ -14,8 +14,11 @@ import type { Soul } from '../soul/load.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import type { KnownService } from '../playbook/step.js';
+import { packageRoot } from '../config/package-root.js';
+import { EMPTY_RUNBOOKS, loadRunbooks, type RunbookCatalog } from '../runbooks/catalog.js';
 import type { EvalCase } from './case.js';
 import type { TurnState } from './transcript.js';
+import { readTurnState } from './turn-state.js';
 
 /** Every case starts at the same simulated moment, so runs are comparable. */
 export const CASE_START = '2026-03-10T14:00:00.000Z';
@@ -26,6 +29,8 @@ export interface Shared {
   templates: TemplateLibrary;
   registry: ToolRegistry;
   logger: Logger;
+  /** The fixture runbooks (evals/fixtures/runbooks), loaded on first use by a case that asks for them. */
+  runbooks?: RunbookCatalog;
 }
 
 /** One isolated world per case run: its own in-memory store, simulated clock and fixture services. */
@@ -34,6 +39,8 @@ export interface CaseEnvironment {
   store: SqliteStore;
   context(actor: string): ToolContext;
   services: KnownService[];
+  /** The case sees the fixture runbooks. */
+  runbooks: boolean;
   state(incidentId: string | null): Promise<TurnState>;
   close(): Promise<void>;
 }
@@ -75,6 +82,7 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
       severity: shared.severity,
       services: catalog,
       roster: EMPTY_ROSTER,
+      runbooks: evalCase.runbooks ? (shared.runbooks ??= loadRunbooks(join(packageRoot(), 'evals', 'fixtures', 'runbooks'))) : EMPTY_RUNBOOKS,
       templates: shared.templates,
       git,
       cache,
@@ -91,20 +99,8 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
       dependencies: s.dependencies,
       displayName: s.display_name ?? null,
     })),
-    async state(incidentId) {
-      const incident = incidentId ? await store.getIncident(incidentId) : ((await store.listIncidents({ limit: 1 }))[0] ?? null);
-      if (!incident) return { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0 };
-      const [roles, items, count] = await Promise.all([store.listRoles(incident.id), store.listActionItems({ incidentId: incident.id, status: ['open', 'in_progress', 'done', 'wont_do'] }), store.countTimeline(incident.id)]);
-      return {
-        incidentId: incident.id,
-        severity: incident.severity,
-        status: incident.status,
-        rolesFilled: roles.filter((r) => r.person).map((r) => r.role),
-        rolesNeeded: roles.filter((r) => !r.person).map((r) => r.role),
-        actionItems: items.map((i) => ({ id: i.id, title: i.title, owner: i.owner, dueAt: i.dueAt })),
-        timelineLength: count,
-      };
-    },
+    runbooks: evalCase.runbooks,
+    state: (incidentId) => readTurnState(store, shared.severity, incidentId, clock.now()),
     async close() {
       await store.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -48,7 +48,7 @@ function transcript(reply: string, run = 1): Transcript {
         stopReason: 'end_turn',
         model: 'm',
         error: null,
-        state: { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0 },
+        state: { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0, cadenceMisses: [], timeboxOverruns: [] },
       },
     ],
   };

@@ -22,7 +22,7 @@ export function loadShared(soulPath: string, severityPath: string, registry: Too
 
 /** The offline playbook, seeing the case's fixture services and the persona's settings. */
 export function offlineTarget(shared: Shared): ModelFactory {
-  return (env) => new Playbook(() => ({ services: env.services, settings: shared.soul.config.settings, severity: shared.severity }));
+  return (env) => new Playbook(() => ({ services: env.services, settings: shared.soul.config.settings, severity: shared.severity, runbooks: env.runbooks }));
 }
 
 export interface LiveOptions {

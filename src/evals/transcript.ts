@@ -11,6 +11,10 @@ const TurnState = z.object({
   rolesNeeded: z.array(z.string()),
   actionItems: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string() })),
   timelineLength: z.number(),
+  /** Update windows missed so far (late or never sent), replayed from the record. */
+  cadenceMisses: z.array(z.object({ audience: z.string(), dueAt: z.string(), sentAt: z.string().nullable(), lateMinutes: z.number() })).default([]),
+  /** Hypotheses worked past their time-box so far. */
+  timeboxOverruns: z.array(z.object({ id: z.string(), statement: z.string(), owner: z.string(), overrunMinutes: z.number(), open: z.boolean() })).default([]),
 });
 
 const TurnRecord = z.object({

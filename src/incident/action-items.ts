@@ -35,7 +35,8 @@ export function resolveDue(field: string, value: string, now: Date): string {
 
 const STOP = new Set(['the', 'a', 'an', 'to', 'for', 'of', 'on', 'in', 'and', 'or', 'with', 'add', 'when', 'is', 'be', 'by', 'at', 'from', 'into', 'our']);
 
-function tokens(text: string): Set<string> {
+/** Significant, crudely stemmed words: "Rolling back the deploys" → {roll, back, deploy}. */
+export function wordStems(text: string): Set<string> {
   return new Set(
     text
       .toLowerCase()
@@ -47,8 +48,8 @@ function tokens(text: string): Set<string> {
 
 /** Jaccard similarity of the titles' significant words. */
 export function titleSimilarity(a: string, b: string): number {
-  const x = tokens(a);
-  const y = tokens(b);
+  const x = wordStems(a);
+  const y = wordStems(b);
   if (!x.size || !y.size) return 0;
   let both = 0;
   for (const t of x) if (y.has(t)) both++;

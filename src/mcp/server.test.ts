@@ -46,7 +46,7 @@ describe('MCP server (in-process, linked transports)', () => {
 
   it('offers only read-only tools with --read-only, and an allow-list with --tools', async () => {
     const readOnly = await connect(new ToolCatalog(runtime.registry, { readOnly: true }));
-    expect((await readOnly.listTools()).tools.map((t) => t.name)).toEqual(['get_incident', 'find_similar_incidents', 'fetch_deploys', 'list_action_items', 'check_blameless']);
+    expect((await readOnly.listTools()).tools.map((t) => t.name)).toEqual(['get_incident', 'find_similar_incidents', 'find_runbook', 'fetch_deploys', 'list_action_items', 'check_blameless', 'check_error_budget', 'plan_oncall_rotation']);
     await expect(readOnly.callTool({ name: 'open_incident', arguments: { title: 'x' } })).rejects.toThrow(/unknown tool "open_incident"/);
     const allow = await connect(new ToolCatalog(runtime.registry, { allow: ['classify_severity', 'get_incident'] }));
     expect((await allow.listTools()).tools.map((t) => t.name)).toEqual(['classify_severity', 'get_incident']);

@@ -69,7 +69,8 @@ function teamSize(lower: string): number | null {
   return Number.isInteger(n) && n > 0 && n <= 200 ? n : null;
 }
 
-function audiences(lower: string): Audience[] {
+/** Audiences a message names; all of them when it names none. */
+export function audiencesIn(lower: string): Audience[] {
   const out = new Set<Audience>();
   if (/\b(?:execs?|executives?|leadership|management|ceo|cto|vp)\b/.test(lower)) out.add('executive');
   if (/\b(?:customers?|users?|status ?page|public)\b/.test(lower)) out.add('customer');
@@ -102,7 +103,7 @@ export function readMessage(text: string, services: readonly ServiceHint[]): Rea
       firstError: has(lower, FIRST_ERROR),
     },
     wants: {
-      statusUpdate: has(lower, STATUS_UPDATE) ? audiences(lower) : null,
+      statusUpdate: has(lower, STATUS_UPDATE) ? audiencesIn(lower) : null,
       actionItem: has(lower, ACTION_ITEM),
       postmortem: has(lower, POSTMORTEM),
       oncall: oncall ? { teamSize: teamSize(lower) } : null,

@@ -10,6 +10,9 @@ import { resolveIncidentOutput } from '../../tools/resolve-incident.js';
 import { findSimilarIncidentsOutput } from '../../tools/find-similar-incidents.js';
 import { generatePostmortemOutput } from '../../tools/generate-postmortem.js';
 import { startHypothesisOutput } from '../../tools/start-hypothesis.js';
+import { checkErrorBudgetOutput } from '../../tools/check-error-budget.js';
+import { findRunbookOutput } from '../../tools/find-runbook.js';
+import { planOncallRotationOutput } from '../../tools/plan-oncall-rotation.js';
 import { lastCall, type Turn } from './turn.js';
 
 /** Tool results the playbook reads, validated with each tool's own output schema. */
@@ -25,6 +28,9 @@ const SCHEMAS = {
   find_similar_incidents: findSimilarIncidentsOutput,
   generate_postmortem: generatePostmortemOutput,
   start_hypothesis: startHypothesisOutput,
+  check_error_budget: checkErrorBudgetOutput,
+  find_runbook: findRunbookOutput,
+  plan_oncall_rotation: planOncallRotationOutput,
 } as const;
 
 type Known = keyof typeof SCHEMAS;

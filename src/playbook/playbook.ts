@@ -7,6 +7,7 @@ import { general } from './plays/general.js';
 import { blame, firstError, skipProcess } from './plays/pushback.js';
 import { hypothesis, logToTimeline, resolution, runbooks, timebox } from './plays/live.js';
 import { oncall, severityGuide } from './plays/readiness.js';
+import { slo } from './plays/slo.js';
 import type { Play, PlaybookEnv } from './step.js';
 import { readTurn } from './turn.js';
 
@@ -14,6 +15,7 @@ import { readTurn } from './turn.js';
 export const PLAYS: readonly Play[] = [
   oncall,
   runbooks,
+  slo,
   severityGuide,
   blame,
   postmortem,

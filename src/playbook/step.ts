@@ -27,6 +27,8 @@ export interface PlaybookEnv {
   services: readonly KnownService[];
   settings: SoulSettings;
   severity: SeverityFramework;
+  /** A runbooks folder is configured, so find_runbook is worth a call during an incident. */
+  runbooks?: boolean;
   /** Tools the persona allows; the playbook never calls others. */
   allowed: ReadonlySet<string>;
 }

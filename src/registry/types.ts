@@ -9,6 +9,7 @@ import type { IncidentStore } from '../store/types.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import type { GitRunner } from '../deploys/git.js';
 import type { SnapshotCache } from '../incident/snapshot.js';
+import type { RunbookCatalog } from '../runbooks/catalog.js';
 
 /** Honest MCP annotations: they decide concurrency in the agent loop and consent prompts in clients. */
 export interface ToolAnnotations {
@@ -26,6 +27,7 @@ export interface ToolContext {
   severity: SeverityFramework;
   services: ServiceCatalog;
   roster: Roster;
+  runbooks: RunbookCatalog;
   templates: TemplateLibrary;
   git: GitRunner;
   /** Incident snapshots keyed by version, shared by every caller of one runtime. */

@@ -15,6 +15,7 @@ import { ConfigError } from '../core/errors.js';
 import { lazyStore } from '../store/lazy-store.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
+import { loadRunbooks, type RunbookCatalog } from '../runbooks/catalog.js';
 
 /** Everything a front door (CLI, MCP server, chat) needs, loaded and validated once at start. */
 export interface Runtime {
@@ -23,6 +24,7 @@ export interface Runtime {
   severity: SeverityFramework;
   services: ServiceCatalog;
   roster: Roster;
+  runbooks: RunbookCatalog;
   templates: TemplateLibrary;
   store: IncidentStore;
   registry: ToolRegistry;
@@ -58,6 +60,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const severity = loadFramework(paths.severity);
   const services = loadServices(paths.services);
   const roster = loadRoster(paths.roster);
+  const runbooks = loadRunbooks(paths.runbooks);
   const templates = TemplateLibrary.load(paths.prompts);
   const store = options.store ?? lazyStore(async () => new (await import('../store/sqlite/sqlite-store.js')).SqliteStore(paths.stateDb));
   const clock = options.clock ?? systemClock;
@@ -78,6 +81,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     severity,
     services,
     roster,
+    runbooks,
     templates,
     store,
     registry: options.registry,
@@ -85,7 +89,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     git,
     logger,
     context(actor) {
-      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, templates, git, cache, logger, actor };
+      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, runbooks, templates, git, cache, logger, actor };
     },
     refreshSoul() {
       const now = stamp();

@@ -150,9 +150,11 @@ describe('ask --offline --json: on-call rotation advice', () => {
     { n: 6, share: '33%', perYear: 9 },
     { n: 9, share: '22%', perYear: 6 },
   ];
-  it.each(cases)('team of $n: computed schedule, rules, no tools', async ({ n, share, perYear }) => {
+  it.each(cases)('team of $n: computed schedule, rules, one read-only planning call', async ({ n, share, perYear }) => {
     const { out } = await ask(`How do I set up a good on-call rotation for a team of ${n}?`);
-    expect(out.toolCalls).toEqual([]);
+    expect(names(out)).toEqual(['plan_oncall_rotation']);
+    expect(out.toolCalls[0]!.input['members']).toHaveLength(n);
+    expect(out.reply).toMatch(new RegExp(`I used placeholders \\(Engineer 1–${n}\\)`));
     expect(out.incidentId).toBeNull();
     const reply = out.reply;
     expect(reply).toContain(`For a team of ${n}`);

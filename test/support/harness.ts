@@ -10,6 +10,7 @@ import type { ToolContext, ToolResult } from '../../src/registry/types.js';
 import { loadFramework } from '../../src/severity/framework.js';
 import { DEFAULT_SETTINGS, type SoulSettings } from '../../src/soul/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { EMPTY_RUNBOOKS, type RunbookCatalog } from '../../src/runbooks/catalog.js';
 import { TemplateLibrary } from '../../src/templates/library.js';
 import { createRegistry } from '../../tools/index.js';
 import { FakeClock } from './fake-clock.js';
@@ -30,6 +31,7 @@ export interface HarnessOptions {
   settings?: Partial<SoulSettings>;
   services?: ServiceCatalog | string;
   roster?: Roster;
+  runbooks?: RunbookCatalog;
   git?: GitRunner;
   start?: string;
   dbPath?: string;
@@ -49,6 +51,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     severity: loadFramework(join(root, 'config', 'severity.yaml')),
     services,
     roster: options.roster ?? EMPTY_ROSTER,
+    runbooks: options.runbooks ?? EMPTY_RUNBOOKS,
     templates: TemplateLibrary.load(join(root, 'prompts')),
     git: options.git ?? execGit(),
     cache: new SnapshotCache(),

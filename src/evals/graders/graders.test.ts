@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { STATE_GRADERS } from './state.js';
+import { TEXT_GRADERS } from './text.js';
+import { TRAJECTORY_GRADERS } from './trajectory.js';
 import type { RecordedToolCall, Transcript, TurnRecord } from '../transcript.js';
 import { GRADERS } from './index.js';
 
@@ -13,7 +16,7 @@ function turn(reply: string, toolCalls: RecordedToolCall[] = [], state: Partial<
     stopReason: 'end_turn',
     model: 'test',
     error: null,
-    state: { incidentId: 'INC-1', severity: 'SEV1', status: 'investigating', rolesFilled: ['incident_commander'], rolesNeeded: ['scribe'], actionItems: [], timelineLength: 3, ...state },
+    state: { incidentId: 'INC-1', severity: 'SEV1', status: 'investigating', rolesFilled: ['incident_commander'], rolesNeeded: ['scribe'], actionItems: [], timelineLength: 3, cadenceMisses: [], timeboxOverruns: [], ...state },
   };
 }
 
@@ -77,10 +80,37 @@ describe('graders: each passes a good reply and fails a bad one', () => {
     expect(grade('roles_before_troubleshooting', {}, turn('ok', [call('fetch_deploys')]), [])).toBe('fail');
   });
 
+  it('updates_on_cadence, timeboxes_kept and action_items_tracked read the replayed record', () => {
+    const miss = { audience: 'executive', dueAt: '2026-03-10T15:00:00.000Z', sentAt: null, lateMinutes: 12 };
+    expect(grade('updates_on_cadence', {}, turn('ok'))).toBe('pass');
+    expect(grade('updates_on_cadence', {}, turn('ok', [], { cadenceMisses: [miss] }))).toBe('fail');
+    expect(grade('updates_on_cadence', { audiences: ['customer'] }, turn('ok', [], { cadenceMisses: [miss] }))).toBe('pass');
+    expect(grade('updates_on_cadence', {}, turn('ok', [], { incidentId: null }))).toBe('fail');
+    expect(grade('timeboxes_kept', {}, turn('ok', [], { timeboxOverruns: [{ id: 'H-1', statement: 's', owner: 'o', overrunMinutes: 9, open: true }] }))).toBe('fail');
+    expect(grade('timeboxes_kept', {}, turn('ok'))).toBe('pass');
+    const item = { id: 'AI-1', title: 't', owner: 'Priya', dueAt: '2026-03-24T00:00:00.000Z' };
+    expect(grade('action_items_tracked', {}, turn('ok', [], { actionItems: [item] }))).toBe('pass');
+    expect(grade('action_items_tracked', {}, turn('ok'))).toBe('fail');
+    expect(grade('action_items_tracked', {}, turn('ok', [call('create_action_item', { title: 'x' }, true)], { actionItems: [item] }))).toBe('fail');
+  });
+
+  it('roles_before_troubleshooting can match a call by its kind', () => {
+    const params = { troubleshooting: ['log_event:action'] };
+    expect(grade('roles_before_troubleshooting', params, turn('ok', [call('log_event', { kind: 'action' }), call('assign_roles')]))).toBe('fail');
+    expect(grade('roles_before_troubleshooting', params, turn('ok', [call('log_event', { kind: 'note' }), call('assign_roles')]))).toBe('pass');
+  });
+
   it('checks the state left in the store', () => {
     expect(grade('incident_state', { severity: 'SEV1', roles_assigned: true }, turn('ok'))).toBe('pass');
     expect(grade('incident_state', { severity: 'SEV2' }, turn('ok'))).toBe('fail');
     expect(grade('incident_state', { exists: false }, turn('ok', [], { incidentId: null }))).toBe('pass');
     expect(grade('incident_state', { exists: false }, turn('ok'))).toBe('fail');
+  });
+});
+
+describe('grader registry', () => {
+  it('has no two graders with the same name', () => {
+    const names = [...TEXT_GRADERS, ...TRAJECTORY_GRADERS, ...STATE_GRADERS].map((g) => g.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RecordedToolCall } from '../transcript.js';
 import { defineGrader, fail, pass } from './types.js';
 
 const DEFAULT_TROUBLESHOOTING = ['fetch_deploys', 'start_hypothesis', 'find_runbook'];
@@ -29,14 +30,20 @@ export const toolNotCalled = defineGrader({
   },
 });
 
+/** "fetch_deploys" matches by name; "log_event:action" also needs input.kind === "action". */
+function callMatches(call: RecordedToolCall, spec: string): boolean {
+  const [name, kind] = spec.split(':');
+  return call.name === name && (kind === undefined || call.input['kind'] === kind);
+}
+
 export const rolesBeforeTroubleshooting = defineGrader({
   name: 'roles_before_troubleshooting',
   kind: 'trajectory',
-  description: 'assign_roles ran (in this or an earlier turn) before any troubleshooting tool such as fetch_deploys.',
+  description: 'assign_roles ran (in this or an earlier turn) before any troubleshooting tool such as fetch_deploys ("tool:kind" matches a call by its kind input, e.g. "log_event:action").',
   params: z.object({ troubleshooting: z.array(z.string()).min(1).default(DEFAULT_TROUBLESHOOTING), require_roles: z.boolean().default(true) }).strict(),
   grade({ callsSoFar }, { troubleshooting, require_roles }) {
     const roles = callsSoFar.findIndex((c) => c.name === 'assign_roles' && !c.isError);
-    const first = callsSoFar.findIndex((c) => troubleshooting.includes(c.name));
+    const first = callsSoFar.findIndex((c) => troubleshooting.some((spec) => callMatches(c, spec)));
     if (first >= 0 && (roles < 0 || roles > first)) return fail(`${callsSoFar[first]!.name} ran before roles were assigned`);
     if (roles < 0 && require_roles) return fail('assign_roles was never called');
     return pass(first >= 0 ? `roles assigned before ${callsSoFar[first]!.name}` : 'roles assigned, no troubleshooting yet');
@@ -53,7 +60,7 @@ export const severityBeforeRoles = defineGrader({
     const roles = callsSoFar.findIndex((c) => c.name === 'assign_roles');
     if (severity < 0) return fail('severity was never classified');
     if (roles >= 0 && roles < severity) return fail('roles were assigned before severity was classified');
-    return pass('severity first');
+    return pass(`severity set by ${callsSoFar[severity]!.name}${roles >= 0 ? ' before roles were assigned' : ''}`);
   },
 });
 

@@ -5,6 +5,7 @@ import type { Reading } from '../intent.js';
 import { failure, result, type Output } from '../outputs.js';
 import { call, reply, type KnownService, type Play, type PlaybookEnv, type Step } from '../step.js';
 import { tried, type Turn } from '../turn.js';
+import { ALERT_NAME } from './live.js';
 
 /** What customers would call the affected thing: "payment processing", "checkout", "sign-in", or the service's display name. */
 function customerTopic(text: string, reading: Reading, service: KnownService | undefined): string | undefined {
@@ -105,6 +106,10 @@ export const incidentReport: Play = {
     if (env.allowed.has('find_similar_incidents') && !tried(turn, 'find_similar_incidents')) return call('find_similar_incidents', { incidentId: id, limit: 3 });
     const source = deploySource(opened.incident.services, env);
     if (source && env.allowed.has('fetch_deploys') && !tried(turn, 'fetch_deploys')) return call('fetch_deploys', { service: source.name, incidentId: id });
+    const alert = ALERT_NAME.exec(turn.text)?.[0];
+    if (env.runbooks && env.allowed.has('find_runbook') && !tried(turn, 'find_runbook') && (alert || opened.incident.services.length)) {
+      return call('find_runbook', { ...(alert ? { alert } : {}), ...(opened.incident.services[0] ? { service: opened.incident.services[0] } : {}), query: reading.facts.slice(0, 500) });
+    }
     const audience = opened.incident.impact.customerFacing ? 'customer' : 'engineering';
     const words = customerWords(turn.text, reading, env.services.find((s) => opened.incident.services.includes(s.name)));
     if (env.allowed.has('draft_stakeholder_update') && !tried(turn, 'draft_stakeholder_update')) {
@@ -138,6 +143,17 @@ function composeIncidentReply(turn: Turn, reading: Reading, env: PlaybookEnv, op
   if (roles) parts.push(section('Roles assigned:', bullets(roleLines(roles, inc.declaredBy))));
   else parts.push(section('Roles:', bullets(['IC: you, until a dedicated IC joins', 'Comms, Tech Lead, Scribe: name them before anyone starts debugging'])));
   parts.push(section('Immediate actions:', numbered(immediateActions(signals, inc.services, deploys, failure(turn, 'fetch_deploys'), env))));
+  const runbook = result(turn, 'find_runbook');
+  const best = runbook?.runbooks[0];
+  if (best) {
+    const firstSteps = (best.steps ?? '').split('\n').filter((l) => /^\s*(?:\d+[.)]|[-*]|#)/.test(l)).slice(0, 6);
+    parts.push(
+      section(
+        `Runbook: ${best.title} (${best.file}, owner ${best.owner}${best.stale ? `, NOT tested for ${best.daysSinceTest ?? 'ever'} days — verify each step` : ''}):`,
+        `> ${firstSteps.join('\n> ')}`,
+      ),
+    );
+  } else if (runbook?.missing) parts.push(`No runbook: ${runbook.missing}`);
   if (update) {
     const due = update.nextUpdateAt ? ` Next update due ${formatClock(update.nextUpdateAt, turn.now ?? undefined)} (every ${update.cadenceMinutes} min).` : '';
     parts.push(section(`Stakeholder update (${update.audience}):`, `> ${update.body.split('\n').filter(Boolean).join('\n> ')}\n${due.trim()}`));

@@ -1,5 +1,7 @@
-import { bullets, section } from '../compose.js';
-import { reply, type Play, type Step } from '../step.js';
+import { bullets, capitalize, section } from '../compose.js';
+import { failure, result, type Output } from '../outputs.js';
+import { tried } from '../turn.js';
+import { call, reply, type Play, type Step } from '../step.js';
 
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
@@ -44,11 +46,57 @@ export function oncallAdvice(size: number | null): string {
   return parts.join('\n\n');
 }
 
+const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i;
+const TIME_ZONE = /\b((?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC)\b/;
+const NOT_NAMES = new Set(['I', 'We', 'Our', 'The', 'How', 'What', 'Should', 'Can', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'UTC', 'PagerDuty', 'SEV1', 'SEV2']);
+
+/** What an on-call question says about the team: names in rotation order, leave, time zone, handoff day. */
+export function readRotationRequest(text: string, teamSize: number | null): { members: string[]; named: boolean; unavailable: { person: string; from: string; to: string }[]; timeZone?: string; handoffDay?: string } {
+  const list = /\b([A-Z][a-z]{1,20}(?:\s*,\s*(?:and\s+)?[A-Z][a-z]{1,20}){1,}(?:\s*,?\s+and\s+[A-Z][a-z]{1,20})?)\b/.exec(text);
+  const names = list ? list[1]!.split(/\s*,\s*|\s+and\s+/).map((n) => n.replace(/^and\s+/, '').trim()).filter((n) => n && !NOT_NAMES.has(n)) : [];
+  const named = names.length >= 2 && new Set(names).size === names.length;
+  const members = named ? names : Array.from({ length: teamSize ?? 6 }, (_, i) => `Engineer ${i + 1}`);
+  const unavailable = named
+    ? [...text.matchAll(/\b([A-Z][a-z]{1,20})\b[^.;\n]{0,40}?\b(?:leave|vacation|holiday|off|away|out|PTO)\b[^.;\n]{0,20}?(\d{4}-\d{2}-\d{2})(?:\s*(?:to|until|through|–|-)\s*(\d{4}-\d{2}-\d{2}))?/g)]
+        .filter((m) => members.includes(m[1]!))
+        .map((m) => ({ person: m[1]!, from: m[2]!, to: m[3] ?? m[2]! }))
+    : [];
+  const tz = TIME_ZONE.exec(text)?.[1];
+  const day = /\bhand ?offs? (?:on|every)\s+(\w+)/i.exec(text)?.[1] ?? (/\bhand ?off/i.test(text) ? WEEKDAY.exec(text)?.[1] : undefined);
+  return { members, named, unavailable, ...(tz ? { timeZone: tz } : {}), ...(day && WEEKDAY.test(day) ? { handoffDay: day.toLowerCase().replace(/s$/, '') } : {}) };
+}
+
+/** The computed schedule: the first cycle shift by shift, each person's share, and what leave leaves uncovered. */
+function scheduleSection(plan: Output<'plan_oncall_rotation'>, named: boolean, leave: readonly string[]): string {
+  const n = plan.settings.members.length;
+  const shifts = plan.shifts.slice(0, Math.min(plan.shifts.length, Math.max(n, 4), 12));
+  const rows = shifts.map((s) => `${s.startLocal.slice(0, 10)}: primary ${s.primary ?? 'UNCOVERED'}${plan.settings.secondary ? `, secondary ${s.secondary ?? 'UNCOVERED'}` : ''}`);
+  const shares = Object.entries(plan.shares).map(([who, s]) => `${who} ${s.primaryShifts}× primary, ${s.secondaryShifts}× secondary`);
+  return [
+    section(`Rotation (computed for ${plan.settings.weeks} ${plan.settings.rotationDays === 7 ? 'weeks' : 'shifts'} from ${plan.settings.start}, handoff ${capitalize(plan.settings.handoffDay)} ${plan.settings.handoffTime} ${plan.settings.timeZone}):`, bullets(rows)),
+    `Shares: ${shares.join('; ')} — ${plan.fairness.maxMinusMinPrimary === 0 ? 'primary shifts are exactly even' : `primary shifts differ by at most ${plan.fairness.maxMinusMinPrimary}`}.`,
+    leave.length ? `Leave respected: ${leave.join('; ')} — nobody is on call on a day of their leave.` : '',
+    plan.conflicts.length ? section('Leave conflicts:', bullets(plan.conflicts.map((c) => c.reason))) : '',
+    plan.warnings.length ? section('Heads-up:', bullets(plan.warnings)) : '',
+    named ? '`incident-commander oncall plan --members … --ics rota.ics` writes it as a calendar your team can import.' : `I used placeholders (Engineer 1–${n}): give me the names in rotation order, and any leave dates, and I will plan the real schedule and its calendar file.`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 export const oncall: Play = {
   id: 'oncall',
   applies: (reading) => reading.wants.oncall !== null,
-  next(_turn, reading): Step {
-    return reply(oncallAdvice(reading.wants.oncall!.teamSize));
+  next(turn, reading, env): Step {
+    const request = readRotationRequest(turn.text, reading.wants.oncall!.teamSize);
+    const size = request.named ? request.members.length : reading.wants.oncall!.teamSize;
+    if (request.members.length >= 2 && env.allowed.has('plan_oncall_rotation') && !tried(turn, 'plan_oncall_rotation')) {
+      const { named: _named, ...args } = request;
+      return call('plan_oncall_rotation', args);
+    }
+    const plan = result(turn, 'plan_oncall_rotation');
+    const problem = failure(turn, 'plan_oncall_rotation');
+    return reply([oncallAdvice(size), plan ? scheduleSection(plan, request.named, request.unavailable.map((u) => `${u.person} ${u.from}${u.to !== u.from ? ` to ${u.to}` : ''}`)) : problem ? `I could not compute the schedule: ${problem}` : ''].filter(Boolean).join('\n\n'));
   },
 };
 

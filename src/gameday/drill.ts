@@ -1,0 +1,266 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EMPTY_ROSTER } from '../config/roster.js';
+import { parseServices, type ServiceCatalog } from '../config/services.js';
+import type { Logger } from '../core/logger.js';
+import { addMinutes, ManualClock, minutesBetween } from '../core/time.js';
+import { execGit } from '../deploys/git.js';
+import { SnapshotCache } from '../incident/snapshot.js';
+import type { ToolRegistry } from '../registry/registry.js';
+import type { ToolContext, ToolResult } from '../registry/types.js';
+import type { RunbookCatalog } from '../runbooks/catalog.js';
+import type { SeverityFramework } from '../severity/framework.js';
+import type { SoulSettings } from '../soul/schema.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { TemplateLibrary } from '../templates/library.js';
+import type { RecordedToolCall, TurnRecord } from '../evals/transcript.js';
+import { readTurnState } from '../evals/turn-state.js';
+import { readMoves, type Move, type Reader } from './interpret.js';
+import { narrate } from './narrate.js';
+import type { Scenario } from './scenario.js';
+
+export interface DrillDeps {
+  registry: ToolRegistry;
+  severity: SeverityFramework;
+  templates: TemplateLibrary;
+  settings: SoulSettings;
+  runbooks: RunbookCatalog;
+  logger: Logger;
+}
+
+export interface Reveal {
+  atMinutes: number;
+  from: string;
+  text: string;
+}
+
+export interface DrillReply {
+  /** Minutes since the drill started. */
+  minute: number;
+  /** What happened while the message was being written, in time order: shown before what it did. */
+  reveals: Reveal[];
+  /** What the message's moves did, one line each. */
+  recorded: string[];
+  ended: boolean;
+}
+
+const FILLER = new Set(['the', 'a', 'an', 'it', 'to', 'of']);
+const stem = (w: string): string => (w.length > 4 ? w.replace(/(?:ing|ed|es|e|s)$/, '') : w);
+
+/** "pause the reindex" is in "pausing the reindex now": every word of the phrase, by its stem, in any form. */
+export function phraseIn(phrase: string, text: string): boolean {
+  const words = text.toLowerCase().split(/[^a-z0-9.]+/);
+  return phrase
+    .toLowerCase()
+    .split(/[^a-z0-9.]+/)
+    .filter((w) => w && !FILLER.has(w))
+    .every((w) => words.some((t) => t.startsWith(stem(w))));
+}
+
+const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+/**
+ * One game day: a simulated incident on its own clock and in-memory store. The team's messages are
+ * read as moves and carried out with the real tools, so the record (and the score) is what the same
+ * actions would leave in a real incident. Moves that need an incident before one is declared are
+ * recorded as failed calls: they happened off the record, which is what the graders should see.
+ */
+export class Drill {
+  readonly clock: ManualClock;
+  readonly turns: TurnRecord[] = [];
+  readonly revealed: Reveal[] = [];
+  incidentId: string | null = null;
+  /** Minute at which customer impact ended, when a mitigating fix was applied. */
+  impactEndedAt: number | null = null;
+  ended = false;
+  private readonly store: SqliteStore;
+  private readonly services: ServiceCatalog;
+  private readonly reader: Omit<Reader, 'speaker'>;
+  private readonly pending: Reveal[];
+  private readonly applied = new Set<number>();
+  private readonly cache = new SnapshotCache();
+  private readonly git = execGit();
+
+  private constructor(
+    readonly scenario: Scenario,
+    private readonly deps: DrillDeps,
+    private readonly dir: string,
+  ) {
+    this.clock = new ManualClock(scenario.start);
+    this.store = new SqliteStore(':memory:', { now: () => this.clock.now() });
+    const start = new Date(scenario.start);
+    writeFileSync(join(dir, 'deploys.jsonl'), scenario.deploys.map((d) => JSON.stringify({ service: d.service, at: addMinutes(start, -d.minutes_before_start).toISOString(), version: d.version, author: d.author, description: d.description, status: 'succeeded' })).join('\n'));
+    const services = Object.fromEntries(Object.entries(scenario.services).map(([name, svc]) => [name, { ...svc, deploy_log: './deploys.jsonl' }]));
+    this.services = parseServices(JSON.stringify({ services }), join(dir, 'services.yaml'));
+    const aliases = new Map<string, string>();
+    for (const s of this.services.services.values()) for (const a of [s.name, ...s.aliases, ...(s.display_name ? [s.display_name] : [])]) aliases.set(a.toLowerCase(), s.name);
+    this.reader = { team: scenario.team, services: aliases };
+    this.pending = scenario.timeline.map((r) => ({ atMinutes: r.at_minutes, from: r.from, text: r.reveal }));
+  }
+
+  /** Opens the drill and returns the reveals at minute 0. Close it when done. */
+  static open(scenario: Scenario, deps: DrillDeps): { drill: Drill; opening: Reveal[] } {
+    const drill = new Drill(scenario, deps, mkdtempSync(join(tmpdir(), 'ic-gameday-')));
+    return { drill, opening: drill.takeReveals() };
+  }
+
+  get minute(): number {
+    return Math.round(minutesBetween(this.scenario.start, this.clock.now()) * 10) / 10;
+  }
+
+  /**
+   * One team message: time passes (`advanceMinutes`, default the scenario's minutes per message),
+   * the moves in it are carried out, then whatever happened meanwhile is revealed.
+   */
+  async say(message: string, options: { speaker?: string; advanceMinutes?: number } = {}): Promise<DrillReply> {
+    if (this.ended) throw new Error('the drill has ended');
+    this.clock.advanceMinutes(options.advanceMinutes ?? this.scenario.minutes_per_message);
+    const reveals = this.takeReveals();
+    const prefixed = /^([A-Z][A-Za-z-]{1,30}):\s+([\s\S]+)$/.exec(message.trim());
+    const speaker = prefixed && this.scenario.team.includes(prefixed[1]!) ? prefixed[1]! : (options.speaker ?? this.scenario.team[0]!);
+    const text = prefixed && speaker === prefixed[1] ? prefixed[2]! : message.trim();
+    const at = this.clock.now().toISOString();
+    const calls: RecordedToolCall[] = [];
+    const recorded: string[] = [];
+    const moves = readMoves(text, { ...this.reader, speaker });
+    for (const move of moves) {
+      for (const result of await this.carryOut(move, text, speaker)) {
+        calls.push(result.call);
+        recorded.push(result.line);
+      }
+    }
+    if (!moves.length && this.incidentId) {
+      const result = await this.call('log_event', { incidentId: this.incidentId, kind: 'note', text: text.slice(0, 4000), author: speaker }, speaker);
+      calls.push(result.call);
+      recorded.push(result.line);
+    }
+    this.applyFixes(text);
+    this.turns.push({
+      user: `${speaker}: ${text}`,
+      at,
+      reply: recorded.join('\n'),
+      toolCalls: calls,
+      usage: ZERO_USAGE,
+      costUsd: 0,
+      stopReason: 'end_turn',
+      model: 'gameday',
+      error: null,
+      state: await readTurnState(this.store, this.deps.severity, this.incidentId, this.clock.now()),
+    });
+    return { minute: this.minute, reveals, recorded, ended: this.ended };
+  }
+
+  /** Time passes with no message: "/wait 10". */
+  wait(minutes: number): DrillReply {
+    this.clock.advanceMinutes(minutes);
+    return { minute: this.minute, reveals: this.takeReveals(), recorded: [], ended: this.ended };
+  }
+
+  /** The state graders read at the end, as of now. */
+  async finalState(): Promise<TurnRecord['state']> {
+    return readTurnState(this.store, this.deps.severity, this.incidentId, this.clock.now());
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private context(actor: string): ToolContext {
+    const d = this.deps;
+    return { store: this.store, clock: this.clock, settings: d.settings, severity: d.severity, services: this.services, roster: EMPTY_ROSTER, runbooks: d.runbooks, templates: d.templates, git: this.git, cache: this.cache, logger: d.logger, actor };
+  }
+
+  private async call(name: string, input: Record<string, unknown>, actor: string): Promise<{ call: RecordedToolCall; line: string; result: ToolResult }> {
+    const result = await this.deps.registry.call(name, input, this.context(actor));
+    return { call: { name, input, output: result.ok ? result.output : result.error, isError: !result.ok }, line: narrate(result, this.clock.now()), result };
+  }
+
+  /** A move that needs an incident when none is declared: recorded, as the graders must see it, but not carried out. */
+  private offRecord(name: string, input: Record<string, unknown>): { call: RecordedToolCall; line: string } {
+    const message = 'no incident is declared yet, so this is not on any timeline';
+    return { call: { name, input, output: { code: 'no_incident', message }, isError: true }, line: `Not recorded (${name}): ${message}.` };
+  }
+
+  private async carryOut(move: Move, text: string, speaker: string): Promise<{ call: RecordedToolCall; line: string }[]> {
+    const id = this.incidentId;
+    const service = [...this.services.services.keys()][0];
+    switch (move.kind) {
+      case 'declare': {
+        if (id) {
+          const current = await this.store.getIncident(id);
+          if (!move.severity || current?.severity === move.severity) return [];
+          return [await this.call('update_incident', { incidentId: id, severity: move.severity, reason: text.slice(0, 500), by: speaker }, speaker)];
+        }
+        const seen = this.revealed.map((r) => r.text).join(' ');
+        const opened = await this.call(
+          'open_incident',
+          { title: this.scenario.title, description: `${seen} ${text}`.slice(0, 4000), services: [...this.services.services.keys()], ...(move.severity ? { severity: move.severity } : {}), reporter: speaker, startedAt: this.scenario.start },
+          speaker,
+        );
+        if (opened.result.ok) this.incidentId = String((opened.result.output['incident'] as { id: string }).id);
+        return [opened];
+      }
+      case 'roles':
+        return [id ? await this.call('assign_roles', { incidentId: id, ...move.assignments }, speaker) : this.offRecord('assign_roles', { ...move.assignments })];
+      case 'deploys':
+        return service ? [await this.call('fetch_deploys', { service: move.service ?? service, ...(id ? { incidentId: id } : { since: '24h' }) }, speaker)] : [];
+      case 'runbook': {
+        const alert = /\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}\b/.exec(`${text} ${this.revealed.map((r) => r.text).join(' ')}`)?.[0];
+        return [await this.call('find_runbook', { ...(alert ? { alert } : {}), ...(service ? { service } : {}), query: text.slice(0, 500) }, speaker)];
+      }
+      case 'hypothesis':
+        return [id ? await this.call('start_hypothesis', { incidentId: id, statement: move.statement, owner: speaker }, speaker) : this.offRecord('start_hypothesis', { statement: move.statement })];
+      case 'hypothesis_result': {
+        const open = id ? (await this.store.listHypotheses(id)).filter((h) => h.status === 'open').at(-1) : undefined;
+        if (!open) return id ? [await this.call('log_event', { incidentId: id, kind: 'observation', text: move.evidence, author: speaker }, speaker)] : [];
+        return [await this.call('resolve_hypothesis', { id: open.id, outcome: move.outcome, evidence: move.evidence, by: speaker }, speaker)];
+      }
+      case 'action':
+        return [id ? await this.call('log_event', { incidentId: id, kind: 'action', text: move.text, author: speaker }, speaker) : this.offRecord('log_event', { kind: 'action', text: move.text })];
+      case 'update':
+        if (!id) return [this.offRecord('draft_stakeholder_update', { audiences: move.audiences })];
+        return Promise.all(move.audiences.map((audience) => this.call('draft_stakeholder_update', { incidentId: id, audience, ...(move.whatChanged ? { whatChanged: move.whatChanged } : {}), author: speaker }, speaker)));
+      case 'action_items': {
+        if (!id) return [this.offRecord('create_action_item', { title: move.items[0]?.title })];
+        const out = [];
+        for (const item of move.items) {
+          out.push(await this.call('create_action_item', { incidentId: id, title: item.title, kind: item.kind, priority: item.priority, ...(item.owner ? { owner: item.owner } : {}), ...(item.due ? { due: item.due } : {}), createdBy: speaker }, speaker));
+        }
+        return out;
+      }
+      case 'mitigated':
+        return id ? [await this.call('update_incident', { incidentId: id, status: 'monitoring', by: speaker }, speaker)] : [];
+      case 'resolve':
+        return id ? [await this.call('resolve_incident', { incidentId: id, resolution: text.slice(0, 2000), by: speaker }, speaker)] : [this.offRecord('resolve_incident', {})];
+    }
+  }
+
+  /** A fix named in the message plays out after its delay; one that ends the impact stops the scenario getting worse. */
+  private applyFixes(text: string): void {
+    this.scenario.fixes.forEach((fix, i) => {
+      if (this.applied.has(i) || !fix.when.some((w) => phraseIn(w, text))) return;
+      this.applied.add(i);
+      const at = this.minute + fix.after_minutes;
+      this.pending.push({ atMinutes: at, from: 'monitoring', text: fix.reveal });
+      if (fix.mitigates && (this.impactEndedAt === null || at < this.impactEndedAt)) this.impactEndedAt = at;
+      this.pending.sort((a, b) => a.atMinutes - b.atMinutes);
+    });
+  }
+
+  private takeReveals(): Reveal[] {
+    const now = this.minute;
+    const due: Reveal[] = [];
+    while (this.pending.length && this.pending[0]!.atMinutes <= now) {
+      const next = this.pending.shift()!;
+      // Once the impact has ended, the scenario's escalations no longer happen.
+      const fixReveal = this.scenario.fixes.some((f) => f.reveal === next.text);
+      if (this.impactEndedAt !== null && next.atMinutes > this.impactEndedAt && !fixReveal) continue;
+      due.push(next);
+    }
+    this.revealed.push(...due);
+    if (now >= this.scenario.max_minutes) this.ended = true;
+    return due;
+  }
+}
