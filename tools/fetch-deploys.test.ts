@@ -134,6 +134,11 @@ describe('fetch_deploys', () => {
     expect(result.text).toContain('field "(input)": unknown field(s) "repo"; accepted fields here: service, since, until, incidentId, windowMinutes, limit');
   });
 
+  it('refuses a services config whose branch or subfolder could be read by git as an option or escape the repo', () => {
+    expect(() => parseServices('services:\n  x:\n    repo: ./r\n    branch: --output=/tmp/pwned\n', join(dir, 's.yaml'))).toThrow(/field "services\.x\.branch": must be a plain branch name/);
+    expect(() => parseServices('services:\n  x:\n    repo: ./r\n    repo_subdir: ../../etc\n', join(dir, 's.yaml'))).toThrow(/services\.x\.repo_subdir.*relative path inside the repository/);
+  });
+
   it('honours the limit and says when it truncated', async () => {
     const out = await h.ok<Deploys>('fetch_deploys', { service: 'payment-api', since: '2d', limit: 2 });
     expect(out.deploys).toHaveLength(2);

@@ -49,9 +49,17 @@ const output = z.object({
   advice: z.string(),
 });
 
+/** The first instant with a four-digit year. */
+const FIRST_TIME = Date.parse('0000-01-01T00:00:00Z');
+
 function resolveTime(field: string, value: string, now: Date): Date {
   const ms = parseDuration(value);
-  if (ms !== null) return new Date(now.getTime() - ms);
+  if (ms !== null) {
+    const t = new Date(now.getTime() - ms);
+    // "99999999999w" is past what a Date holds (or before year 0, which git and ISO text cannot take).
+    if (!(t.getTime() >= FIRST_TIME)) throw InputError.field(field, `"${value}" reaches too far back`, 'Give a duration of days or weeks ("7d", "2w") or an ISO time.');
+    return t;
+  }
   const t = parseIsoTime(value);
   if (!t) throw InputError.field(field, `"${value}" is neither a duration ("2h", "90m") nor an ISO time`);
   return t;

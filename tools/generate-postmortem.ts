@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConflictError } from '../src/core/errors.js';
 import { addActionItem, validateActionItem } from '../src/incident/add-action-item.js';
+import { findBlame, withoutQuotes } from '../src/incident/blameless.js';
 import { requireIncident } from '../src/incident/lookup.js';
 import { draftPostmortem } from '../src/postmortem/load.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
@@ -48,6 +49,10 @@ const output = z.object({
   published: z.boolean(),
 });
 
+function refusal(incidentId: string, missing: readonly string[]): ConflictError {
+  return new ConflictError(`the post-mortem of ${incidentId} cannot be published yet: ${missing.join('; ')}`, 'Fix what is listed (reword blaming sentences as the blameless check suggests, add an owned action item), then publish again.');
+}
+
 export const generatePostmortemTool = defineTool({
   name: 'generate_postmortem',
   title: 'Generate post-mortem',
@@ -63,15 +68,27 @@ export const generatePostmortemTool = defineTool({
     const requests = args.actionItems.map((item) => ({ incidentId: args.incidentId, ...item, createdBy: args.by }));
     requests.forEach((r, i) => validateActionItem(ctx, r, (name) => `actionItems[${i}].${name}`));
     await requireIncident(ctx.store, args.incidentId);
+    const extras = { whys: args.whys, factors: args.factors, wentWell: args.wentWell, wentBadly: args.wentBadly, timelineLimit: 200 };
+    if (args.publish) {
+      // A refused publish writes nothing: judge the record as it is plus the items still to be created, before creating them.
+      const before = await draftPostmortem(ctx, args.incidentId, extras);
+      const pendingBlame = args.actionItems.filter((i) => findBlame(withoutQuotes(`${i.title} — owner ${i.owner}`)).length > 0).length;
+      const blamed = before.blameless.findings.length + pendingBlame;
+      const missing = [
+        ...before.missing.filter((m) => !m.startsWith('blameless wording') && !(args.actionItems.length && m.startsWith('at least one action item'))),
+        ...(blamed ? [`blameless wording: ${blamed} sentence(s) name a person as the cause`] : []),
+      ];
+      if (missing.length) throw refusal(args.incidentId, missing);
+    }
     const created: string[] = [];
     for (const [i, item] of args.actionItems.entries()) {
       const added = await addActionItem(ctx, { incidentId: args.incidentId, ...item, createdBy: args.by }, (name) => `actionItems[${i}].${name}`);
       created.push(added.item.id);
     }
-    const draft = await draftPostmortem(ctx, args.incidentId, { whys: args.whys, factors: args.factors, wentWell: args.wentWell, wentBadly: args.wentBadly, timelineLimit: 200 });
+    const draft = await draftPostmortem(ctx, args.incidentId, extras);
     let published = false;
     if (args.publish) {
-      if (draft.missing.length) throw new ConflictError(`the post-mortem of ${args.incidentId} cannot be published yet: ${draft.missing.join('; ')}`, 'Fix what is listed (reword blaming sentences as the blameless check suggests, add an owned action item), then publish again.');
+      if (draft.missing.length) throw refusal(args.incidentId, draft.missing);
       const at = ctx.clock.now().toISOString();
       await ctx.store.updateIncident(args.incidentId, { postmortemPublishedAt: at }, [{ at, author: args.by ?? ctx.actor, kind: 'milestone', text: 'Post-mortem published', data: { milestone: 'postmortem' } }], at);
       published = true;

@@ -181,7 +181,8 @@ describe('post-mortems', () => {
     expect(blaming.text).toMatch(/blameless wording: 1 sentence\(s\) name a person as the cause/);
     const bad = await h.call('generate_postmortem', { incidentId: id, actionItems: [{ title: 'ok', owner: 'Priya', due: '7d', kind: 'detect' }, { title: 'no owner', owner: 'TBD', due: '7d', kind: 'detect' }] });
     expect(bad.text).toContain('field "actionItems[1].owner": "TBD" is not an owner');
-    expect((await h.store.listActionItems({ incidentId: id })).map((i) => i.title)).toEqual(['Add tests']);
+    // Neither the refused publish nor the bad item wrote anything.
+    expect((await h.store.listActionItems({ incidentId: id })).map((i) => i.title)).toEqual([]);
   });
 
   it('reports a post-mortem overdue 48 hours after resolution', async () => {

@@ -14,7 +14,8 @@ const PERIOD_PROBLEM = 'must be a period number (1 is the first shift) or the da
 const input = z
   .object({
     members: z
-      .array(person())
+      // Shares are keyed by name, and "__proto__" cannot be a key of a plain object: it would vanish from them.
+      .array(person().refine((name) => name !== '__proto__', 'cannot be "__proto__" (each person\'s share is keyed by name); use another name for this person'))
       .min(ROTATION_LIMITS.minMembers)
       .max(ROTATION_LIMITS.maxMembers)
       .describe('The engineers in the rotation, in rotation order (2–50, names unique ignoring case). The first is primary first.'),

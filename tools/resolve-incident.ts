@@ -44,6 +44,7 @@ export const resolveIncident = defineTool({
     if (resolvedAt < incident.startedAt) throw InputError.field('resolvedAt', `is before the incident started (${incident.startedAt})`);
     const mitigatedAt = args.mitigatedAt ?? incident.mitigatedAt ?? resolvedAt;
     if (mitigatedAt > resolvedAt) throw InputError.field('mitigatedAt', 'is after resolvedAt: impact cannot stop after it ended');
+    if (args.mitigatedAt && args.mitigatedAt < incident.startedAt) throw InputError.field('mitigatedAt', `is before the incident started (${incident.startedAt}): impact cannot stop before it began`);
     const by = args.by ?? ctx.actor;
     const updated = await ctx.store.updateIncident(
       incident.id,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConflictError, InputError } from '../src/core/errors.js';
 import { formatClock } from '../src/core/time.js';
 import { requireIncident } from '../src/incident/lookup.js';
-import { incidentId, person, text } from '../src/registry/fields.js';
+import { incidentId, isoTime, person, text } from '../src/registry/fields.js';
 import { IncidentSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
 import { SEVERITIES, severityRank } from '../src/severity/signals.js';
@@ -21,7 +21,7 @@ const input = z
     revenueImpact: z.number().min(0).optional().describe('Revenue lost or at risk so far.'),
     customerFacing: z.boolean().optional(),
     impact: text(1000).optional().describe('Impact in words, for updates and the post-mortem.'),
-    mitigatedAt: z.string().optional().describe('When customer impact stopped, if not now (ISO 8601). Setting status monitoring records mitigation now.'),
+    mitigatedAt: isoTime().optional().describe('When customer impact stopped, if not now (ISO 8601). Setting status monitoring records mitigation now.'),
     by: person().optional(),
   })
   .strict();
@@ -48,10 +48,9 @@ export const updateIncident = defineTool({
     if (args.severity && args.severity !== incident.severity && !args.reason) throw InputError.field('reason', `is required to change severity ${incident.severity} → ${args.severity}`);
     let mitigatedAt: string | undefined;
     if (args.mitigatedAt !== undefined) {
-      const t = new Date(args.mitigatedAt);
-      if (Number.isNaN(t.getTime())) throw InputError.field('mitigatedAt', 'must be an ISO 8601 time such as "2026-11-26T14:05:00Z"');
-      if (t > now) throw InputError.field('mitigatedAt', `is in the future (now is ${at})`);
-      mitigatedAt = t.toISOString();
+      if (args.mitigatedAt > at) throw InputError.field('mitigatedAt', `is in the future (now is ${at})`);
+      if (args.mitigatedAt < incident.startedAt) throw InputError.field('mitigatedAt', `is before the incident started (${incident.startedAt}): impact cannot stop before it began`);
+      mitigatedAt = args.mitigatedAt;
     }
 
     const patch: IncidentPatch = {};

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Logger } from '../core/logger.js';
+import { registerSecret, scrubSecrets, type Logger } from '../core/logger.js';
 import {
   ModelRequestError,
   ModelUnavailableError,
@@ -90,6 +90,8 @@ export class ClaudeModel implements ModelPort {
   private readonly client: Anthropic;
 
   constructor(private readonly options: ClaudeModelOptions) {
+    // The key never reaches a log line, and is cut from any error text a server or proxy echoes it in.
+    registerSecret(options.apiKey);
     this.client = new Anthropic({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -122,9 +124,10 @@ export class ClaudeModel implements ModelPort {
         if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
           const status = error.status;
           const hint = REQUEST_ERRORS[status];
-          if (hint) throw new ModelRequestError(`${status} ${error.message}`, status, hint);
+          // Error text comes from the server (or a proxy in between): scrubbed, since it is shown, logged and saved in eval transcripts.
+          if (hint) throw new ModelRequestError(scrubSecrets(`${status} ${error.message}`), status, hint);
           // 408/409/429/5xx/529: the SDK has already retried these with backoff and retry-after.
-          throw new ModelUnavailableError(`Claude is unavailable: ${status} ${error.message} (after ${this.options.maxRetries + 1} attempts)`, this.options.maxRetries + 1, status);
+          throw new ModelUnavailableError(scrubSecrets(`Claude is unavailable: ${status} ${error.message} (after ${this.options.maxRetries + 1} attempts)`), this.options.maxRetries + 1, status);
         }
         if (error instanceof Anthropic.APIConnectionError && !connected) {
           // Never connected (network down, DNS, timeout before headers): the SDK has already retried.
@@ -138,9 +141,9 @@ export class ClaudeModel implements ModelPort {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Anthropic.APIError) {
+  if (error instanceof Anthropic.APIError && !(error instanceof Anthropic.APIConnectionError)) {
     const type = (error.error as { error?: { type?: string } } | undefined)?.error?.type;
-    return `${error.status ?? 'stream'} ${type ?? error.name}: ${error.message}`;
+    return scrubSecrets(`${error.status ?? 'stream'} ${type ?? error.name}: ${error.message}`);
   }
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }

@@ -24,7 +24,7 @@ const ServiceSchema = z
     team: z.string().min(1).max(100).optional(),
     repo: z.string().min(1).optional(),
     repo_subdir: z.string().min(1).optional(),
-    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a plain branch name').optional(),
+    branch: z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/, 'must be a plain branch name (letters, digits, ".", "_", "/", "-"; not starting with "-")').optional(),
     deploy_log: z.string().min(1).optional(),
     dependencies: z.array(z.string().min(1)).default([]),
     status_page_component: z.string().min(1).max(100).optional(),

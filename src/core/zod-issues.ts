@@ -11,11 +11,26 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(input)';
 }
 
+/**
+ * Caller text quoted for a message, cut to `max` characters. JSON escapes C0 controls and unpaired
+ * surrogates but leaves DEL and the C1 controls (CSI, OSC: terminal escapes) raw, so those are escaped too.
+ */
+export function quote(value: string, max = 40): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Unknown keys named in a message: each quoted and cut, at most ten of them (a hostile input can send thousands). */
+function quoteKeys(keys: readonly string[]): string {
+  const shown = keys.slice(0, 10).map((k) => quote(k));
+  return keys.length > shown.length ? `${shown.join(', ')} and ${keys.length - shown.length} more` : shown.join(', ');
+}
+
 function describeReceived(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'string') return input.length > 40 ? `a ${input.length}-character string` : JSON.stringify(input);
+  if (typeof input === 'string') return input.length > 40 ? `a ${input.length}-character string` : quote(input);
   if (typeof input === 'object') return 'an object';
   return `${typeof input} ${String(input)}`;
 }
@@ -37,7 +52,7 @@ function problemOf(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'array') return `must have at most ${String(issue.maximum)} item(s)`;
       return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
     case 'unrecognized_keys':
-      return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `unknown field(s) ${quoteKeys(issue.keys)}`;
     case 'invalid_key':
       return `is not a valid name: ${issue.issues.map((i) => i.message).join('; ')}`;
     case 'invalid_format':

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import type { Logger } from '../core/logger.js';
+import { registerSecret, scrubSecrets, type Logger } from '../core/logger.js';
 import type { PromptTemplate } from '../templates/library.js';
 import type { EvalCase } from './case.js';
 import type { Verdict } from './graders/types.js';
@@ -54,6 +54,7 @@ export class ClaudeJudge implements Judge {
   private readonly client: Anthropic;
 
   constructor(private readonly options: ClaudeJudgeOptions) {
+    registerSecret(options.apiKey);
     this.client = new Anthropic({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -72,8 +73,10 @@ export class ClaudeJudge implements Judge {
       const answer = parseJudgeAnswer(text);
       return { status: answer.verdict, why: `judge ${answer.score.toFixed(2)}: ${answer.reasons.join(' ')}` };
     } catch (error) {
-      this.options.logger.warn({ err: error instanceof Error ? error.message : String(error), case: evalCase.id }, 'judge failed');
-      return { status: 'skip', why: `judge could not decide: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };
+      // A proxy may echo the key in its error: scrub before the message reaches the report or the logs.
+      const message = scrubSecrets(error instanceof Error ? error.message : String(error));
+      this.options.logger.warn({ err: message, case: evalCase.id }, 'judge failed');
+      return { status: 'skip', why: `judge could not decide: ${message.slice(0, 200)}` };
     }
   }
 }

@@ -16,6 +16,9 @@ export function checkOwner(field: string, owner: string): string {
   return value;
 }
 
+/** The last instant with a four-digit year: later ones print as "+010000-…". */
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /**
  * Resolves a due date: an ISO time, a bare date (end of that day, UTC) or a duration from now ("14d", "2w").
  * It must be in the future.
@@ -29,6 +32,8 @@ export function resolveDue(field: string, value: string, now: Date): string {
     if (due && isBareDate(value)) due = new Date(due.getTime() + 86_400_000 - 1);
   }
   if (!due) throw InputError.field(field, `"${value}" is not a date: use an ISO date such as "2026-12-10", a time such as "2026-12-10T17:00:00Z", or a duration such as "14d"`);
+  // A huge duration ("99999999999w") is past what a Date holds, or past year 9999 where ISO times stop sorting as text.
+  if (!(due.getTime() <= LAST_TIME)) throw InputError.field(field, `"${value}" is too far in the future for a deadline`, 'Give a deadline the owner agreed to, such as "14d" or "2026-12-10".');
   if (due.getTime() <= now.getTime()) throw InputError.field(field, `${due.toISOString()} is in the past (now is ${now.toISOString()})`, 'Give a future deadline the owner agreed to.');
   return due.toISOString();
 }

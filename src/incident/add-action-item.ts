@@ -52,11 +52,11 @@ export async function addActionItem(ctx: ToolContext, request: ActionItemRequest
     (s) => `similar to ${s.item.id} "${s.item.title}" — ${s.item.incidentId === incident.id ? 'on this incident' : `proposed in ${s.item.incidentId}`}, still ${s.item.status.replace('_', ' ')}, owner ${s.item.owner}, due ${formatClock(s.item.dueAt, now)}${isOverdue(s.item, now) ? ' (OVERDUE)' : ''}`,
   );
   const by = request.createdBy ?? ctx.actor;
-  const item =
-    same ??
-    (await ctx.store.createActionItem(
-      { incidentId: incident.id, title: request.title, description: request.description ?? '', owner, dueAt, kind: request.kind, priority: request.priority, createdBy: by, at: now.toISOString() },
-      [{ at: now.toISOString(), author: by, kind: 'action_item', text: `Action item (${request.kind}, ${request.priority}): ${request.title} — owner ${owner}, due ${dueAt.slice(0, 10)}` }],
-    ));
-  return { created: !same, item, similar, warnings };
+  if (same) return { created: false, item: same, similar, warnings };
+  // The store repeats the same-item check inside its write: another process may have just created it.
+  const { item, created } = await ctx.store.createActionItem(
+    { incidentId: incident.id, title: request.title, description: request.description ?? '', owner, dueAt, kind: request.kind, priority: request.priority, createdBy: by, at: now.toISOString() },
+    [{ at: now.toISOString(), author: by, kind: 'action_item', text: `Action item (${request.kind}, ${request.priority}): ${request.title} — owner ${owner}, due ${dueAt.slice(0, 10)}` }],
+  );
+  return { created, item, similar, warnings };
 }

@@ -7,4 +7,5 @@ export const HTTP_DEFAULTS = {
   sessionIdleMs: 30 * 60_000,
   drainMs: 10_000,
   rateLimitPerMinute: 0,
+  rateLimitWindowMs: 60_000,
 } as const;

@@ -9,12 +9,16 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
-/** "localhost:8787" → "localhost"; "[::1]:8787" → "[::1]". */
+/** A Host header: a name or IPv4 address, or a bracketed IPv6 address, then an optional numeric port. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{1,5})?$/;
+
+/**
+ * "localhost:8787" → "localhost"; "[::1]:8787" → "[::1]". Anything that is not a well-formed
+ * host[:port] (e.g. "localhost:1@evil.com", "localhost:abc", a bare "::1") gives "", which no
+ * check accepts: such a header cannot be trusted to name this machine.
+ */
 export function hostnameOf(hostHeader: string): string {
-  const h = hostHeader.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  const colon = h.lastIndexOf(':');
-  return colon > 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+  return HOST_HEADER.exec(hostHeader.trim().toLowerCase())?.[1] ?? '';
 }
 
 export interface GuardOptions {
@@ -44,7 +48,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
  */
 export function checkRequest(headers: { host?: string | undefined; origin?: string | undefined; authorization?: string | undefined }, options: GuardOptions): GuardVerdict {
   const host = headers.host ? hostnameOf(headers.host) : '';
-  const hostAllowed = isLoopbackHost(host) || options.allowedHosts.some((h) => h.toLowerCase() === host);
+  const hostAllowed = host !== '' && (isLoopbackHost(host) || options.allowedHosts.some((h) => h.toLowerCase() === host));
   if (!options.token && !hostAllowed) return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
   if (options.token && options.allowedHosts.length && !hostAllowed) return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
   if (headers.origin !== undefined) {

@@ -13,6 +13,7 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { packageVersion } from '../config/package-root.js';
+import { quote } from '../core/zod-issues.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ToolCatalog } from './catalog.js';
 import { getPrompt, listPrompts } from './prompts.js';
@@ -70,7 +71,8 @@ export function createMcpServer(runtime: Runtime, catalog: ToolCatalog, options:
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
     const tool = catalog.registry.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools: ${catalog.registry.names().join(', ')}`);
+    // The name is the caller's text: quoted and cut, so escapes and megabytes are not echoed back.
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${quote(name, 80)}; tools: ${catalog.registry.names().join(', ')}`);
     running++;
     try {
       const client = server.getClientVersion()?.name ?? 'client';

@@ -1,3 +1,4 @@
+import { readToolOutput, toolOutputText } from '../agent/tool-output.js';
 import type { Message, ToolResultBlock, ToolUseBlock } from '../agent/types.js';
 
 /** One tool call made earlier in this turn (by the playbook, or by Claude before a fallback). */
@@ -32,14 +33,6 @@ function userTexts(message: Message): string[] {
   return message.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Reads the conversation: the last user message that carries words is where this turn starts. */
 export function readTurn(messages: readonly Message[]): Turn {
   let start = -1;
@@ -66,7 +59,8 @@ export function readTurn(messages: readonly Message[]): Turn {
         const use = uses.get((b as ToolResultBlock).tool_use_id);
         if (!use) continue;
         const ok = !b.is_error;
-        calls.push({ name: use.name, input: use.input, ok, output: ok ? parseJson(b.content) : b.content });
+        // The tool's output from inside the untrusted-data envelope: read as data, never as a context block or a message.
+        calls.push({ name: use.name, input: use.input, ok, output: ok ? readToolOutput(b.content) : toolOutputText(b.content) });
       }
     }
   }

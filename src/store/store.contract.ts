@@ -149,13 +149,27 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(await store.listUpdates(inc.id)).toHaveLength(3);
     });
 
+    it('returns the unfinished item with the same title and owner instead of a duplicate, even from concurrent callers', async () => {
+      const inc = await store.openIncident(draftIncident());
+      const item = { incidentId: inc.id, title: 'Add a canary stage', description: '', owner: 'Priya', dueAt: at(20_000), kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
+      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => store.createActionItem(i % 2 ? { ...item, title: 'add a CANARY stage', owner: 'priya' } : item, [{ at: at(60), author: 'ic', kind: 'action_item', text: 'created' }])));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.item.id))).toEqual(new Set(['AI-1']));
+      expect((await store.listTimeline(inc.id)).filter((e) => e.kind === 'action_item')).toHaveLength(1);
+      // Done items do not block a new one, nor does another owner.
+      await store.updateActionItem('AI-1', { status: 'done', at: at(70) }, []);
+      expect((await store.createActionItem(item, [])).created).toBe(true);
+      expect((await store.createActionItem({ ...item, owner: 'Omar' }, [])).created).toBe(true);
+    });
+
     it('creates, filters and updates action items', async () => {
       const inc = await store.openIncident(draftIncident());
       const other = await store.openIncident(draftIncident({ title: 'other' }));
       const base = { description: '', kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
-      const a = await store.createActionItem({ ...base, incidentId: inc.id, title: 'Add canary for payment-api', owner: 'Bob', dueAt: at(20_000) }, [
+      const { item: a, created } = await store.createActionItem({ ...base, incidentId: inc.id, title: 'Add canary for payment-api', owner: 'Bob', dueAt: at(20_000) }, [
         { at: at(60), author: 'ic', kind: 'action_item', text: 'action item created' },
       ]);
+      expect(created).toBe(true);
       await store.createActionItem({ ...base, incidentId: inc.id, title: 'Alert on checkout error rate', owner: 'carol', dueAt: at(5_000), kind: 'detect' }, []);
       await store.createActionItem({ ...base, incidentId: other.id, title: 'Runbook', owner: 'bob', dueAt: at(1_000) }, []);
       expect(a).toMatchObject({ id: 'AI-1', status: 'open', owner: 'Bob', completedAt: null });
@@ -191,7 +205,7 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await seen();
       await store.recordUpdate({ incidentId: inc.id, audience: 'customer', at: at(5), author: 'a', status: 'identified', headline: 'h', body: 'b', noChange: false, nextUpdateAt: null }, []);
       await seen();
-      const item = await store.createActionItem({ incidentId: inc.id, title: 't', description: '', owner: 'bo', dueAt: at(9000), kind: 'detect', priority: 'P2', createdBy: 'a', at: at(6) }, []);
+      const { item } = await store.createActionItem({ incidentId: inc.id, title: 't', description: '', owner: 'bo', dueAt: at(9000), kind: 'detect', priority: 'P2', createdBy: 'a', at: at(6) }, []);
       await seen();
       await store.updateActionItem(item.id, { status: 'done', at: at(7) }, []);
       await seen();

@@ -94,9 +94,14 @@ export interface NewEvent {
 }
 
 export interface TimelineEvent extends Required<NewEvent> {
-  /** Store-wide insertion order; ties on `at` are broken by it. */
+  /** Store-wide insertion order, across processes; ties on `at` are broken by it. */
   seq: number;
   incidentId: string;
+  /**
+   * When the store wrote the event, read while holding the write lock: never earlier than the
+   * `recordedAt` of a lower `seq` (as far as the system clock does not step back). `at`, the time the
+   * caller gives, may be backdated and so is not ordered by `seq`.
+   */
   recordedAt: IsoTime;
 }
 
@@ -224,6 +229,8 @@ export interface SavedSession {
  * - methods on an unknown incident or action item throw NotFoundError and write nothing;
  * - the timeline is append-only and returned ordered by (at, seq);
  * - reads reflect every write acknowledged before them, including writes from other processes;
+ * - reads made together (in one event-loop turn with no write between them, as `Promise.all` of
+ *   several reads) see one consistent state, even while other processes write;
  * - every write that touches an incident (or its timeline, roles, updates, action items) raises its version.
  */
 export interface IncidentStore {
@@ -251,7 +258,12 @@ export interface IncidentStore {
   recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate>;
   listUpdates(id: string, audience?: Audience): Promise<StakeholderUpdate[]>;
 
-  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<ActionItem>;
+  /**
+   * Creates an action item, unless the incident already has an unfinished one (open or in progress)
+   * with the same title and owner, compared without case: then that one is returned with `created`
+   * false and nothing is written. Checked inside the write, so concurrent callers cannot duplicate.
+   */
+  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<{ item: ActionItem; created: boolean }>;
   getActionItem(id: string): Promise<ActionItem | null>;
   listActionItems(filter?: ActionItemFilter): Promise<ActionItem[]>;
   updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createLogger, logLevelFromEnv } from '../../core/logger.js';
+import { createLogger, logLevelFromEnv, registerSecret } from '../../core/logger.js';
 import { ToolCatalog } from '../../mcp/catalog.js';
 import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
 import { isLoopbackHost } from '../../mcp/http-guard.js';
@@ -9,7 +9,7 @@ import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 
 export const USAGE =
-  'incident-commander mcp [--http [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--allowed-host NAME]... [--allowed-origin URL]... [--max-body BYTES] [--max-sessions N] [--rate-limit N]] [--read-only] [--tools a,b,...]';
+  'incident-commander mcp [--http [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--allowed-host NAME]... [--allowed-origin URL]... [--max-body BYTES] [--max-sessions N] [--rate-limit N [--rate-limit-window SECONDS]]] [--read-only] [--tools a,b,...]';
 
 const Flags = z.object({
   http: z.boolean().optional(),
@@ -21,6 +21,7 @@ const Flags = z.object({
   'max-body': z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(HTTP_DEFAULTS.maxBodyBytes),
   'max-sessions': z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
   'rate-limit': z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
+  'rate-limit-window': z.coerce.number().positive().max(3600).default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
   'read-only': z.boolean().optional(),
   tools: z.string().optional(),
 });
@@ -38,6 +39,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       'max-body': { type: 'string' },
       'max-sessions': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'rate-limit-window': { type: 'string' },
       'read-only': { type: 'boolean' },
       tools: { type: 'string' },
     },
@@ -56,6 +58,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       'Set INCIDENT_COMMANDER_MCP_TOKEN (16+ random characters, e.g. from `openssl rand -hex 32`) or pass --token, or bind to 127.0.0.1.',
     );
   }
+  registerSecret(token);
   if (token !== null && token.length < 16) throw new UsageError('the MCP token must be at least 16 characters', 'Use a long random token, e.g. `openssl rand -hex 32`.');
 
   const runtime = openRuntime({
@@ -83,6 +86,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     sessionIdleMs: HTTP_DEFAULTS.sessionIdleMs,
     drainMs: HTTP_DEFAULTS.drainMs,
     rateLimitPerMinute: flags['rate-limit'],
+    rateLimitWindowMs: Math.round(flags['rate-limit-window'] * 1000),
   });
   io.stderr(`incident-commander MCP server listening on ${server.url}${token ? ' (bearer token required)' : ''}\n`);
   await new Promise<void>((resolve) => {

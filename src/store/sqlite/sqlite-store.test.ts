@@ -88,6 +88,51 @@ describe('SqliteStore', () => {
     await chat.close();
   });
 
+  it('gives reads made together one snapshot while another process writes, and the next turn its writes', async () => {
+    const path = tempDb();
+    const store = new SqliteStore(path);
+    const inc = await store.openIncident(draftIncident());
+    const other = new BetterSqlite3(path); // a connection outside this module: another process
+    const event = (text: string): unknown[] => [inc.id, '2026-11-26T10:05:00.000Z', '2026-11-26T10:05:00.000Z', 'other', 'note', text];
+    const insert = other.prepare('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text) VALUES (?, ?, ?, ?, ?, ?)');
+    const bump = other.prepare('UPDATE incidents SET version = version + 1, timeline_count = timeline_count + 1 WHERE id = ?');
+    const otherWrites = (text: string): void => {
+      other.transaction(() => {
+        insert.run(...event(text));
+        bump.run(inc.id);
+      })();
+    };
+
+    const version = await store.incidentVersion(inc.id);
+    otherWrites('between two reads');
+    const [again, timeline, count] = await Promise.all([store.incidentVersion(inc.id), store.listTimeline(inc.id), store.countTimeline(inc.id)]);
+    expect({ again, texts: timeline.map((e) => e.text), count }).toEqual({ again: version, texts: [], count: 0 });
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await store.incidentVersion(inc.id)).toBe(version! + 1);
+    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual(['between two reads']);
+    // A write ends the snapshot: it and the reads after it see everything committed.
+    otherWrites('before our write');
+    await store.appendEvents(inc.id, [{ at: '2026-11-26T10:06:00.000Z', author: 'me', kind: 'note', text: 'ours' }]);
+    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual(['between two reads', 'before our write', 'ours']);
+    expect(await store.countTimeline(inc.id)).toBe(3);
+    other.close();
+    await store.close();
+  });
+
+  it('sees a write through another connection of this process at once, even after a read in the same turn', async () => {
+    const path = tempDb();
+    const server = new SqliteStore(path);
+    const chat = new SqliteStore(path);
+    const inc = await chat.openIncident(draftIncident());
+    expect(await server.countTimeline(inc.id)).toBe(0);
+    await chat.appendEvents(inc.id, [{ at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' }]);
+    expect(await server.countTimeline(inc.id)).toBe(1);
+    expect((await server.getIncident(inc.id))?.version).toBe((await chat.getIncident(inc.id))?.version);
+    await server.close();
+    await chat.close();
+  });
+
   it('rolls back the whole change when one of its timeline events cannot be written', async () => {
     const store = new SqliteStore(tempDb());
     const inc = await store.openIncident(draftIncident());

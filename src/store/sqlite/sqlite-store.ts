@@ -183,6 +183,9 @@ export interface SqliteStoreOptions {
   now?: () => Date;
 }
 
+/** Writes committed by any SqliteStore of this process: a read snapshot older than the latest one is stale. */
+let writesInThisProcess = 0;
+
 /**
  * The default store: one SQLite file in WAL mode, shared safely by several processes
  * (an MCP server and a chat at once). Every write is one IMMEDIATE transaction.
@@ -191,6 +194,8 @@ export class SqliteStore implements IncidentStore {
   readonly db: Database;
   private readonly now: () => Date;
   private readonly statements = new Map<string, Statement>();
+  /** While a read snapshot is open: `writesInThisProcess` when it began. */
+  private snapshot: number | null = null;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -224,19 +229,62 @@ export class SqliteStore implements IncidentStore {
     return s;
   }
 
+  /**
+   * Every write is one IMMEDIATE transaction: it takes the write lock before reading anything, so it
+   * never has to upgrade a read snapshot (which fails with SQLITE_BUSY_SNAPSHOT, without waiting) and
+   * waits up to the busy timeout for another process's write to finish. The read snapshot, if one is
+   * open, ends first: the write sees, and its caller's next read sees, everything committed.
+   */
   private write<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate());
+      this.endRead();
+      const result = this.db.transaction(fn).immediate();
+      writesInThisProcess++;
+      return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
+  /**
+   * Reads share one snapshot until the current event-loop turn ends (its microtasks included): the
+   * several reads of one incident snapshot (`loadSnapshot`, `get_incident`) see one state even while
+   * other processes write, instead of retrying until writers pause. A write, a write through another
+   * connection of this process, or the end of the turn ends the snapshot, so a read always reflects
+   * every write acknowledged before it: another process's acknowledgement can only arrive by I/O,
+   * that is, in a later turn.
+   */
   private read<T>(fn: () => T): Promise<T> {
     try {
+      this.beginRead();
       return Promise.resolve(fn());
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  private beginRead(): void {
+    if (this.snapshot !== null && this.snapshot !== writesInThisProcess) this.endRead();
+    if (this.snapshot !== null || this.db.inTransaction) return;
+    this.stmt('BEGIN').run();
+    this.snapshot = writesInThisProcess;
+    process.nextTick(() => this.endRead());
+  }
+
+  private endRead(): void {
+    if (this.snapshot === null) return;
+    this.snapshot = null;
+    if (!this.db.open || !this.db.inTransaction) return;
+    // Ending a read-only transaction releases a lock and cannot lose anything; never let it throw
+    // from the nextTick callback (that would end the process).
+    try {
+      this.stmt('COMMIT').run();
+    } catch {
+      try {
+        this.stmt('ROLLBACK').run();
+      } catch {
+        // the connection is unusable; the next call reports why
+      }
     }
   }
 
@@ -457,9 +505,15 @@ export class SqliteStore implements IncidentStore {
     return toActionItem(row);
   }
 
-  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<ActionItem> {
+  createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<{ item: ActionItem; created: boolean }> {
     return this.write(() => {
       this.requireIncident(item.incidentId);
+      const same = this.query(`${ACTION_SELECT} WHERE incident_id = ? AND status IN ('open', 'in_progress') AND lower(title) = lower(?) AND lower(owner) = lower(?) LIMIT 1`).get(
+        item.incidentId,
+        item.title,
+        item.owner,
+      ) as Row | undefined;
+      if (same) return { item: toActionItem(same), created: false };
       const info = this.stmt(
         `INSERT INTO action_items (id, incident_id, title, description, owner, due_at, kind, priority, status, created_by, created_at, updated_at)
          VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
@@ -469,7 +523,7 @@ export class SqliteStore implements IncidentStore {
       this.stmt('UPDATE action_items SET id = ? WHERE number = ?').run(id, number);
       this.insertEvents(item.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
       this.touch(item.incidentId, item.at);
-      return this.requireActionItem(id);
+      return { item: this.requireActionItem(id), created: true };
     });
   }
 
@@ -586,6 +640,7 @@ export class SqliteStore implements IncidentStore {
   }
 
   close(): Promise<void> {
+    this.endRead();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
