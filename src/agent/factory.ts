@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../core/logger.js';
 import { formatPath } from '../core/zod-issues.js';
 import { Playbook } from '../playbook/playbook.js';
-import type { KnownService } from '../playbook/step.js';
+import { knownServices } from '../playbook/step.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Limits } from '../soul/schema.js';
 import { Agent } from './loop.js';
@@ -37,19 +37,6 @@ export interface AgentSetup {
   offlineReason: string | null;
 }
 
-export function knownServices(runtime: Runtime): KnownService[] {
-  return [...runtime.services.services.values()].map((s) => ({
-    name: s.name,
-    aliases: [...s.aliases, ...(s.display_name ? [s.display_name] : [])],
-    customerFacing: s.customer_facing,
-    revenuePath: s.revenue_path,
-    criticalFunction: s.critical_function,
-    deploys: s.repoPath !== null || s.deployLogPath !== null,
-    dependencies: s.dependencies,
-    displayName: s.display_name ?? null,
-  }));
-}
-
 /**
  * Wires the loop to Claude (with the playbook as fallback) or to the playbook alone: with --offline,
  * or when no API key is set. Flags win over env, env over SOUL.md.
@@ -60,7 +47,7 @@ export async function createAgent(runtime: Runtime, flags: AgentFlags, env: Node
     throw new InputError(parsed.error.issues.map((i) => ({ field: formatPath(i.path), problem: i.message })), 'Fix the environment variable named above, or unset it.');
   }
   const e = parsed.data;
-  const playbook = new Playbook(() => ({ services: knownServices(runtime), settings: runtime.soul.config.settings, severity: runtime.severity, runbooks: runtime.runbooks.dir !== null }));
+  const playbook = new Playbook(() => ({ services: knownServices(runtime.services), settings: runtime.soul.config.settings, severity: runtime.severity, runbooks: runtime.runbooks.dir !== null }));
   const offlineReason = flags.offline ? '--offline' : !e.ANTHROPIC_API_KEY ? 'no ANTHROPIC_API_KEY' : null;
   // The SDK loads only when Claude is used: offline turns start faster.
   const model = offlineReason

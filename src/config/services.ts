@@ -86,8 +86,5 @@ export function serviceHints(catalog: ServiceCatalog): ServiceHint[] {
 /** The configured service a name or alias means ("Checkout", "payments" → "payment-api"), or null. */
 export function resolveServiceName(catalog: ServiceCatalog, name: string): string | null {
   const wanted = name.trim().toLowerCase();
-  for (const s of catalog.services.values()) {
-    if (s.name === wanted || s.display_name?.toLowerCase() === wanted || s.aliases.some((a) => a.toLowerCase() === wanted)) return s.name;
-  }
-  return null;
+  return serviceHints(catalog).find((h) => h.name === wanted || h.aliases.some((a) => a.toLowerCase() === wanted))?.name ?? null;
 }

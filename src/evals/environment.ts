@@ -13,7 +13,7 @@ import type { SeverityFramework } from '../severity/framework.js';
 import type { Soul } from '../soul/load.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { TemplateLibrary } from '../templates/library.js';
-import type { KnownService } from '../playbook/step.js';
+import { knownServices, type KnownService } from '../playbook/step.js';
 import { packageRoot } from '../config/package-root.js';
 import { EMPTY_RUNBOOKS, loadRunbooks, type RunbookCatalog } from '../runbooks/catalog.js';
 import type { EvalCase } from './case.js';
@@ -89,16 +89,7 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
       logger: shared.logger,
       actor,
     }),
-    services: [...catalog.services.values()].map((s) => ({
-      name: s.name,
-      aliases: [...s.aliases, ...(s.display_name ? [s.display_name] : [])],
-      customerFacing: s.customer_facing,
-      revenuePath: s.revenue_path,
-      criticalFunction: s.critical_function,
-      deploys: s.repoPath !== null || s.deployLogPath !== null,
-      dependencies: s.dependencies,
-      displayName: s.display_name ?? null,
-    })),
+    services: knownServices(catalog),
     runbooks: evalCase.runbooks,
     state: (incidentId) => readTurnState(store, shared.severity, incidentId, clock.now()),
     async close() {

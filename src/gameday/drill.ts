@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY_ROSTER } from '../config/roster.js';
-import { parseServices, type ServiceCatalog } from '../config/services.js';
+import { parseServices, serviceHints, type ServiceCatalog } from '../config/services.js';
 import type { Logger } from '../core/logger.js';
 import { addMinutes, ManualClock, minutesBetween } from '../core/time.js';
 import { execGit } from '../deploys/git.js';
 import { SnapshotCache } from '../incident/snapshot.js';
 import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext, ToolResult } from '../registry/types.js';
+import { ZERO_USAGE } from '../agent/types.js';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
+import { ALERT_NAME } from '../runbooks/search.js';
 import type { SeverityFramework } from '../severity/framework.js';
 import type { SoulSettings } from '../soul/schema.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -58,7 +60,6 @@ export function phraseIn(phrase: string, text: string): boolean {
     .every((w) => words.some((t) => t.startsWith(stem(w))));
 }
 
-const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
 /**
  * One game day: a simulated incident on its own clock and in-memory store. The team's messages are
@@ -77,7 +78,8 @@ export class Drill {
   private readonly store: SqliteStore;
   private readonly services: ServiceCatalog;
   private readonly reader: Omit<Reader, 'speaker'>;
-  private readonly pending: Reveal[];
+  /** Reveals still to come; a fix's outcome is marked, so it is shown even after the impact ended. */
+  private readonly pending: (Reveal & { fix: boolean })[];
   private readonly applied = new Set<number>();
   private readonly cache = new SnapshotCache();
   private readonly git = execGit();
@@ -94,9 +96,9 @@ export class Drill {
     const services = Object.fromEntries(Object.entries(scenario.services).map(([name, svc]) => [name, { ...svc, deploy_log: './deploys.jsonl' }]));
     this.services = parseServices(JSON.stringify({ services }), join(dir, 'services.yaml'));
     const aliases = new Map<string, string>();
-    for (const s of this.services.services.values()) for (const a of [s.name, ...s.aliases, ...(s.display_name ? [s.display_name] : [])]) aliases.set(a.toLowerCase(), s.name);
+    for (const h of serviceHints(this.services)) for (const a of [h.name, ...h.aliases]) aliases.set(a.toLowerCase(), h.name);
     this.reader = { team: scenario.team, services: aliases };
-    this.pending = scenario.timeline.map((r) => ({ atMinutes: r.at_minutes, from: r.from, text: r.reveal }));
+    this.pending = scenario.timeline.map((r) => ({ atMinutes: r.at_minutes, from: r.from, text: r.reveal, fix: false }));
   }
 
   /** Opens the drill and returns the reveals at minute 0. Close it when done. */
@@ -207,7 +209,7 @@ export class Drill {
       case 'deploys':
         return service ? [await this.call('fetch_deploys', { service: move.service ?? service, ...(id ? { incidentId: id } : { since: '24h' }) }, speaker)] : [];
       case 'runbook': {
-        const alert = /\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}\b/.exec(`${text} ${this.revealed.map((r) => r.text).join(' ')}`)?.[0];
+        const alert = ALERT_NAME.exec(`${text} ${this.revealed.map((r) => r.text).join(' ')}`)?.[0];
         return [await this.call('find_runbook', { ...(alert ? { alert } : {}), ...(service ? { service } : {}), query: text.slice(0, 500) }, speaker)];
       }
       case 'hypothesis':
@@ -243,7 +245,7 @@ export class Drill {
       if (this.applied.has(i) || !fix.when.some((w) => phraseIn(w, text))) return;
       this.applied.add(i);
       const at = this.minute + fix.after_minutes;
-      this.pending.push({ atMinutes: at, from: 'monitoring', text: fix.reveal });
+      this.pending.push({ atMinutes: at, from: 'monitoring', text: fix.reveal, fix: true });
       if (fix.mitigates && (this.impactEndedAt === null || at < this.impactEndedAt)) this.impactEndedAt = at;
       this.pending.sort((a, b) => a.atMinutes - b.atMinutes);
     });
@@ -253,10 +255,9 @@ export class Drill {
     const now = this.minute;
     const due: Reveal[] = [];
     while (this.pending.length && this.pending[0]!.atMinutes <= now) {
-      const next = this.pending.shift()!;
+      const { fix, ...next } = this.pending.shift()!;
       // Once the impact has ended, the scenario's escalations no longer happen.
-      const fixReveal = this.scenario.fixes.some((f) => f.reveal === next.text);
-      if (this.impactEndedAt !== null && next.atMinutes > this.impactEndedAt && !fixReveal) continue;
+      if (this.impactEndedAt !== null && next.atMinutes > this.impactEndedAt && !fix) continue;
       due.push(next);
     }
     this.revealed.push(...due);

@@ -24,8 +24,10 @@ export function narrate(result: ToolResult, now: Date): string {
       const r = openIncidentOutput.parse(o);
       return `${r.incident.id} declared ${r.incident.severity}: "${r.incident.title}".`;
     }
-    case 'assign_roles':
-      return `Roles on ${assignRolesOutput.parse(o).incidentId}: ${assignRolesOutput.parse(o).summary.join('; ')}.`;
+    case 'assign_roles': {
+      const r = assignRolesOutput.parse(o);
+      return `Roles on ${r.incidentId}: ${r.summary.join('; ')}.`;
+    }
     case 'fetch_deploys': {
       const r = fetchDeploysOutput.parse(o);
       return `Deploys for ${r.service}: ${r.deploys.length ? r.deploys.slice(0, 3).map((d) => `${d.ref} ${d.at.slice(11, 16)} "${d.summary}"${d.suspect ? ' (suspect)' : ''}`).join('; ') : 'none in range'}.`;
@@ -52,8 +54,10 @@ export function narrate(result: ToolResult, now: Date): string {
       const i = createActionItemOutput.parse(o).item;
       return `${i.id} "${i.title}" — owner ${i.owner}, due ${i.dueAt.slice(0, 10)}.`;
     }
-    case 'update_incident':
-      return `${updateIncidentOutput.parse(o).incident.id}: ${updateIncidentOutput.parse(o).changes.join('; ')}.`;
+    case 'update_incident': {
+      const r = updateIncidentOutput.parse(o);
+      return `${r.incident.id}: ${r.changes.join('; ')}.`;
+    }
     case 'resolve_incident': {
       const r = resolveIncidentOutput.parse(o);
       return `${r.incident.id} resolved${r.postmortem.required ? `; post-mortem due ${formatClock(r.postmortem.dueAt, now)}` : ''}.`;

@@ -1,3 +1,4 @@
+import { ZERO_USAGE } from '../agent/types.js';
 import { GRADERS } from '../evals/graders/index.js';
 import type { Verdict } from '../evals/graders/types.js';
 import type { RecordedToolCall, Transcript, TurnRecord } from '../evals/transcript.js';
@@ -88,7 +89,7 @@ function firstOk(turns: readonly TurnRecord[], name: string, start: string): num
 export async function scoreDrill(drill: Drill): Promise<GameDayResult> {
   const s = drill.scenario;
   const state = await drill.finalState();
-  const finalTurn: TurnRecord = drill.turns.at(-1) ? { ...drill.turns.at(-1)!, state } : { user: '', at: drill.clock.now().toISOString(), reply: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0, stopReason: 'end_turn', model: 'gameday', error: null, state };
+  const finalTurn: TurnRecord = drill.turns.at(-1) ? { ...drill.turns.at(-1)!, state } : { user: '', at: drill.clock.now().toISOString(), reply: '', toolCalls: [], usage: ZERO_USAGE, costUsd: 0, stopReason: 'end_turn', model: 'gameday', error: null, state };
   const transcript: Transcript = { version: 1, caseId: s.id, run: 1, target: 'gameday', soulHash: '', startedAt: s.start, turns: [...drill.turns.slice(0, -1), finalTurn] };
   const callsSoFar: RecordedToolCall[] = drill.turns.flatMap((t) => t.toolCalls);
   const checks = CHECKS.map((check): CheckResult => {

@@ -1,3 +1,4 @@
+import { serviceHints, type ServiceCatalog } from '../config/services.js';
 import type { ServiceHint } from '../severity/extract.js';
 import type { SoulSettings } from '../soul/schema.js';
 import type { SeverityFramework } from '../severity/framework.js';
@@ -21,6 +22,14 @@ export interface KnownService extends ServiceHint {
   deploys: boolean;
   dependencies: readonly string[];
   displayName: string | null;
+}
+
+/** The configured services as the playbook sees them. */
+export function knownServices(catalog: ServiceCatalog): KnownService[] {
+  return serviceHints(catalog).map((hint) => {
+    const s = catalog.services.get(hint.name)!;
+    return { ...hint, deploys: s.repoPath !== null || s.deployLogPath !== null, dependencies: s.dependencies, displayName: s.display_name ?? null };
+  });
 }
 
 export interface PlaybookEnv {

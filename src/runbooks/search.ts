@@ -1,5 +1,8 @@
 import type { Runbook } from './catalog.js';
 
+/** Alert names are written in CamelCase ("CheckoutErrorRateHigh"). */
+export const ALERT_NAME = /\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}\b/;
+
 export type RunbookMatch = 'alert' | 'service' | 'words';
 
 export interface RankedRunbook {

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { resolvePaths } from '../../config/paths.js';
 import { ConfigError } from '../../core/errors.js';
-import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { Drill, type DrillReply, type Reveal } from '../../gameday/drill.js';
 import { listScenarios, loadScenario } from '../../gameday/scenario.js';
 import { scoreDrill } from '../../gameday/score.js';
-import { loadRunbooks } from '../../runbooks/catalog.js';
-import { loadFramework } from '../../severity/framework.js';
-import { loadSoul } from '../../soul/load.js';
-import { TemplateLibrary } from '../../templates/library.js';
+import { openRuntime, type Runtime } from '../../runtime/runtime.js';
 import { createRegistry } from '../../../tools/index.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
@@ -47,7 +42,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     Flags,
     USAGE,
   );
-  const paths = resolvePaths({ ...overridesFrom(flags), gamedays: flags.gamedays }, io.env, io.cwd);
+  const runtime = openRuntime({ overrides: { ...overridesFrom(flags), gamedays: flags.gamedays }, env: io.env, registry: createRegistry() });
+  try {
+    return await drillOrList(runtime, flags, positionals, io);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function drillOrList(runtime: Runtime, flags: z.output<typeof Flags>, positionals: readonly string[], io: CliIO): Promise<number> {
+  const paths = runtime.paths;
   if (flags.list) {
     const ids = listScenarios(paths.gamedays);
     const rows = ids.map((id) => {
@@ -69,16 +73,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (flags.as && !scenario.team.includes(flags.as)) throw new UsageError(`--as: "${flags.as}" is not in the scenario team (${scenario.team.join(', ')})`, `Usage: ${USAGE}`);
   const script = flags.script ? readFileSync(flags.script, 'utf8').split('\n').map(parseLine) : null;
 
-  const registry = createRegistry();
-  const soul = loadSoul(paths.soul, registry.names());
-  const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
   const { drill, opening } = Drill.open(scenario, {
-    registry,
-    severity: loadFramework(paths.severity),
-    templates: TemplateLibrary.load(paths.prompts),
-    settings: soul.config.settings,
-    runbooks: loadRunbooks(paths.runbooks),
-    logger,
+    registry: runtime.registry,
+    severity: runtime.severity,
+    templates: runtime.templates,
+    settings: runtime.soul.config.settings,
+    runbooks: runtime.runbooks,
+    logger: runtime.logger,
   });
   // With --json, stdout carries only the result; the drill's running commentary goes to stderr.
   const say = flags.json ? io.stderr : io.stdout;

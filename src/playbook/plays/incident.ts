@@ -5,7 +5,7 @@ import type { Reading } from '../intent.js';
 import { failure, result, type Output } from '../outputs.js';
 import { call, reply, type KnownService, type Play, type PlaybookEnv, type Step } from '../step.js';
 import { tried, type Turn } from '../turn.js';
-import { ALERT_NAME } from './live.js';
+import { ALERT_NAME } from '../../runbooks/search.js';
 
 /** What customers would call the affected thing: "payment processing", "checkout", "sign-in", or the service's display name. */
 function customerTopic(text: string, reading: Reading, service: KnownService | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { addMinutes, formatClock, formatMinutes } from '../../core/time.js';
 import { bullets, numbered, section } from '../compose.js';
+import { ALERT_NAME } from '../../runbooks/search.js';
 import { result, type Output } from '../outputs.js';
 import { call, reply, type Play, type Step } from '../step.js';
 import { tried } from '../turn.js';
@@ -128,8 +129,6 @@ export const resolution: Play = {
 };
 
 const RUNBOOK_LOOKUP = /\brunbooks? (?:for|on|about)\b|\b(?:which|what(?:'s| is) the|is there an?|do we have an?|find (?:me )?(?:the |a )?|show (?:me )?(?:the )?|pull up (?:the )?|open (?:the )?|where(?:'s| is) the) runbook\b/i;
-/** Alert names are written in CamelCase ("CheckoutErrorRateHigh"). */
-export const ALERT_NAME = /\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}\b/;
 
 const RUNBOOK_ADVICE = [
   'Runbooks have to be tested every quarter — an untested runbook is false confidence: the commands drift, the dashboards move, and you find out at 3 AM.',
