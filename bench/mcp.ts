@@ -18,11 +18,26 @@ export interface McpBenchOptions {
 interface Workload {
   label: string;
   setup(client: Client): Promise<void>;
-  args(i: number): { name: string; arguments: Record<string, unknown> };
+  /** One request; throws if the server answered with an error. */
+  call(client: Client, i: number): Promise<void>;
 }
+
+type Kind = 'floor' | 'read' | 'write';
+
+/** A tools/call that must succeed. */
+function toolCall(label: string, args: (i: number) => { name: string; arguments: Record<string, unknown> }): Workload['call'] {
+  return async (client, i) => {
+    const result = (await client.callTool(args(i))) as { isError?: boolean; content: { text?: string }[] };
+    if (result.isError) throw new Error(`${label} failed: ${result.content[0]?.text}`);
+  };
+}
+
+/** `ping` costs the same protocol path (read, parse, dispatch, serialize, write) with no tool behind it. */
+const ping: Workload = { label: 'ping', setup: async () => undefined, call: async (client) => void (await client.ping()) };
 
 interface Side {
   server: ServerUnderTest;
+  floor: Workload;
   read: Workload;
   write: Workload;
   starts: number[];
@@ -38,9 +53,8 @@ async function timeCalls(client: Client, workload: Workload, calls: number, conc
     while (next < calls) {
       const i = next++;
       const t0 = performance.now();
-      const result = (await client.callTool(workload.args(i))) as { isError?: boolean; content: { text?: string }[] };
+      await workload.call(client, i);
       into.push(performance.now() - t0);
-      if (result.isError) throw new Error(`${workload.label} failed: ${result.content[0]?.text}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -67,7 +81,9 @@ function servers(home: string): { ours: ServerUnderTest; reference: ServerUnderT
   };
 }
 
-const echo: Workload = { label: 'echo', setup: async () => undefined, args: () => ({ name: 'echo', arguments: { message: 'status?' } }) };
+const ROW_LABEL: Record<Kind, string> = { floor: '`ping` on both (protocol floor)', read: 'get_incident (read)', write: 'log_event (write)' };
+
+const echo: Workload = { label: 'echo', setup: async () => undefined, call: toolCall('echo', () => ({ name: 'echo', arguments: { message: 'status?' } })) };
 
 function oursWorkloads(): { read: Workload; write: Workload } {
   let incidentId = 'INC-1';
@@ -78,9 +94,9 @@ function oursWorkloads(): { read: Workload; write: Workload } {
         const r = (await client.callTool({ name: 'open_incident', arguments: { title: 'Bench incident', description: 'checkout slow for some customers' } })) as { structuredContent?: { incident: { id: string } } };
         incidentId = r.structuredContent!.incident.id;
       },
-      args: () => ({ name: 'get_incident', arguments: { incidentId } }),
+      call: toolCall('get_incident', () => ({ name: 'get_incident', arguments: { incidentId } })),
     },
-    write: { label: 'log_event', setup: async () => undefined, args: (i) => ({ name: 'log_event', arguments: { incidentId, kind: 'observation', text: `p99 latency sample ${i}` } }) },
+    write: { label: 'log_event', setup: async () => undefined, call: toolCall('log_event', (i) => ({ name: 'log_event', arguments: { incidentId, kind: 'observation', text: `p99 latency sample ${i}` } })) },
   };
 }
 
@@ -97,8 +113,8 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
     const home = mkdtempSync(join(tmpdir(), 'ic-bench-'));
     const { ours, reference } = servers(home);
     const sides: [Side, Side] = [
-      { server: reference, read: echo, write: echo, starts: [], samples: {} },
-      { server: ours, ...oursWorkloads(), starts: [], samples: {} },
+      { server: reference, floor: ping, read: echo, write: echo, starts: [], samples: {} },
+      { server: ours, floor: ping, ...oursWorkloads(), starts: [], samples: {} },
     ];
     const connect = (s: ServerUnderTest): Promise<Connected> => (transport === 'stdio' ? connectStdio(s) : connectHttp(s));
     try {
@@ -115,7 +131,7 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
         await new Promise((r) => setTimeout(r, 500));
         side.rssRestMiB = rssMiB(side.connection.pid);
       }
-      for (const kind of ['read', 'write'] as const) {
+      for (const kind of ['floor', 'read', 'write'] as const satisfies readonly Kind[]) {
         for (const side of sides) {
           await side[kind].setup(side.connection!.client);
           await timeCalls(side.connection!.client, side[kind], 500, 1, []);
@@ -155,8 +171,8 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
       ratio(our.rssLoadedMiB!, ref.rssLoadedMiB!),
     ]);
     for (const [key, { ours: o, reference: r }] of Object.entries(latency)) {
-      const tool = key.startsWith('read') ? 'get_incident (read)' : 'log_event (write)';
-      latencyRows.push([transport, `${tool}, ${key.replace(/^(read|write) /, '')}`, `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.p99)}`, `${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)}`, ratio(o.p50, r.p50), ratio(o.p99, r.p99)]);
+      const [kind, mode] = key.split(' ') as [Kind, string];
+      latencyRows.push([transport, `${ROW_LABEL[kind]}, ${mode}`, `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.p99)}`, `${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)}`, ratio(o.p50, r.p50), ratio(o.p99, r.p99)]);
     }
   }
   const markdown = [
@@ -164,9 +180,9 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
     '',
     table(['transport', 'cold start', 'ref', 'ratio', 'RSS at rest', 'ref', 'ratio', 'RSS after load', 'ref', 'ratio'], coldRows),
     '',
-    'tools/call latency in ms (p50 / p95 / p99). The reference has no tool that reads or writes state: both rows compare against its `echo`, a no-op.',
+    'Latency in ms (p50 / p95 / p99). The first rows are `ping` on both servers: the protocol path (read, parse, dispatch, serialize, write) with no tool behind it. The reference has no tool that reads or writes state, so the tool rows compare against its `echo`, a no-op.',
     '',
-    table(['transport', 'tool, mode', 'incident-commander', 'reference (echo)', 'p50 ratio', 'p99 ratio'], latencyRows),
+    table(['transport', 'request, mode', 'incident-commander', 'reference', 'p50 ratio', 'p99 ratio'], latencyRows),
   ].join('\n');
   return { markdown, data };
 }

@@ -59,19 +59,20 @@ export class ToolRegistry {
       };
       return { ok: false, tool: name, error: failure, text: failureText(name, failure) };
     }
-    const log = ctx.logger.child({ tool: name });
+    // Bindings inline rather than a child logger per call: a pino child with redaction costs more than the log line.
+    const log = ctx.logger;
     try {
       const raw = await tool.handler(parsed.data as never, ctx);
       const output = tool.output.parse(raw) as Record<string, unknown>;
-      log.debug({ ok: true }, 'tool call');
+      log.debug({ tool: name, ok: true }, 'tool call');
       return { ok: true, tool: name, output, text: JSON.stringify(output) };
     } catch (error) {
       if (isCommanderError(error)) {
-        log.info({ code: error.code, err: error.message }, 'tool call refused');
+        log.info({ tool: name, code: error.code, err: error.message }, 'tool call refused');
         const failure = fromCommanderError(error);
         return { ok: false, tool: name, error: failure, text: failureText(name, failure) };
       }
-      log.error({ err: error }, 'tool call failed unexpectedly');
+      log.error({ tool: name, err: error }, 'tool call failed unexpectedly');
       const failure: ToolFailure = {
         code: 'internal_error',
         message: error instanceof Error ? error.message : String(error),

@@ -183,6 +183,10 @@ export interface SqliteStoreOptions {
   now?: () => Date;
 }
 
+function incidentNotFound(id: string): NotFoundError {
+  return new NotFoundError('incident', id, 'Call get_incident or list incidents to find a valid id, or open_incident first.');
+}
+
 /** Writes committed by any SqliteStore of this process: a read snapshot older than the latest one is stale. */
 let writesInThisProcess = 0;
 
@@ -196,6 +200,8 @@ export class SqliteStore implements IncidentStore {
   private readonly statements = new Map<string, Statement>();
   /** While a read snapshot is open: `writesInThisProcess` when it began. */
   private snapshot: number | null = null;
+  /** One transaction wrapper for every write: better-sqlite3 builds a new one per `transaction()` call. */
+  private readonly transaction: ReturnType<Database['transaction']>;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -207,6 +213,7 @@ export class SqliteStore implements IncidentStore {
     this.db.pragma('cache_size = -4000');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    this.transaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   /** Prepared statements by SQL text; dynamic queries have few shapes, so the cache stays small. */
@@ -238,7 +245,7 @@ export class SqliteStore implements IncidentStore {
   private write<T>(fn: () => T): Promise<T> {
     try {
       this.endRead();
-      const result = this.db.transaction(fn).immediate();
+      const result = this.transaction.immediate(fn) as T;
       writesInThisProcess++;
       return Promise.resolve(result);
     } catch (error) {
@@ -290,15 +297,21 @@ export class SqliteStore implements IncidentStore {
 
   private requireIncident(id: string): Incident {
     const row = this.query(`${INCIDENT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
-    if (!row) throw new NotFoundError('incident', id, 'Call get_incident or list incidents to find a valid id, or open_incident first.');
+    if (!row) throw incidentNotFound(id);
     return toIncident(row);
+  }
+
+  /** For writes that need the incident to exist but not its row (decoding it costs three JSON parses). */
+  private requireIncidentExists(id: string): void {
+    if (!this.query('SELECT 1 FROM incidents WHERE id = ?').get(id)) throw incidentNotFound(id);
   }
 
   private insertEvents(incidentId: string, events: readonly NewEvent[]): TimelineEvent[] {
     const recordedAt = this.now().toISOString();
     const insert = this.stmt('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     // Every write method calls this exactly once, inside its transaction: the version moves with each write.
-    this.stmt('UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?').run(events.length, incidentId);
+    const bumped = this.stmt('UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?').run(events.length, incidentId);
+    if (bumped.changes === 0) throw incidentNotFound(incidentId);
     return events.map((e) => {
       const info = insert.run(incidentId, e.at, recordedAt, e.author, e.kind, e.text, e.data ? json(e.data) : null);
       return { seq: Number(info.lastInsertRowid), incidentId, at: e.at, recordedAt, author: e.author, kind: e.kind, text: e.text, data: e.data ?? null };
@@ -371,7 +384,7 @@ export class SqliteStore implements IncidentStore {
 
   updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident> {
     return this.write(() => {
-      this.requireIncident(id);
+      this.requireIncidentExists(id);
       const sets: string[] = [];
       const params: unknown[] = [];
       for (const [key, value] of Object.entries(patch) as [keyof IncidentPatch, never][]) {
@@ -427,7 +440,7 @@ export class SqliteStore implements IncidentStore {
 
   assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[], options: { acknowledgedAt?: IsoTime } = {}): Promise<RoleAssignment[]> {
     return this.write(() => {
-      this.requireIncident(id);
+      this.requireIncidentExists(id);
       if (options.acknowledgedAt) this.stmt('UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL').run(options.acknowledgedAt, id);
       const insert = this.stmt('INSERT INTO role_assignments (incident_id, role, person, need, interim, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (const a of assignments) insert.run(id, a.role, a.person, a.need, a.interim ? 1 : 0, a.assignedAt, a.assignedBy);
@@ -442,10 +455,7 @@ export class SqliteStore implements IncidentStore {
   }
 
   appendEvents(id: string, events: readonly NewEvent[]): Promise<TimelineEvent[]> {
-    return this.write(() => {
-      this.requireIncident(id);
-      return this.insertEvents(id, events);
-    });
+    return this.write(() => this.insertEvents(id, events));
   }
 
   listTimeline(id: string, query: TimelineQuery = {}): Promise<TimelineEvent[]> {
@@ -477,7 +487,7 @@ export class SqliteStore implements IncidentStore {
 
   recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate> {
     return this.write(() => {
-      this.requireIncident(update.incidentId);
+      this.requireIncidentExists(update.incidentId);
       const info = this.stmt(
         `INSERT INTO stakeholder_updates (id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at)
          VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -507,7 +517,7 @@ export class SqliteStore implements IncidentStore {
 
   createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<{ item: ActionItem; created: boolean }> {
     return this.write(() => {
-      this.requireIncident(item.incidentId);
+      this.requireIncidentExists(item.incidentId);
       const same = this.query(`${ACTION_SELECT} WHERE incident_id = ? AND status IN ('open', 'in_progress') AND lower(title) = lower(?) AND lower(owner) = lower(?) LIMIT 1`).get(
         item.incidentId,
         item.title,
@@ -577,7 +587,7 @@ export class SqliteStore implements IncidentStore {
 
   startHypothesis(h: NewHypothesis, events: readonly NewEvent[]): Promise<Hypothesis> {
     return this.write(() => {
-      this.requireIncident(h.incidentId);
+      this.requireIncidentExists(h.incidentId);
       const info = this.stmt(
         `INSERT INTO hypotheses (id, incident_id, statement, owner, started_at, timebox_minutes, status, evidence)
          VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, 'open', ?)`,
