@@ -85,6 +85,17 @@ describe('game day: a scripted drill scored with the eval graders', () => {
     expect(result.checks.find((c) => c.id === 'resolved')).toMatchObject({ status: 'fail', why: expect.stringMatching(/^the incident was resolved on the record while customers were still affected/) });
   });
 
+  it('applies a fix only when the team commits to it: not a question, not "don\'t roll back yet"', async () => {
+    const opened = Drill.open(loadScenario(dir, 'checkout-gateway-timeouts'), deps);
+    drill = opened.drill;
+    await drill.say('Declaring SEV1, I am IC', { advanceMinutes: 2 });
+    const held = await drill.say("Should we roll back? Don't roll back yet, we need the gateway logs first.", { advanceMinutes: 2 });
+    expect(held.recorded).toEqual([expect.stringMatching(/decision/)]);
+    expect(drill.wait(30).reveals.map((r) => r.text)).not.toContainEqual(expect.stringMatching(/^v2\.13\.2 is live again/));
+    await drill.say('Rolling back to v2.13.2', { advanceMinutes: 1 });
+    expect(drill.wait(5).reveals.map((r) => r.text)).toContainEqual(expect.stringMatching(/^v2\.13\.2 is live again/));
+  });
+
   it('matches a fix by the stems of its words, whatever their form', () => {
     expect(phraseIn('pause the reindex', 'Chen: pausing the reindex now')).toBe(true);
     expect(phraseIn('roll back', 'Rolling it back to v2.13.2')).toBe(true);

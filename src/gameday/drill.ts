@@ -137,7 +137,8 @@ export class Drill {
       calls.push(result.call);
       recorded.push(result.line);
     }
-    this.applyFixes(text);
+    // Only what the team commits to doing applies a fix: not a question, a "don't roll back yet", or an update that mentions one.
+    for (const move of moves) if (move.kind === 'action') this.applyFixes(move.text);
     this.turns.push({
       user: `${speaker}: ${text}`,
       at,
@@ -220,7 +221,8 @@ export class Drill {
         return [await this.call('resolve_hypothesis', { id: open.id, outcome: move.outcome, evidence: move.evidence, by: speaker }, speaker)];
       }
       case 'action':
-        return [id ? await this.call('log_event', { incidentId: id, kind: 'action', text: move.text, author: speaker }, speaker) : this.offRecord('log_event', { kind: 'action', text: move.text })];
+      case 'decision':
+        return [id ? await this.call('log_event', { incidentId: id, kind: move.kind, text: move.text, author: speaker }, speaker) : this.offRecord('log_event', { kind: move.kind, text: move.text })];
       case 'update':
         if (!id) return [this.offRecord('draft_stakeholder_update', { audiences: move.audiences })];
         return Promise.all(move.audiences.map((audience) => this.call('draft_stakeholder_update', { incidentId: id, audience, ...(move.whatChanged ? { whatChanged: move.whatChanged } : {}), author: speaker }, speaker)));
@@ -239,7 +241,7 @@ export class Drill {
     }
   }
 
-  /** A fix named in the message plays out after its delay; one that ends the impact stops the scenario getting worse. */
+  /** A fix named in an action plays out after its delay; one that ends the impact stops the scenario getting worse. */
   private applyFixes(text: string): void {
     this.scenario.fixes.forEach((fix, i) => {
       if (this.applied.has(i) || !fix.when.some((w) => phraseIn(w, text))) return;

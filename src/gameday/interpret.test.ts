@@ -45,6 +45,20 @@ describe('reading team moves from chat', () => {
     expect(kinds('All clear, resolving the incident.')).toEqual(['resolve']);
   });
 
+  it('reads a negated or deferred action as a decision, and a question as no move', () => {
+    expect(readMoves("Don't roll back yet, we need the gateway logs first.", reader)).toEqual([{ kind: 'decision', text: "Don't roll back yet" }]);
+    expect(readMoves("Don't roll back, restart the pods instead", reader)).toEqual([
+      { kind: 'decision', text: "Don't roll back" },
+      { kind: 'action', text: 'restart the pods' },
+    ]);
+    expect(kinds("Let's hold off on the rollback until Omar checks the pool")).toEqual(['decision']);
+    expect(kinds('We are not rolling back.')).toEqual(['decision']);
+    expect(kinds('Should we restart the pods?')).toEqual([]);
+    // "not" far from the action does not negate it.
+    expect(readMoves('Errors are not dropping so we restart the pods', reader)).toEqual([{ kind: 'action', text: 'Errors are not dropping so we restart the pods' }]);
+    expect(kinds('Confirmed, but do not revert until Omar has the pool numbers')).toEqual(['hypothesis_result', 'decision']);
+  });
+
   it('reads nothing from chatter', () => {
     expect(kinds('ok')).toEqual([]);
     expect(kinds('Thanks everyone, good work.')).toEqual([]);

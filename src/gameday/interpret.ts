@@ -14,6 +14,8 @@ export type Move =
   | { kind: 'hypothesis'; statement: string }
   | { kind: 'hypothesis_result'; outcome: 'confirmed' | 'ruled_out' | 'abandoned'; evidence: string }
   | { kind: 'action'; text: string }
+  /** An action the team chose not to take, or not yet: "don't roll back yet". On the timeline as a decision; it applies no fix. */
+  | { kind: 'decision'; text: string }
   | { kind: 'update'; audiences: Audience[]; whatChanged: string | null }
   | { kind: 'action_items'; items: ReturnType<typeof draftItems> }
   | { kind: 'mitigated'; text: string }
@@ -94,6 +96,35 @@ const ACTION_ITEMS = /\baction items?\b|\bfollow[- ]?ups?\b|^\s*AI:/im;
 const RESOLVE = /\b(?:resolv(?:e|ed|ing) (?:the |this )?incident|incident (?:is )?resolved|(?:we'?re|it'?s|marking (?:it )?|mark (?:it )?)resolved|all clear|clos(?:e|ing) (?:the|this) incident|^\s*resolved\b)/im;
 const MITIGATED = /\b(?:mitigated|impact (?:has )?(?:ended|stopped)|error rate (?:is )?(?:back|normal)|back to (?:normal|baseline)|recovered|monitoring (?:the|for) (?:recovery|fix))\b/i;
 
+const ACTION_ALL = new RegExp(ACTION.source, 'gi');
+/** Negates or defers the action that follows within a few words: "don't roll back", "hold off on the rollback". */
+const NEGATOR = /\b(?:don'?t|do not|does not|doesn'?t|never|won'?t|will not|let'?s not|hold(?:ing)? off(?: on)?|no need to|avoid(?:ing)?|instead of|rather than|shouldn'?t|should not|can'?t|cannot|must not|before)\b/i;
+/** "not" and "no" only right before the action ("not rolling back", "no rollback"): "errors are not dropping so we restart" still restarts. */
+const NEAR_NEGATOR = /\b(?:not|no)(?:\s+[\w']+){0,2}\s*$/i;
+/** Commas, "but" and "instead" separate what a clause rules out from what it does. */
+const SEGMENT = /\s*(?:[,;]|\s[-–—]\s|\bbut\b|\binstead\b(?!\s+of))\s*/i;
+
+function negatedAt(segment: string, index: number): boolean {
+  const before = segment.slice(0, index);
+  return NEGATOR.test(before.trim().split(/\s+/).slice(-4).join(' ')) || NEAR_NEGATOR.test(before);
+}
+
+/**
+ * The action moves in one clause. A question ("should we restart?") commits to nothing. A negated or
+ * deferred action becomes a decision, split from what the clause does instead: "Don't roll back,
+ * restart the pods instead" is a decision and an action.
+ */
+function actionMoves(text: string): Move[] {
+  if (/\?\s*$/.test(text)) return [];
+  const segments = text.split(SEGMENT).filter((s) => s.trim());
+  const read = segments.map((segment) => {
+    const found = [...segment.matchAll(ACTION_ALL)];
+    return { segment, found: found.length > 0, affirmed: found.some((m) => !negatedAt(segment, m.index)) };
+  });
+  if (read.every((r) => !r.found || r.affirmed)) return read.some((r) => r.found) ? [{ kind: 'action', text: text.slice(0, 2000) }] : [];
+  return read.filter((r) => r.found).map((r): Move => ({ kind: r.affirmed ? 'action' : 'decision', text: r.segment.trim().slice(0, 2000) }));
+}
+
 /** Sentences and list lines: each can carry one investigation move. */
 function clauses(text: string): { at: number; text: string }[] {
   const out: { at: number; text: string }[] = [];
@@ -150,7 +181,8 @@ export function readMoves(text: string, reader: Reader): Move[] {
       if (result) {
         moves.push({ at: clause.at, move: { kind: 'hypothesis_result', outcome: result[1], evidence: clause.text } });
         // "Confirmed, rolling back now": the verdict and the action it leads to.
-        if (ACTION.test(clause.text.replace(result[0], ''))) moves.push({ at: clause.at + 1, move: { kind: 'action', text: clause.text.slice(0, 2000) } });
+        const rest = clause.text.replace(result[0], '');
+        if (ACTION.test(rest)) for (const move of actionMoves(rest)) moves.push({ at: clause.at + 1, move: move.kind === 'action' ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
         continue;
       }
       const hypothesis = HYPOTHESIS.map((re) => re.exec(clause.text)).find((m) => m);
@@ -160,7 +192,7 @@ export function readMoves(text: string, reader: Reader): Move[] {
       }
       if (/\brunbook\b/i.test(clause.text)) moves.push({ at: clause.at, move: { kind: 'runbook' } });
       else if (DEPLOYS.test(clause.text) && LOOKING.test(clause.text) && !ROLLBACK.test(clause.text)) moves.push({ at: clause.at, move: { kind: 'deploys', service: serviceIn(clause.text, reader) } });
-      else if (ACTION.test(clause.text) && !(resolve || mitigated)) moves.push({ at: clause.at, move: { kind: 'action', text: clause.text.slice(0, 2000) } });
+      else if (ACTION.test(clause.text) && !(resolve || mitigated)) moves.push(...actionMoves(clause.text).map((move, i) => ({ at: clause.at + i / 10, move })));
     }
   }
   return moves.sort((a, b) => a.at - b.at).map((m) => m.move);
