@@ -358,6 +358,50 @@ interface Normalised extends RotationSettings {
   swaps: { index: number; period: number | string; from: number; to: number }[];
 }
 
+/**
+ * Leave can pile secondaries on a few people. While someone has two more secondary shifts than
+ * someone else, look for a chain of hand-overs that moves one shift from the first to the second
+ * (A takes B's week, B takes C's, ...: each person in between keeps their count), each to someone
+ * free that week and not its primary. Shifts that break the shadow rule move first. Each chain
+ * lowers the sum of squared counts, so this ends; when no chain exists, leave makes it as even as it can be.
+ */
+function balanceSecondaries(primaryIdx: readonly (number | null)[], secondaryIdx: (number | null)[], counts: number[], avail: readonly (readonly number[])[], P: number): void {
+  const shadow = (k: number): boolean => secondaryIdx[k] === primaryIdx[k + 1];
+  for (;;) {
+    const order = [...Array(P).keys()].sort((a, b) => Number(shadow(a)) - Number(shadow(b)) || a - b);
+    const heavy = [...counts.keys()].sort((a, b) => counts[b]! - counts[a]!);
+    let chain: { period: number; to: number }[] | null = null;
+    for (const from of heavy) {
+      const via = new Map<number, { period: number; prev: number }>();
+      const queue = [from];
+      let end: number | undefined;
+      while (queue.length && end === undefined) {
+        const x = queue.shift()!;
+        for (const k of order) {
+          if (secondaryIdx[k] !== x) continue;
+          for (const y of avail[k]!) {
+            if (y === from || y === x || y === primaryIdx[k] || via.has(y)) continue;
+            via.set(y, { period: k, prev: x });
+            if (counts[y]! <= counts[from]! - 2) end = y;
+            else queue.push(y);
+            if (end !== undefined) break;
+          }
+          if (end !== undefined) break;
+        }
+      }
+      if (end === undefined) continue;
+      chain = [];
+      for (let y = end; y !== from; y = via.get(y)!.prev) chain.push({ period: via.get(y)!.period, to: y });
+      break;
+    }
+    if (!chain) return;
+    const from = secondaryIdx[chain[chain.length - 1]!.period]!;
+    for (const { period, to } of chain) secondaryIdx[period] = to;
+    counts[from]!--;
+    counts[chain[0]!.to]!++;
+  }
+}
+
 function defaultWeeks(n: number): number {
   return Math.min(ROTATION_LIMITS.maxWeeks, Math.ceil(ROTATION_LIMITS.defaultMinPeriods / n) * n);
 }
@@ -544,8 +588,8 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
     }
   }
 
-  // Secondaries: the next period's primary, else the next available person in the primary order,
-  // else whoever has been secondary least.
+  // Secondaries: the next period's primary (shadowing before their own week), else whoever has been
+  // secondary least.
   const secondaryIdx: (number | null)[] = new Array<number | null>(P).fill(null);
   if (cfg.secondary) {
     const secCount = members.map(() => 0);
@@ -553,12 +597,14 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
       const p = primaryIdx[k];
       if (p === null || p === undefined) continue;
       const free = (m: number) => m !== p && avail[k]!.includes(m);
-      let s: number | undefined;
-      for (let j = k + 1; j <= P && s === undefined; j++) {
-        const next = primaryIdx[j];
-        if (next !== null && next !== undefined && free(next)) s = next;
-      }
-      s ??= avail[k]!.filter(free).sort((a, b) => secCount[a]! - secCount[b]! || ((a - p + n) % n) - ((b - p + n) % n))[0];
+      const next = primaryIdx[k + 1];
+      // Leave broke the shadow rule: whoever has been secondary least, the sooner primary the better.
+      const soonest = (m: number): number => {
+        const j = primaryIdx.findIndex((x, i) => i > k && x === m);
+        return j < 0 ? Infinity : j;
+      };
+      let s: number | undefined = next !== null && next !== undefined && free(next) ? next : undefined;
+      s ??= avail[k]!.filter(free).sort((a, b) => secCount[a]! - secCount[b]! || soonest(a) - soonest(b) || ((a - p + n) % n) - ((b - p + n) % n))[0];
       if (s === undefined) {
         const away = onLeaveNames(k);
         conflicts.push({
@@ -573,6 +619,7 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
       secondaryIdx[k] = s;
       secCount[s]!++;
     }
+    balanceSecondaries(primaryIdx, secondaryIdx, secCount, avail, P);
   }
 
   const spreadOf = (idx: readonly (number | null)[]) => {
