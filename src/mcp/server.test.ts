@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ErrorCode, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
@@ -70,6 +70,14 @@ describe('MCP server (in-process, linked transports)', () => {
     await watcher.unsubscribeResource({ uri: 'incident://INC-1' });
     await watcher.callTool({ name: 'log_event', arguments: { incidentId: 'INC-1', text: 'after unsubscribe' } });
     expect(updates).toHaveLength(2);
+  });
+
+  it('answers malformed tools/call params with Invalid params (-32602), and the next call normally', async () => {
+    for (const params of [{ arguments: {} }, { name: 42 }, { name: 'get_incident', arguments: 'INC-1' }]) {
+      await expect(client.request({ method: 'tools/call', params: params as never }, CallToolResultSchema)).rejects.toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringMatching(/Invalid tools\/call request/) });
+    }
+    const result = await client.callTool({ name: 'classify_severity', arguments: { description: 'checkout is down for all customers' } });
+    expect(result.isError).toBeFalsy();
   });
 
   it('accepts subscriptions to resources it does not know, as the spec requires', async () => {

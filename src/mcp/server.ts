@@ -1,6 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
@@ -11,7 +10,9 @@ import {
   ReadResourceRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
+  type CallToolRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { packageVersion } from '../config/package-root.js';
 import { quote } from '../core/zod-issues.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -30,6 +31,8 @@ export interface McpServerOptions {
   /** How often subscribed incidents are checked for writes by other processes, in ms. */
   pollMs?: number;
 }
+
+const ANY_TOOLS_CALL = z.object({ method: z.literal('tools/call') }).passthrough();
 
 const INSTRUCTIONS = [
   'Incident commander tools. For a new incident: classify_severity (or open_incident, which classifies) first, then assign_roles before any troubleshooting, then draft_stakeholder_update on the severity\'s cadence.',
@@ -68,8 +71,11 @@ export function createMcpServer(runtime: Runtime, catalog: ToolCatalog, options:
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...catalog.definitions] }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const { name, arguments: args } = request.params;
+  // Registered with a schema that only names the method: the SDK's tools/call wrapper then checks the params
+  // itself and answers malformed ones with -32602 (Invalid params), where the strict schema would fail
+  // before it and answer -32603 (Internal error) for what is the caller's mistake.
+  server.setRequestHandler(ANY_TOOLS_CALL, async (raw) => {
+    const { name, arguments: args } = (raw as CallToolRequest).params;
     const tool = catalog.registry.get(name);
     // The name is the caller's text: quoted and cut, so escapes and megabytes are not echoed back.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${quote(name, 80)}; tools: ${catalog.registry.names().join(', ')}`);

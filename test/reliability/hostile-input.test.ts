@@ -498,10 +498,10 @@ describe('hostile input through the MCP server', () => {
         } else {
           expect(outcome.error).toBeInstanceOf(McpError);
           const error = outcome.error as McpError;
-          // Params that are not {name: string, arguments?: object} fail the SDK's own request schema before our
-          // handler runs; SDK 1.32.2 answers those with -32603 (a zod issue list, no input echoed).
-          expect([ErrorCode.InvalidParams, ErrorCode.InternalError]).toContain(error.code);
-          if (error.code === ErrorCode.InternalError) expect(error.message).toMatch(/"path": \[\s*"params",/);
+          // Params that are not {name: string, arguments?: object}, or an unknown tool: Invalid params (-32602),
+          // the caller's mistake, with a zod issue list or the tool list and no input echoed.
+          expect(error.code).toBe(ErrorCode.InvalidParams);
+          expect(error.message).toMatch(/Invalid tools\/call request: .*"path": \[\s*"params",|unknown tool/s);
           ensure(!CONTROL.test(error.message), () => `control characters in a protocol error: ${short(error.message)}`);
           ensure(error.message.length <= ERROR_TEXT_MAX, () => `protocol error of ${error.message.length} characters: ${short(error.message)}`);
         }
