@@ -57,6 +57,12 @@ describe('reading team moves from chat', () => {
     // "not" far from the action does not negate it.
     expect(readMoves('Errors are not dropping so we restart the pods', reader)).toEqual([{ kind: 'action', text: 'Errors are not dropping so we restart the pods' }]);
     expect(kinds('Confirmed, but do not revert until Omar has the pool numbers')).toEqual(['hypothesis_result', 'decision']);
+    expect(readMoves("Confirmed. That's it: don't restart, roll back to v2.13.2", reader)).toEqual([
+      { kind: 'hypothesis_result', outcome: 'confirmed', evidence: 'Confirmed.' },
+      { kind: 'hypothesis_result', outcome: 'confirmed', evidence: "That's it: don't restart, roll back to v2.13.2" },
+      { kind: 'decision', text: "don't restart" },
+      { kind: 'action', text: 'roll back to v2.13.2' },
+    ]);
   });
 
   it('reads nothing from chatter', () => {

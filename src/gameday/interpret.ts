@@ -122,7 +122,7 @@ function actionMoves(text: string): Move[] {
     return { segment, found: found.length > 0, affirmed: found.some((m) => !negatedAt(segment, m.index)) };
   });
   if (read.every((r) => !r.found || r.affirmed)) return read.some((r) => r.found) ? [{ kind: 'action', text: text.slice(0, 2000) }] : [];
-  return read.filter((r) => r.found).map((r): Move => ({ kind: r.affirmed ? 'action' : 'decision', text: r.segment.trim().slice(0, 2000) }));
+  return read.filter((r) => r.found).map((r): Move => ({ kind: r.affirmed ? 'action' : 'decision', text: r.segment.replace(/^[\s:,;–—-]+/, '').trim().slice(0, 2000) }));
 }
 
 /** Sentences and list lines: each can carry one investigation move. */
@@ -182,7 +182,10 @@ export function readMoves(text: string, reader: Reader): Move[] {
         moves.push({ at: clause.at, move: { kind: 'hypothesis_result', outcome: result[1], evidence: clause.text } });
         // "Confirmed, rolling back now": the verdict and the action it leads to.
         const rest = clause.text.replace(result[0], '');
-        if (ACTION.test(rest)) for (const move of actionMoves(rest)) moves.push({ at: clause.at + 1, move: move.kind === 'action' ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
+        const then = ACTION.test(rest) ? actionMoves(rest) : [];
+        // Unsplit, the action is the whole clause (verdict included); split, each part stands alone.
+        const whole = then.length === 1 && then[0]!.kind === 'action';
+        for (const move of then) moves.push({ at: clause.at + 1, move: whole ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
         continue;
       }
       const hypothesis = HYPOTHESIS.map((re) => re.exec(clause.text)).find((m) => m);

@@ -12,7 +12,7 @@ export async function serveStdio(runtime: Runtime, catalog: ToolCatalog, drainMs
   const session = createMcpServer(runtime, catalog);
   const transport = new StdioServerTransport();
   await session.server.connect(transport);
-  runtime.logger.info({ tools: catalog.definitions.length, db: runtime.paths.stateDb }, 'mcp stdio server ready');
+  runtime.logger.info({ tools: catalog.registry.tools.length, db: runtime.paths.stateDb }, 'mcp stdio server ready');
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (reason: string): void => {
