@@ -7,7 +7,7 @@ import { loadFramework } from '../severity/framework.js';
 import { DEFAULT_SETTINGS } from '../soul/schema.js';
 import { TemplateLibrary } from '../templates/library.js';
 import { createRegistry } from '../../tools/index.js';
-import { Drill, phraseIn } from './drill.js';
+import { Drill, phraseAt, phraseIn } from './drill.js';
 import { listScenarios, loadScenario } from './scenario.js';
 import { scoreDrill } from './score.js';
 
@@ -96,11 +96,22 @@ describe('game day: a scripted drill scored with the eval graders', () => {
     expect(drill.wait(5).reveals.map((r) => r.text)).toContainEqual(expect.stringMatching(/^v2\.13\.2 is live again/));
   });
 
+  it('applies any phrase the scenario names, not only the verbs the move reader knows, unless it is ruled out', async () => {
+    const opened = Drill.open(loadScenario(dir, 'search-index-lag'), deps);
+    drill = opened.drill;
+    await drill.say('Declaring SEV2, I am IC', { advanceMinutes: 2 });
+    await drill.say("Let's not stop the reindex yet; it is half done.", { advanceMinutes: 2 });
+    expect(drill.wait(20).reveals.map((r) => r.text)).not.toContainEqual(expect.stringMatching(/^Reindex paused/));
+    await drill.say('Lag is not dropping, so we stop the reindex now.', { advanceMinutes: 1 });
+    expect(drill.wait(10).reveals.map((r) => r.text)).toContainEqual(expect.stringMatching(/^Reindex paused/));
+  });
+
   it('matches a fix by the stems of its words, whatever their form', () => {
     expect(phraseIn('pause the reindex', 'Chen: pausing the reindex now')).toBe(true);
     expect(phraseIn('roll back', 'Rolling it back to v2.13.2')).toBe(true);
     expect(phraseIn('roll back', 'roll forward instead')).toBe(false);
     expect(phraseIn('revert', 'Reverting v2.14.0')).toBe(true);
+    expect(phraseAt('roll back', "Don't roll it back")).toBe(6);
   });
 
   it('reveals symptoms on the clock, plays out a fix after its delay, and stops escalating once impact ends', async () => {

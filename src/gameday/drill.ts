@@ -18,7 +18,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import type { RecordedToolCall, TurnRecord } from '../evals/transcript.js';
 import { readTurnState } from '../evals/turn-state.js';
-import { readMoves, type Move, type Reader } from './interpret.js';
+import { committedParts, negatedAt, readMoves, type Move, type Reader } from './interpret.js';
 import { narrate } from './narrate.js';
 import type { Scenario } from './scenario.js';
 
@@ -50,14 +50,24 @@ export interface DrillReply {
 const FILLER = new Set(['the', 'a', 'an', 'it', 'to', 'of']);
 const stem = (w: string): string => (w.length > 4 ? w.replace(/(?:ing|ed|es|e|s)$/, '') : w);
 
-/** "pause the reindex" is in "pausing the reindex now": every word of the phrase, by its stem, in any form. */
+/**
+ * Where "pause the reindex" is in "pausing the reindex now": every word of the phrase, by its stem, in
+ * any form. The index of the first of them in the text, or -1.
+ */
+export function phraseAt(phrase: string, text: string): number {
+  const words = [...text.toLowerCase().matchAll(/[a-z0-9.]+/g)];
+  let first = -1;
+  for (const w of phrase.toLowerCase().split(/[^a-z0-9.]+/)) {
+    if (!w || FILLER.has(w)) continue;
+    const hit = words.find((t) => t[0].startsWith(stem(w)));
+    if (!hit) return -1;
+    if (first < 0 || hit.index < first) first = hit.index;
+  }
+  return first;
+}
+
 export function phraseIn(phrase: string, text: string): boolean {
-  const words = text.toLowerCase().split(/[^a-z0-9.]+/);
-  return phrase
-    .toLowerCase()
-    .split(/[^a-z0-9.]+/)
-    .filter((w) => w && !FILLER.has(w))
-    .every((w) => words.some((t) => t.startsWith(stem(w))));
+  return phraseAt(phrase, text) >= 0;
 }
 
 
@@ -137,8 +147,7 @@ export class Drill {
       calls.push(result.call);
       recorded.push(result.line);
     }
-    // Only what the team commits to doing applies a fix: not a question, a "don't roll back yet", or an update that mentions one.
-    for (const move of moves) if (move.kind === 'action') this.applyFixes(move.text);
+    this.applyFixes(text);
     this.turns.push({
       user: `${speaker}: ${text}`,
       at,
@@ -241,10 +250,19 @@ export class Drill {
     }
   }
 
-  /** A fix named in an action plays out after its delay; one that ends the impact stops the scenario getting worse. */
+  /**
+   * A fix the message commits to plays out after its delay; one that ends the impact stops the scenario
+   * getting worse. Asking ("should we roll back?") or ruling it out ("don't roll back yet") applies nothing.
+   */
   private applyFixes(text: string): void {
+    const parts = committedParts(text);
+    const named = (phrase: string): boolean =>
+      parts.some((part) => {
+        const at = phraseAt(phrase, part);
+        return at >= 0 && !negatedAt(part, at);
+      });
     this.scenario.fixes.forEach((fix, i) => {
-      if (this.applied.has(i) || !fix.when.some((w) => phraseIn(w, text))) return;
+      if (this.applied.has(i) || !fix.when.some(named)) return;
       this.applied.add(i);
       const at = this.minute + fix.after_minutes;
       this.pending.push({ atMinutes: at, from: 'monitoring', text: fix.reveal, fix: true });

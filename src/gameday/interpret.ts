@@ -104,7 +104,8 @@ const NEAR_NEGATOR = /\b(?:not|no)(?:\s+[\w']+){0,2}\s*$/i;
 /** Commas, "but" and "instead" separate what a clause rules out from what it does. */
 const SEGMENT = /\s*(?:[,;]|\s[-–—]\s|\bbut\b|\binstead\b(?!\s+of))\s*/i;
 
-function negatedAt(segment: string, index: number): boolean {
+/** True when the words just before `index` in a clause part negate or defer what follows. */
+export function negatedAt(segment: string, index: number): boolean {
   const before = segment.slice(0, index);
   return NEGATOR.test(before.trim().split(/\s+/).slice(-4).join(' ')) || NEAR_NEGATOR.test(before);
 }
@@ -123,6 +124,14 @@ function actionMoves(text: string): Move[] {
   });
   if (read.every((r) => !r.found || r.affirmed)) return read.some((r) => r.found) ? [{ kind: 'action', text: text.slice(0, 2000) }] : [];
   return read.filter((r) => r.found).map((r): Move => ({ kind: r.affirmed ? 'action' : 'decision', text: r.segment.replace(/^[\s:,;–—-]+/, '').trim().slice(0, 2000) }));
+}
+
+/** The parts of a message that can commit to something: clause parts (see SEGMENT), questions left out. */
+export function committedParts(text: string): string[] {
+  return clauses(text)
+    .filter((c) => !/\?\s*$/.test(c.text))
+    .flatMap((c) => c.text.split(SEGMENT))
+    .filter((part) => part.trim());
 }
 
 /** Sentences and list lines: each can carry one investigation move. */
