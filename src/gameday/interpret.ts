@@ -104,6 +104,9 @@ const NEAR_NEGATOR = /\b(?:not|no)(?:\s+[\w']+){0,2}\s*$/i;
 /** Commas, "but" and "instead" separate what a clause rules out from what it does. */
 const SEGMENT = /\s*(?:[,;]|\s[-–—]\s|\bbut\b|\binstead\b(?!\s+of))\s*/i;
 
+const isQuestion = (clause: string): boolean => /\?\s*$/.test(clause);
+const partsOf = (clause: string): string[] => clause.split(SEGMENT).filter((part) => part.trim());
+
 /** True when the words just before `index` in a clause part negate or defer what follows. */
 export function negatedAt(segment: string, index: number): boolean {
   const before = segment.slice(0, index);
@@ -116,9 +119,8 @@ export function negatedAt(segment: string, index: number): boolean {
  * restart the pods instead" is a decision and an action.
  */
 function actionMoves(text: string): Move[] {
-  if (/\?\s*$/.test(text)) return [];
-  const segments = text.split(SEGMENT).filter((s) => s.trim());
-  const read = segments.map((segment) => {
+  if (isQuestion(text)) return [];
+  const read = partsOf(text).map((segment) => {
     const found = [...segment.matchAll(ACTION_ALL)];
     return { segment, found: found.length > 0, affirmed: found.some((m) => !negatedAt(segment, m.index)) };
   });
@@ -129,9 +131,8 @@ function actionMoves(text: string): Move[] {
 /** The parts of a message that can commit to something: clause parts (see SEGMENT), questions left out. */
 export function committedParts(text: string): string[] {
   return clauses(text)
-    .filter((c) => !/\?\s*$/.test(c.text))
-    .flatMap((c) => c.text.split(SEGMENT))
-    .filter((part) => part.trim());
+    .filter((c) => !isQuestion(c.text))
+    .flatMap((c) => partsOf(c.text));
 }
 
 /** Sentences and list lines: each can carry one investigation move. */
@@ -191,14 +192,14 @@ export function readMoves(text: string, reader: Reader): Move[] {
         moves.push({ at: clause.at, move: { kind: 'hypothesis_result', outcome: result[1], evidence: clause.text } });
         // "Confirmed, rolling back now": the verdict and the action it leads to.
         const rest = clause.text.replace(result[0], '');
-        const then = ACTION.test(rest) ? actionMoves(rest) : [];
+        const then = actionMoves(rest);
         // Unsplit, the action is the whole clause (verdict included); split, each part stands alone.
         const whole = then.length === 1 && then[0]!.kind === 'action';
         for (const move of then) moves.push({ at: clause.at + 1, move: whole ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
         continue;
       }
       const hypothesis = HYPOTHESIS.map((re) => re.exec(clause.text)).find((m) => m);
-      if (hypothesis && !/\?$/.test(clause.text)) {
+      if (hypothesis && !isQuestion(clause.text)) {
         moves.push({ at: clause.at, move: { kind: 'hypothesis', statement: hypothesis[1]!.replace(/[.!]+$/, '').trim().slice(0, 500) } });
         continue;
       }

@@ -60,19 +60,18 @@ export class ToolRegistry {
       return { ok: false, tool: name, error: failure, text: failureText(name, failure) };
     }
     // Bindings inline rather than a child logger per call: a pino child with redaction costs more than the log line.
-    const log = ctx.logger;
     try {
       const raw = await tool.handler(parsed.data as never, ctx);
       const output = tool.output.parse(raw) as Record<string, unknown>;
-      log.debug({ tool: name, ok: true }, 'tool call');
+      ctx.logger.debug({ tool: name, ok: true }, 'tool call');
       return { ok: true, tool: name, output, text: JSON.stringify(output) };
     } catch (error) {
       if (isCommanderError(error)) {
-        log.info({ tool: name, code: error.code, err: error.message }, 'tool call refused');
+        ctx.logger.info({ tool: name, code: error.code, err: error.message }, 'tool call refused');
         const failure = fromCommanderError(error);
         return { ok: false, tool: name, error: failure, text: failureText(name, failure) };
       }
-      log.error({ tool: name, err: error }, 'tool call failed unexpectedly');
+      ctx.logger.error({ tool: name, err: error }, 'tool call failed unexpectedly');
       const failure: ToolFailure = {
         code: 'internal_error',
         message: error instanceof Error ? error.message : String(error),

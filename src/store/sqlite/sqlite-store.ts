@@ -309,7 +309,8 @@ export class SqliteStore implements IncidentStore {
   private insertEvents(incidentId: string, events: readonly NewEvent[]): TimelineEvent[] {
     const recordedAt = this.now().toISOString();
     const insert = this.stmt('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    // Every write method calls this exactly once, inside its transaction: the version moves with each write.
+    // Every write method calls this exactly once, inside its transaction: the version moves with each write,
+    // and a write to a missing incident is refused here (rolling back anything before it).
     const bumped = this.stmt('UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?').run(events.length, incidentId);
     if (bumped.changes === 0) throw incidentNotFound(incidentId);
     return events.map((e) => {
@@ -383,8 +384,8 @@ export class SqliteStore implements IncidentStore {
   }
 
   updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident> {
+    // A missing incident is refused by insertEvents below, inside this transaction.
     return this.write(() => {
-      this.requireIncidentExists(id);
       const sets: string[] = [];
       const params: unknown[] = [];
       for (const [key, value] of Object.entries(patch) as [keyof IncidentPatch, never][]) {
