@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { registerSecret, scrubSecrets, type Logger } from '../core/logger.js';
+import { scrubSecrets, type Logger } from '../core/logger.js';
+import { anthropicClient } from './anthropic-client.js';
 import {
   ModelRequestError,
   ModelUnavailableError,
@@ -90,16 +91,7 @@ export class ClaudeModel implements ModelPort {
   private readonly client: Anthropic;
 
   constructor(private readonly options: ClaudeModelOptions) {
-    // The key never reaches a log line, and is cut from any error text a server or proxy echoes it in.
-    registerSecret(options.apiKey);
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      maxRetries: options.maxRetries,
-      timeout: options.timeoutMs,
-      // The SDK's own warnings go through pino to stderr, with the rest of the logs.
-      logger: options.logger.child({ component: 'anthropic-sdk' }),
-    });
+    this.client = anthropicClient({ ...options, logger: options.logger.child({ component: 'anthropic-sdk' }) });
   }
 
   async respond(request: ModelRequest, events: ModelEvents, signal?: AbortSignal): Promise<ModelResponse> {

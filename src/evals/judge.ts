@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { registerSecret, scrubSecrets, type Logger } from '../core/logger.js';
+import { anthropicClient } from '../agent/anthropic-client.js';
+import { scrubSecrets, type Logger } from '../core/logger.js';
 import type { PromptTemplate } from '../templates/library.js';
 import type { EvalCase } from './case.js';
 import type { Verdict } from './graders/types.js';
@@ -54,12 +55,11 @@ export class ClaudeJudge implements Judge {
   private readonly client: Anthropic;
 
   constructor(private readonly options: ClaudeJudgeOptions) {
-    registerSecret(options.apiKey);
-    this.client = new Anthropic({
+    this.client = anthropicClient({
       apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      baseURL: options.baseURL,
       maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 60_000,
+      timeoutMs: options.timeoutMs ?? 60_000,
       logger: options.logger.child({ component: 'judge' }),
     });
   }
