@@ -27,15 +27,29 @@ export function benchCli(runs: number): { markdown: string; data: Record<string,
       samples.version.push(timeRun([bin, '--version'], env));
       samples.ask.push(timeRun(ask, env));
     }
-    const data = { nodeMs: median(samples.node), versionMs: median(samples.version), askOfflineMs: median(samples.ask) };
+    const data = {
+      nodeMs: median(samples.node),
+      versionMs: median(samples.version),
+      askOfflineMs: median(samples.ask),
+    };
     const markdown = [
       `CLI cold start, spawn to exit, median of ${runs} runs; the reference is a bare \`node -e ""\` in the same run.`,
       '',
       table(
         ['command', 'time', 'bare node', 'ratio'],
         [
-          ['`incident-commander --version`', `${ms(data.versionMs)} ms`, `${ms(data.nodeMs)} ms`, ratio(data.versionMs, data.nodeMs)],
-          ['`incident-commander ask --offline "<seed payment report>"`', `${ms(data.askOfflineMs)} ms`, `${ms(data.nodeMs)} ms`, ratio(data.askOfflineMs, data.nodeMs)],
+          [
+            '`incident-commander --version`',
+            `${ms(data.versionMs)} ms`,
+            `${ms(data.nodeMs)} ms`,
+            ratio(data.versionMs, data.nodeMs),
+          ],
+          [
+            '`incident-commander ask --offline "<seed payment report>"`',
+            `${ms(data.askOfflineMs)} ms`,
+            `${ms(data.nodeMs)} ms`,
+            ratio(data.askOfflineMs, data.nodeMs),
+          ],
         ],
       ),
     ].join('\n');

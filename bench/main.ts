@@ -24,11 +24,24 @@ const Flags = z.object({
 // server under test: those warnings are dropped, every other warning still prints.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
-  if (warning.name === 'MaxListenersExceededWarning' && /abort listeners added to \[AbortSignal\]/.test(warning.message)) return;
+  if (
+    warning.name === 'MaxListenersExceededWarning' &&
+    /abort listeners added to \[AbortSignal\]/.test(warning.message)
+  )
+    return;
   process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, calls: { type: 'string' }, concurrency: { type: 'string' }, 'cold-runs': { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    calls: { type: 'string' },
+    concurrency: { type: 'string' },
+    'cold-runs': { type: 'string' },
+    rounds: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
 const parsed = Flags.safeParse(values);
 if (!parsed.success) {
   process.stderr.write(`bench: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
@@ -51,7 +64,12 @@ if (!flags.only || flags.only === 'postmortem') {
 }
 
 if (!flags.only || flags.only === 'mcp') {
-  const mcp = await benchMcp({ calls: flags.calls, concurrency: flags.concurrency, coldRuns: flags['cold-runs'], rounds: flags.rounds });
+  const mcp = await benchMcp({
+    calls: flags.calls,
+    concurrency: flags.concurrency,
+    coldRuns: flags['cold-runs'],
+    rounds: flags.rounds,
+  });
   out.push('## MCP server', '', mcp.markdown, '');
   sections['mcp'] = mcp.data;
 }

@@ -25,7 +25,10 @@ interface Workload {
 type Kind = 'floor' | 'read' | 'write';
 
 /** A tools/call that must succeed. */
-function toolCall(label: string, args: (i: number) => { name: string; arguments: Record<string, unknown> }): Workload['call'] {
+function toolCall(
+  label: string,
+  args: (i: number) => { name: string; arguments: Record<string, unknown> },
+): Workload['call'] {
   return async (client, i) => {
     const result = (await client.callTool(args(i))) as { isError?: boolean; content: { text?: string }[] };
     if (result.isError) throw new Error(`${label} failed: ${result.content[0]?.text}`);
@@ -33,7 +36,11 @@ function toolCall(label: string, args: (i: number) => { name: string; arguments:
 }
 
 /** `ping` costs the same protocol path (read, parse, dispatch, serialize, write) with no tool behind it. */
-const ping: Workload = { label: 'ping', setup: async () => undefined, call: async (client) => void (await client.ping()) };
+const ping: Workload = {
+  label: 'ping',
+  setup: async () => undefined,
+  call: async (client) => void (await client.ping()),
+};
 
 interface Side {
   server: ServerUnderTest;
@@ -47,7 +54,13 @@ interface Side {
   rssLoadedMiB?: number;
 }
 
-async function timeCalls(client: Client, workload: Workload, calls: number, concurrency: number, into: number[]): Promise<void> {
+async function timeCalls(
+  client: Client,
+  workload: Workload,
+  calls: number,
+  concurrency: number,
+  into: number[],
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < calls) {
@@ -64,26 +77,48 @@ function servers(home: string): { ours: ServerUnderTest; reference: ServerUnderT
   const node = process.execPath;
   const cli = join(packageRoot(), 'dist', 'bin', 'incident-commander.js');
   const require = createRequire(import.meta.url);
-  const everything = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
+  const everything = join(
+    dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')),
+    'dist',
+    'index.js',
+  );
   const baseEnv = { PATH: process.env['PATH'] ?? '', HOME: home };
   const oursEnv = { ...baseEnv, INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_LOG_LEVEL: 'warn' };
   return {
     ours: {
       name: 'incident-commander',
       stdio: { command: node, args: [cli, 'mcp'], env: oursEnv },
-      http: (port) => ({ command: node, args: [cli, 'mcp', '--http', '--port', String(port)], env: oursEnv, url: `http://127.0.0.1:${port}/mcp` }),
+      http: (port) => ({
+        command: node,
+        args: [cli, 'mcp', '--http', '--port', String(port)],
+        env: oursEnv,
+        url: `http://127.0.0.1:${port}/mcp`,
+      }),
     },
     reference: {
       name: 'server-everything',
       stdio: { command: node, args: [everything, 'stdio'], env: baseEnv },
-      http: (port) => ({ command: node, args: [everything, 'streamableHttp'], env: { ...baseEnv, PORT: String(port) }, url: `http://127.0.0.1:${port}/mcp` }),
+      http: (port) => ({
+        command: node,
+        args: [everything, 'streamableHttp'],
+        env: { ...baseEnv, PORT: String(port) },
+        url: `http://127.0.0.1:${port}/mcp`,
+      }),
     },
   };
 }
 
-const ROW_LABEL: Record<Kind, string> = { floor: '`ping` on both (protocol floor)', read: 'get_incident (read)', write: 'log_event (write)' };
+const ROW_LABEL: Record<Kind, string> = {
+  floor: '`ping` on both (protocol floor)',
+  read: 'get_incident (read)',
+  write: 'log_event (write)',
+};
 
-const echo: Workload = { label: 'echo', setup: async () => undefined, call: toolCall('echo', () => ({ name: 'echo', arguments: { message: 'status?' } })) };
+const echo: Workload = {
+  label: 'echo',
+  setup: async () => undefined,
+  call: toolCall('echo', () => ({ name: 'echo', arguments: { message: 'status?' } })),
+};
 
 function oursWorkloads(): { read: Workload; write: Workload } {
   let incidentId = 'INC-1';
@@ -91,12 +126,22 @@ function oursWorkloads(): { read: Workload; write: Workload } {
     read: {
       label: 'get_incident',
       async setup(client) {
-        const r = (await client.callTool({ name: 'open_incident', arguments: { title: 'Bench incident', description: 'checkout slow for some customers' } })) as { structuredContent?: { incident: { id: string } } };
+        const r = (await client.callTool({
+          name: 'open_incident',
+          arguments: { title: 'Bench incident', description: 'checkout slow for some customers' },
+        })) as { structuredContent?: { incident: { id: string } } };
         incidentId = r.structuredContent!.incident.id;
       },
       call: toolCall('get_incident', () => ({ name: 'get_incident', arguments: { incidentId } })),
     },
-    write: { label: 'log_event', setup: async () => undefined, call: toolCall('log_event', (i) => ({ name: 'log_event', arguments: { incidentId, kind: 'observation', text: `p99 latency sample ${i}` } })) },
+    write: {
+      label: 'log_event',
+      setup: async () => undefined,
+      call: toolCall('log_event', (i) => ({
+        name: 'log_event',
+        arguments: { incidentId, kind: 'observation', text: `p99 latency sample ${i}` },
+      })),
+    },
   };
 }
 
@@ -116,7 +161,8 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
       { server: reference, floor: ping, read: echo, write: echo, starts: [], samples: {} },
       { server: ours, floor: ping, ...oursWorkloads(), starts: [], samples: {} },
     ];
-    const connect = (s: ServerUnderTest): Promise<Connected> => (transport === 'stdio' ? connectStdio(s) : connectHttp(s));
+    const connect = (s: ServerUnderTest): Promise<Connected> =>
+      transport === 'stdio' ? connectStdio(s) : connectHttp(s);
     try {
       process.stderr.write(`bench mcp ${transport}: cold starts…\n`);
       for (let i = 0; i < options.coldRuns; i++) {
@@ -136,13 +182,22 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
           await side[kind].setup(side.connection!.client);
           await timeCalls(side.connection!.client, side[kind], 500, 1, []);
         }
-        for (const [mode, concurrency] of [['sequential', 1], [`×${options.concurrency}`, options.concurrency]] as const) {
+        for (const [mode, concurrency] of [
+          ['sequential', 1],
+          [`×${options.concurrency}`, options.concurrency],
+        ] as const) {
           process.stderr.write(`bench mcp ${transport}: ${kind} ${mode}…\n`);
           const key = `${kind} ${mode}`;
           for (let round = 0; round < options.rounds; round++) {
             for (const side of sides) {
               side.samples[key] ??= [];
-              await timeCalls(side.connection!.client, side[kind], Math.ceil(options.calls / options.rounds), concurrency, side.samples[key]);
+              await timeCalls(
+                side.connection!.client,
+                side[kind],
+                Math.ceil(options.calls / options.rounds),
+                concurrency,
+                side.samples[key],
+              );
             }
           }
         }
@@ -156,8 +211,14 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
     const [ref, our] = sides;
     const cold = { ours: median(our.starts), reference: median(ref.starts) };
     const latency: Record<string, { ours: Summary; reference: Summary }> = {};
-    for (const key of Object.keys(our.samples)) latency[key] = { ours: summarize(our.samples[key]!), reference: summarize(ref.samples[key]!) };
-    data[transport] = { coldStartMs: cold, rssRestMiB: { ours: our.rssRestMiB, reference: ref.rssRestMiB }, rssLoadedMiB: { ours: our.rssLoadedMiB, reference: ref.rssLoadedMiB }, latency };
+    for (const key of Object.keys(our.samples))
+      latency[key] = { ours: summarize(our.samples[key]!), reference: summarize(ref.samples[key]!) };
+    data[transport] = {
+      coldStartMs: cold,
+      rssRestMiB: { ours: our.rssRestMiB, reference: ref.rssRestMiB },
+      rssLoadedMiB: { ours: our.rssLoadedMiB, reference: ref.rssLoadedMiB },
+      latency,
+    };
     coldRows.push([
       transport,
       `${ms(cold.ours)} ms`,
@@ -172,13 +233,23 @@ export async function benchMcp(options: McpBenchOptions): Promise<{ markdown: st
     ]);
     for (const [key, { ours: o, reference: r }] of Object.entries(latency)) {
       const [kind, mode] = key.split(' ') as [Kind, string];
-      latencyRows.push([transport, `${ROW_LABEL[kind]}, ${mode}`, `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.p99)}`, `${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)}`, ratio(o.p50, r.p50), ratio(o.p99, r.p99)]);
+      latencyRows.push([
+        transport,
+        `${ROW_LABEL[kind]}, ${mode}`,
+        `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.p99)}`,
+        `${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)}`,
+        ratio(o.p50, r.p50),
+        ratio(o.p99, r.p99),
+      ]);
     }
   }
   const markdown = [
     `MCP server against @modelcontextprotocol/server-everything (the reference) through the same client harness in the same run, alternating at every step. ${options.calls} calls per row in ${options.rounds} rounds after 500 warm-up calls; cold start is the median of ${options.coldRuns} spawns to a completed initialize; RSS from /proc after 0.5 s idle and after the load.`,
     '',
-    table(['transport', 'cold start', 'ref', 'ratio', 'RSS at rest', 'ref', 'ratio', 'RSS after load', 'ref', 'ratio'], coldRows),
+    table(
+      ['transport', 'cold start', 'ref', 'ratio', 'RSS at rest', 'ref', 'ratio', 'RSS after load', 'ref', 'ratio'],
+      coldRows,
+    ),
     '',
     'Latency in ms (p50 / p95 / p99). The first rows are `ping` on both servers: the protocol path (read, parse, dispatch, serialize, write) with no tool behind it. The reference has no tool that reads or writes state, so the tool rows compare against its `echo`, a no-op.',
     '',

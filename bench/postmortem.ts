@@ -12,26 +12,49 @@ import { median, ms, ratio, table } from './stats.js';
 const KINDS: NewEvent['kind'][] = ['observation', 'action', 'note', 'decision', 'observation', 'note'];
 
 /** A post-mortem of an incident with `events` timeline entries, against reading that timeline alone. */
-export async function benchPostmortem(events: number, runs: number): Promise<{ markdown: string; data: Record<string, number> }> {
+export async function benchPostmortem(
+  events: number,
+  runs: number,
+): Promise<{ markdown: string; data: Record<string, number> }> {
   const home = mkdtempSync(join(tmpdir(), 'ic-bench-pm-'));
   const clock = new ManualClock('2026-03-10T10:00:00.000Z');
-  const runtime = openRuntime({ env: { INCIDENT_COMMANDER_HOME: home }, registry: createRegistry(), logger: silentLogger(), clock });
+  const runtime = openRuntime({
+    env: { INCIDENT_COMMANDER_HOME: home },
+    registry: createRegistry(),
+    logger: silentLogger(),
+    clock,
+  });
   try {
     const ctx = runtime.context('bench');
-    await runtime.registry.call('open_incident', { title: 'Checkout failing', description: "payment API 500s, customers can't check out", services: ['payment-api'] }, ctx);
+    await runtime.registry.call(
+      'open_incident',
+      {
+        title: 'Checkout failing',
+        description: "payment API 500s, customers can't check out",
+        services: ['payment-api'],
+      },
+      ctx,
+    );
     await runtime.registry.call('assign_roles', { incidentId: 'INC-1' }, ctx);
     const start = clock.now().getTime();
     for (let i = 0; i < events; i += 500) {
-      const batch = Array.from({ length: Math.min(500, events - i) }, (_, j): NewEvent => ({
-        at: new Date(start + (i + j) * 1000).toISOString(),
-        author: j % 3 ? 'scribe' : 'priya',
-        kind: KINDS[(i + j) % KINDS.length]!,
-        text: `error rate ${(i + j) % 100}% on /checkout; pool usage ${(i + j) % 97}% (sample ${i + j})`,
-      }));
+      const batch = Array.from(
+        { length: Math.min(500, events - i) },
+        (_, j): NewEvent => ({
+          at: new Date(start + (i + j) * 1000).toISOString(),
+          author: j % 3 ? 'scribe' : 'priya',
+          kind: KINDS[(i + j) % KINDS.length]!,
+          text: `error rate ${(i + j) % 100}% on /checkout; pool usage ${(i + j) % 97}% (sample ${i + j})`,
+        }),
+      );
       await runtime.store.appendEvents('INC-1', batch);
     }
     clock.set(new Date(start + events * 1000 + 60_000));
-    await runtime.registry.call('create_action_item', { incidentId: 'INC-1', title: 'Canary stage for payment-api', owner: 'Priya', due: '14d', kind: 'prevent' }, ctx);
+    await runtime.registry.call(
+      'create_action_item',
+      { incidentId: 'INC-1', title: 'Canary stage for payment-api', owner: 'Priya', due: '14d', kind: 'prevent' },
+      ctx,
+    );
     await runtime.registry.call('resolve_incident', { incidentId: 'INC-1', resolution: 'rolled back v2.14.0' }, ctx);
 
     const read: number[] = [];
@@ -58,8 +81,20 @@ export async function benchPostmortem(events: number, runs: number): Promise<{ m
       table(
         ['what', 'time', 'reference (read timeline)', 'ratio', 'target'],
         [
-          [`full draft (all ${events.toLocaleString('en')} entries, ${lines.toLocaleString('en')} lines of markdown: \`incident-commander postmortem\`)`, `${ms(data.fullMs)} ms`, `${ms(data.readMs)} ms`, ratio(data.fullMs, data.readMs), data.fullMs < 200 ? 'met' : 'MISSED'],
-          ['`generate_postmortem` tool call (200 key entries in the markdown)', `${ms(data.toolMs)} ms`, `${ms(data.readMs)} ms`, ratio(data.toolMs, data.readMs), data.toolMs < 200 ? 'met' : 'MISSED'],
+          [
+            `full draft (all ${events.toLocaleString('en')} entries, ${lines.toLocaleString('en')} lines of markdown: \`incident-commander postmortem\`)`,
+            `${ms(data.fullMs)} ms`,
+            `${ms(data.readMs)} ms`,
+            ratio(data.fullMs, data.readMs),
+            data.fullMs < 200 ? 'met' : 'MISSED',
+          ],
+          [
+            '`generate_postmortem` tool call (200 key entries in the markdown)',
+            `${ms(data.toolMs)} ms`,
+            `${ms(data.readMs)} ms`,
+            ratio(data.toolMs, data.readMs),
+            data.toolMs < 200 ? 'met' : 'MISSED',
+          ],
         ],
       ),
     ].join('\n');

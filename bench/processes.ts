@@ -41,7 +41,12 @@ export interface Connected {
 
 export async function connectStdio(server: ServerUnderTest): Promise<Connected> {
   const t0 = performance.now();
-  const transport = new StdioClientTransport({ command: server.stdio.command, args: server.stdio.args, env: server.stdio.env, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: server.stdio.command,
+    args: server.stdio.args,
+    env: server.stdio.env,
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(transport);
   const startMs = performance.now() - t0;

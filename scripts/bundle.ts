@@ -17,7 +17,8 @@ const noYamlFunctions: Plugin = {
   name: 'no-yaml-js-functions',
   setup(b) {
     b.onLoad({ filter: /[\\/]js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/ }, () => ({
-      contents: "var Type = require('../../type'); module.exports = new Type('tag:yaml.org,2002:js/function', { kind: 'scalar', resolve: function () { return false; } });",
+      contents:
+        "var Type = require('../../type'); module.exports = new Type('tag:yaml.org,2002:js/function', { kind: 'scalar', resolve: function () { return false; } });",
       loader: 'js',
     }));
   },
@@ -40,7 +41,9 @@ await build({
   legalComments: 'none',
   external: ['better-sqlite3'],
   plugins: [noYamlFunctions],
-  banner: { js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 chmodSync(join(outdir, 'incident-commander.js'), 0o755);

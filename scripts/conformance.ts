@@ -37,10 +37,14 @@ const require = createRequire(import.meta.url);
 const suite = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
 const home = mkdtempSync(join(tmpdir(), 'ic-conformance-'));
 
-const server = spawn(process.execPath, [join(root, 'dist', 'bin', 'incident-commander.js'), 'mcp', '--http', '--port', '0'], {
-  env: { ...process.env, INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const server = spawn(
+  process.execPath,
+  [join(root, 'dist', 'bin', 'incident-commander.js'), 'mcp', '--http', '--port', '0'],
+  {
+    env: { ...process.env, INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 const url = await new Promise<string>((resolve, reject) => {
   let err = '';
   const timer = setTimeout(() => reject(new Error(`server did not start:\n${err}`)), 15_000);
@@ -57,11 +61,18 @@ const url = await new Promise<string>((resolve, reject) => {
 process.stderr.write(`conformance: testing ${url}\n`);
 
 const code = await new Promise<number>((resolve) => {
-  const run = spawn(process.execPath, [suite, 'server', '--url', url, '--expected-failures', baseline], { stdio: 'inherit', cwd: home });
+  const run = spawn(process.execPath, [suite, 'server', '--url', url, '--expected-failures', baseline], {
+    stdio: 'inherit',
+    cwd: home,
+  });
   run.on('exit', (c) => resolve(c ?? 1));
 });
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 rmSync(home, { recursive: true, force: true });
-process.stderr.write(code === 0 ? `conformance: all ${REQUIRED.length} server scenarios that apply pass; fixture scenarios excused as listed.\n` : 'conformance: FAILED\n');
+process.stderr.write(
+  code === 0
+    ? `conformance: all ${REQUIRED.length} server scenarios that apply pass; fixture scenarios excused as listed.\n`
+    : 'conformance: FAILED\n',
+);
 process.exit(code);

@@ -11,7 +11,11 @@ const config = join(packageRoot(), 'config');
 /** The examples the README points to must load: a user copies them first. */
 describe('shipped example configs', () => {
   it('services.example.yaml and runbooks.example lint to the gaps they are meant to show', () => {
-    const lint = lintRunbooks(loadRunbooks(join(config, 'runbooks.example')), loadServices(join(config, 'services.example.yaml')), new Date('2026-11-26T12:00:00Z'));
+    const lint = lintRunbooks(
+      loadRunbooks(join(config, 'runbooks.example')),
+      loadServices(join(config, 'services.example.yaml')),
+      new Date('2026-11-26T12:00:00Z'),
+    );
     expect(lint.invalid).toEqual([]);
     expect(lint.unknownServices).toEqual([]);
     expect(lint.stale.map((s) => s.file)).toEqual(['checkout-latency.md']);

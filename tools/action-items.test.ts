@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test/support/harness.js';
 
 type Item = { id: string; owner: string; dueAt: string; status: string; overdue: boolean; completedAt: string | null };
-type Created = { created: boolean; item: Item; possibleDuplicates: { id: string; incidentId: string }[]; warnings: string[] };
+type Created = {
+  created: boolean;
+  item: Item;
+  possibleDuplicates: { id: string; incidentId: string }[];
+  warnings: string[];
+};
 
 let h: Harness;
 let inc: string;
@@ -12,15 +17,30 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const base = (over: Record<string, unknown> = {}) => ({ incidentId: inc, title: 'Alert on checkout error rate above 2% for 5 minutes', owner: 'Priya', due: '2026-12-10', kind: 'detect', ...over });
+const base = (over: Record<string, unknown> = {}) => ({
+  incidentId: inc,
+  title: 'Alert on checkout error rate above 2% for 5 minutes',
+  owner: 'Priya',
+  due: '2026-12-10',
+  kind: 'detect',
+  ...over,
+});
 
 describe('create_action_item', () => {
   it('creates an item with owner, due date (end of that day, UTC), kind and priority, on the timeline', async () => {
     const out = await h.ok<Created>('create_action_item', base());
     expect(out.created).toBe(true);
-    expect(out.item).toMatchObject({ id: 'AI-1', owner: 'Priya', dueAt: '2026-12-10T23:59:59.999Z', status: 'open', overdue: false });
+    expect(out.item).toMatchObject({
+      id: 'AI-1',
+      owner: 'Priya',
+      dueAt: '2026-12-10T23:59:59.999Z',
+      status: 'open',
+      overdue: false,
+    });
     const [event] = await h.store.listTimeline(inc, { kinds: ['action_item'] });
-    expect(event?.text).toBe('Action item (detect, P2): Alert on checkout error rate above 2% for 5 minutes — owner Priya, due 2026-12-10');
+    expect(event?.text).toBe(
+      'Action item (detect, P2): Alert on checkout error rate above 2% for 5 minutes — owner Priya, due 2026-12-10',
+    );
   });
 
   it.each([
@@ -56,41 +76,70 @@ describe('create_action_item', () => {
   });
 
   it('names an unfinished similar item from an earlier incident', async () => {
-    await h.ok('create_action_item', base({ title: 'Add alert on checkout error rate', owner: 'Sam', due: '2026-11-28' }));
+    await h.ok(
+      'create_action_item',
+      base({ title: 'Add alert on checkout error rate', owner: 'Sam', due: '2026-11-28' }),
+    );
     h.clock.set('2026-12-01T09:00:00Z');
-    const later = (await h.ok<{ incident: { id: string } }>('open_incident', { title: 'Checkout failing again' })).incident.id;
-    const out = await h.ok<Created>('create_action_item', base({ incidentId: later, title: 'Alert on checkout error rate', due: '2026-12-20' }));
+    const later = (await h.ok<{ incident: { id: string } }>('open_incident', { title: 'Checkout failing again' }))
+      .incident.id;
+    const out = await h.ok<Created>(
+      'create_action_item',
+      base({ incidentId: later, title: 'Alert on checkout error rate', due: '2026-12-20' }),
+    );
     expect(out.created).toBe(true);
     expect(out.possibleDuplicates).toEqual([expect.objectContaining({ id: 'AI-1', incidentId: inc })]);
-    expect(out.warnings[0]).toMatch(/similar to AI-1 "Add alert on checkout error rate" — proposed in INC-1, still open, owner Sam, due .* \(OVERDUE\)/);
+    expect(out.warnings[0]).toMatch(
+      /similar to AI-1 "Add alert on checkout error rate" — proposed in INC-1, still open, owner Sam, due .* \(OVERDUE\)/,
+    );
   });
 });
 
 describe('list_action_items and update_action_item', () => {
   it('filters by owner and overdue, and moves items through their states', async () => {
-    await h.ok('create_action_item', base({ title: 'Canary deploys for payment-api', owner: 'Sam', due: '2026-11-28', kind: 'prevent' }));
+    await h.ok(
+      'create_action_item',
+      base({ title: 'Canary deploys for payment-api', owner: 'Sam', due: '2026-11-28', kind: 'prevent' }),
+    );
     await h.ok('create_action_item', base());
     h.clock.set('2026-11-30T00:00:00Z');
-    const overdue = await h.ok<{ items: Item[]; total: number; overdue: number }>('list_action_items', { overdue: true });
+    const overdue = await h.ok<{ items: Item[]; total: number; overdue: number }>('list_action_items', {
+      overdue: true,
+    });
     expect(overdue.items.map((i) => i.id)).toEqual(['AI-1']);
-    expect((await h.ok<{ items: Item[] }>('list_action_items', { owner: 'priya' })).items.map((i) => i.id)).toEqual(['AI-2']);
+    expect((await h.ok<{ items: Item[] }>('list_action_items', { owner: 'priya' })).items.map((i) => i.id)).toEqual([
+      'AI-2',
+    ]);
 
-    const moved = await h.ok<{ item: Item; changes: string[] }>('update_action_item', { id: 'ai-1', due: '7d', owner: 'Omar', note: 'Sam is on leave' });
+    const moved = await h.ok<{ item: Item; changes: string[] }>('update_action_item', {
+      id: 'ai-1',
+      due: '7d',
+      owner: 'Omar',
+      note: 'Sam is on leave',
+    });
     expect(moved.changes).toEqual(['owner Sam → Omar', 'due 2026-11-28 → 2026-12-07']);
     expect(moved.item.overdue).toBe(false);
     const done = await h.ok<{ item: Item }>('update_action_item', { id: 'AI-1', status: 'done' });
     expect(done.item).toMatchObject({ status: 'done', completedAt: '2026-11-30T00:00:00.000Z' });
-    expect((await h.ok<{ items: Item[] }>('list_action_items', { incidentId: inc })).items.map((i) => i.id)).toEqual(['AI-2']);
+    expect((await h.ok<{ items: Item[] }>('list_action_items', { incidentId: inc })).items.map((i) => i.id)).toEqual([
+      'AI-2',
+    ]);
     const texts = (await h.store.listTimeline(inc, { kinds: ['action_item'] })).map((e) => e.text);
-    expect(texts.at(-2)).toBe('AI-1 Canary deploys for payment-api: owner Sam → Omar, due 2026-11-28 → 2026-12-07 — Sam is on leave');
+    expect(texts.at(-2)).toBe(
+      'AI-1 Canary deploys for payment-api: owner Sam → Omar, due 2026-11-28 → 2026-12-07 — Sam is on leave',
+    );
   });
 
   it('never lets an item lose its owner or move into the past', async () => {
     await h.ok('create_action_item', base());
-    expect((await h.call('update_action_item', { id: 'AI-1', owner: 'nobody' })).text).toContain('"nobody" is not an owner');
+    expect((await h.call('update_action_item', { id: 'AI-1', owner: 'nobody' })).text).toContain(
+      '"nobody" is not an owner',
+    );
     expect((await h.call('update_action_item', { id: 'AI-1', due: '2020-01-01' })).text).toContain('is in the past');
     expect((await h.call('update_action_item', { id: 'AI-1' })).text).toContain('nothing to change');
-    expect((await h.call('update_action_item', { id: 'AI-9', status: 'done' })).text).toContain('action item "AI-9" does not exist');
+    expect((await h.call('update_action_item', { id: 'AI-9', status: 'done' })).text).toContain(
+      'action item "AI-9" does not exist',
+    );
     expect((await h.store.getActionItem('AI-1'))?.owner).toBe('Priya');
   });
 });

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test/support/harness.js';
 
 type Roles = {
-  roles: { role: string; title: string; person: string | null; need: string | null; interim: boolean; source: string }[];
+  roles: {
+    role: string;
+    title: string;
+    person: string | null;
+    need: string | null;
+    interim: boolean;
+    source: string;
+  }[];
   needs: string[];
   warnings: string[];
   summary: string[];
@@ -33,7 +40,12 @@ describe('assign_roles', () => {
       'Scribe: Need someone to record every action, decision and finding on the timeline as it happens',
     ]);
     expect(out.needs).toHaveLength(3);
-    expect(out.roles[0]).toMatchObject({ role: 'incident_commander', person: 'Alex', interim: true, source: 'reporter' });
+    expect(out.roles[0]).toMatchObject({
+      role: 'incident_commander',
+      person: 'Alex',
+      interim: true,
+      source: 'reporter',
+    });
     const [event] = await h.store.listTimeline(id, { kinds: ['roles'] });
     expect(event?.text).toMatch(/^Roles: IC: Alex \(until a dedicated IC joins\); Comms: Need someone/);
   });
@@ -67,7 +79,11 @@ describe('assign_roles', () => {
     const id = await openPaymentIncident();
     await h.ok('assign_roles', { incidentId: id, communicationsLead: 'Sam' });
     h.clock.advanceMinutes(5);
-    const out = await h.ok<Roles>('assign_roles', { incidentId: id, incidentCommander: 'Jordan', technicalLead: 'Priya' });
+    const out = await h.ok<Roles>('assign_roles', {
+      incidentId: id,
+      incidentCommander: 'Jordan',
+      technicalLead: 'Priya',
+    });
     expect(out.roles.map((r) => [r.role, r.person, r.source])).toEqual([
       ['incident_commander', 'Jordan', 'explicit'],
       ['communications_lead', 'Sam', 'kept'],
@@ -94,10 +110,15 @@ describe('assign_roles', () => {
       },
     });
     const id = await openPaymentIncident('Alex');
-    const out = await h.ok<Roles>('assign_roles', { incidentId: id, other: [{ role: 'customer_liaison', person: 'Ana' }] });
+    const out = await h.ok<Roles>('assign_roles', {
+      incidentId: id,
+      other: [{ role: 'customer_liaison', person: 'Ana' }],
+    });
     expect(out.summary).toEqual(['Lead: Alex (until a dedicated IC joins)', 'Liaison: Ana']);
     const bad = await h.call('assign_roles', { incidentId: id, scribe: 'Bo' });
-    expect(bad.text).toContain('role "scribe" is not defined in SOUL.md settings.roles (defined: incident_commander, customer_liaison)');
+    expect(bad.text).toContain(
+      'role "scribe" is not defined in SOUL.md settings.roles (defined: incident_commander, customer_liaison)',
+    );
   });
 
   it('refuses an unknown extra role by name, writing nothing', async () => {

@@ -12,7 +12,11 @@ const InlinePerson = z
   .object({
     name: person(),
     owns: z.array(text(63)).max(50).default([]).describe('Services this person owns.'),
-    canServe: z.array(text(60)).max(10).default([]).describe('Role ids this person can take, e.g. "incident_commander".'),
+    canServe: z
+      .array(text(60))
+      .max(10)
+      .default([])
+      .describe('Role ids this person can take, e.g. "incident_commander".'),
     onCall: z.boolean().default(false),
     available: z.boolean().default(true),
   })
@@ -30,9 +34,18 @@ const input = z
       .max(10)
       .default([])
       .describe('Other roles defined in SOUL.md settings.roles, by role id.'),
-    reporter: person().optional().describe('Who reported the incident; holds IC until a dedicated IC joins. Defaults to the incident\'s reporter.'),
-    people: z.array(InlinePerson).max(100).default([]).describe('People available now, in addition to the configured roster file.'),
-    useRoster: z.boolean().default(true).describe('Also draw from the configured roster (people, services they own, who is on call).'),
+    reporter: person()
+      .optional()
+      .describe("Who reported the incident; holds IC until a dedicated IC joins. Defaults to the incident's reporter."),
+    people: z
+      .array(InlinePerson)
+      .max(100)
+      .default([])
+      .describe('People available now, in addition to the configured roster file.'),
+    useRoster: z
+      .boolean()
+      .default(true)
+      .describe('Also draw from the configured roster (people, services they own, who is on call).'),
     by: person().optional().describe('Who is assigning; defaults to the caller.'),
   })
   .strict();
@@ -68,17 +81,33 @@ export const assignRoles = defineTool({
     ];
     for (const [role, who] of named) {
       if (!who) continue;
-      if (!defs.some((d) => d.id === role)) throw InputError.field(role.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), `role "${role}" is not defined in SOUL.md settings.roles (defined: ${defs.map((d) => d.id).join(', ')})`);
+      if (!defs.some((d) => d.id === role))
+        throw InputError.field(
+          role.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+          `role "${role}" is not defined in SOUL.md settings.roles (defined: ${defs.map((d) => d.id).join(', ')})`,
+        );
       explicit[role] = who;
     }
     args.other.forEach((o, i) => {
-      if (!defs.some((d) => d.id === o.role)) throw InputError.field(`other[${i}].role`, `unknown role "${o.role}"; roles defined in SOUL.md: ${defs.map((d) => d.id).join(', ')}`);
+      if (!defs.some((d) => d.id === o.role))
+        throw InputError.field(
+          `other[${i}].role`,
+          `unknown role "${o.role}"; roles defined in SOUL.md: ${defs.map((d) => d.id).join(', ')}`,
+        );
       explicit[o.role] = o.person;
     });
 
     const people: Person[] = [
-      ...args.people.map((p) => ({ name: p.name, owns: p.owns, can_serve: p.canServe, on_call: p.onCall, available: p.available })),
-      ...(args.useRoster ? ctx.roster.people.filter((r) => !args.people.some((p) => p.name.toLowerCase() === r.name.toLowerCase())) : []),
+      ...args.people.map((p) => ({
+        name: p.name,
+        owns: p.owns,
+        can_serve: p.canServe,
+        on_call: p.onCall,
+        available: p.available,
+      })),
+      ...(args.useRoster
+        ? ctx.roster.people.filter((r) => !args.people.some((p) => p.name.toLowerCase() === r.name.toLowerCase()))
+        : []),
     ];
     const cadence = levelOf(ctx.severity, incident.severity).cadence_minutes;
     const plan = planRoles({
@@ -102,8 +131,23 @@ export const assignRoles = defineTool({
     const changed = plan.roles.filter((r) => r.source !== 'kept');
     const stored = await ctx.store.assignRoles(
       incident.id,
-      changed.map((r) => ({ role: r.role, person: r.person, need: r.need, interim: r.interim, assignedAt: at, assignedBy: by })),
-      [{ at, author: by, kind: 'roles', text: `Roles: ${plan.roles.map(line).join('; ')}`, data: { roles: plan.roles } }],
+      changed.map((r) => ({
+        role: r.role,
+        person: r.person,
+        need: r.need,
+        interim: r.interim,
+        assignedAt: at,
+        assignedBy: by,
+      })),
+      [
+        {
+          at,
+          author: by,
+          kind: 'roles',
+          text: `Roles: ${plan.roles.map(line).join('; ')}`,
+          data: { roles: plan.roles },
+        },
+      ],
       // An incident commander holding the incident is its acknowledgement.
       plan.roles.some((r) => r.role === 'incident_commander' && r.person) ? { acknowledgedAt: at } : {},
     );
@@ -111,7 +155,15 @@ export const assignRoles = defineTool({
     const roles = defs
       .map((d) => stored.find((s) => s.role === d.id))
       .filter((r) => r !== undefined)
-      .map((r) => ({ role: r.role, title: title(r.role), person: r.person, need: r.need, interim: r.interim, assignedAt: r.assignedAt, source: source.get(r.role) ?? 'kept' }));
+      .map((r) => ({
+        role: r.role,
+        title: title(r.role),
+        person: r.person,
+        need: r.need,
+        interim: r.interim,
+        assignedAt: r.assignedAt,
+        source: source.get(r.role) ?? 'kept',
+      }));
     return {
       incidentId: incident.id,
       roles,

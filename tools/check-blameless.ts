@@ -3,11 +3,22 @@ import { findBlame, withoutQuotes } from '../src/incident/blameless.js';
 import { text } from '../src/registry/fields.js';
 import { defineTool } from '../src/registry/types.js';
 
-const input = z.object({ text: text(50_000).describe('Post-mortem text, a timeline entry, an update: anything that should be blameless.') }).strict();
+const input = z
+  .object({
+    text: text(50_000).describe('Post-mortem text, a timeline entry, an update: anything that should be blameless.'),
+  })
+  .strict();
 
 const output = z.object({
   clean: z.boolean(),
-  findings: z.array(z.object({ sentence: z.string(), reason: z.enum(['person_as_cause', 'human_error', 'hindsight', 'fault']), phrase: z.string(), suggestion: z.string() })),
+  findings: z.array(
+    z.object({
+      sentence: z.string(),
+      reason: z.enum(['person_as_cause', 'human_error', 'hindsight', 'fault']),
+      phrase: z.string(),
+      suggestion: z.string(),
+    }),
+  ),
 });
 
 export const checkBlameless = defineTool({

@@ -25,7 +25,12 @@ async function fails(args: unknown) {
 
 describe('check_error_budget', () => {
   it('is read-only and idempotent, and describes every input field', () => {
-    expect(checkErrorBudget.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    expect(checkErrorBudget.annotations).toEqual({
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
     type Schema = { description?: string; properties?: Record<string, Schema>; items?: Schema };
     const undescribed = (schema: Schema, path: string): string[] =>
       Object.entries(schema.properties ?? {}).flatMap(([key, field]) => [
@@ -47,11 +52,23 @@ describe('check_error_budget', () => {
       incidentBadEvents: 250,
     });
     expect(out.slo).toEqual({ target: 0.999, windowDays: 30, errorBudgetFraction: 0.001 });
-    expect(out.budget).toEqual({ allowedBadEvents: 1000, badEvents: 1300, consumedFraction: 1.3, remainingFraction: -0.3, exhausted: true });
+    expect(out.budget).toEqual({
+      allowedBadEvents: 1000,
+      badEvents: 1300,
+      consumedFraction: 1.3,
+      remainingFraction: -0.3,
+      exhausted: true,
+    });
     expect(out.decision).toBe('page');
     expect(out.firedRules).toEqual(['page_1h_5m']);
-    expect(out.reason).toMatch(/^2% of the 30-day budget burns in 1 hour: page \(1h burn rate 14\.4 ≥ 14\.4; 5m burn rate 20 ≥ 14\.4\)/);
-    expect(out.burnRates.find((b) => b.window === '1h')).toMatchObject({ errorRatio: 0.0144, burnRate: expect.closeTo(14.4, 9), unknownBecause: null });
+    expect(out.reason).toMatch(
+      /^2% of the 30-day budget burns in 1 hour: page \(1h burn rate 14\.4 ≥ 14\.4; 5m burn rate 20 ≥ 14\.4\)/,
+    );
+    expect(out.burnRates.find((b) => b.window === '1h')).toMatchObject({
+      errorRatio: 0.0144,
+      burnRate: expect.closeTo(14.4, 9),
+      unknownBecause: null,
+    });
     expect(out.policy).toMatchObject({ releaseFreeze: true, postmortemRequired: true });
     expect(out.policy.postmortemReason).toMatch(/26\.79% of a 4-week budget, more than 20%/);
     expect(out.summary).toMatch(/Decision: PAGE/);
@@ -59,7 +76,13 @@ describe('check_error_budget', () => {
 
   it('tickets a slow burn over a 28-day window with thresholds scaled to it', async () => {
     h = createHarness();
-    const out = await ok({ target: 0.99, windowDays: 28, good: 99_500, total: 100_000, errorRatios: { '5m': 0.0095, '30m': 0.0095, '1h': 0.0095, '6h': 0.0095, '3d': 0.0095 } });
+    const out = await ok({
+      target: 0.99,
+      windowDays: 28,
+      good: 99_500,
+      total: 100_000,
+      errorRatios: { '5m': 0.0095, '30m': 0.0095, '1h': 0.0095, '6h': 0.0095, '3d': 0.0095 },
+    });
     expect(out.rules.map((r) => [r.name, r.threshold, r.status])).toEqual([
       ['page_1h_5m', 13.44, 'not_fired'],
       ['page_6h_30m', 5.6, 'not_fired'],
@@ -76,7 +99,12 @@ describe('check_error_budget', () => {
     expect(out.missingWindows).toEqual(['5m']);
     expect(out.budget).toBeNull();
     expect(out.policy.releaseFreeze).toBeNull();
-    expect(out.burnRates.find((b) => b.window === '5m')).toEqual({ window: '5m', errorRatio: null, burnRate: null, unknownBecause: 'not given in errorRatios' });
+    expect(out.burnRates.find((b) => b.window === '5m')).toEqual({
+      window: '5m',
+      errorRatio: null,
+      burnRate: null,
+      unknownBecause: 'not given in errorRatios',
+    });
   });
 
   it('computes the window error ratios from a per-minute series ending now', async () => {
@@ -102,7 +130,10 @@ describe('check_error_budget', () => {
     // Two hours later the same series is stale: the short windows become unknown, unless evaluated as of its end.
     h.clock.advanceMinutes(120);
     const stale = await ok({ target: 0.999, windowDays: 30, series });
-    expect(stale.burnRates.find((b) => b.window === '5m')).toMatchObject({ burnRate: null, unknownBecause: expect.stringMatching(/covers 0% of the window/) });
+    expect(stale.burnRates.find((b) => b.window === '5m')).toMatchObject({
+      burnRate: null,
+      unknownBecause: expect.stringMatching(/covers 0% of the window/),
+    });
     expect(stale.missingWindows).toEqual(['5m', '30m', '1h', '6h', '3d']);
     const asOf = await ok({ target: 0.999, windowDays: 30, series, asOf: '2026-11-26T12:00:00Z' });
     expect(asOf.burnRates.find((b) => b.window === '5m')?.burnRate).toBeCloseTo(30, 9);
@@ -116,25 +147,38 @@ describe('check_error_budget', () => {
     expect(schema.text).toContain('field "windowDays": must be at most 90');
     expect(schema.text).toContain('field "good": must be at least 0');
     expect(schema.text).toContain('field "errorRatios.1h": must be at most 1');
-    expect(schema.text).toMatch(/field "errorRatios": unknown field\(s\) "2h"; accepted fields here: 5m, 30m, 1h, 6h, 3d/);
+    expect(schema.text).toMatch(
+      /field "errorRatios": unknown field\(s\) "2h"; accepted fields here: 5m, 30m, 1h, 6h, 3d/,
+    );
 
     const cases: [unknown, string, RegExp][] = [
       [{ windowDays: 30, good: 1, total: 2 }, 'target', /is required/],
       [{ target: 0.999, targetPercent: 99.9, windowDays: 30 }, 'targetPercent', /not both/],
       [{ target: 0.999, windowDays: 30, good: 11, total: 10 }, 'good', /more than the 10 total events/],
       [{ target: 0.999, windowDays: 30, good: 10 }, 'total', /give both good and total/],
-      [{ target: 0.999, windowDays: 30, errorRatios: {}, series: [{ at: '2026-11-26T11:59:00Z', good: 1, total: 1 }] }, 'series', /not both/],
+      [
+        { target: 0.999, windowDays: 30, errorRatios: {}, series: [{ at: '2026-11-26T11:59:00Z', good: 1, total: 1 }] },
+        'series',
+        /not both/,
+      ],
       [{ target: 0.999, windowDays: 30, incidentBadEvents: 5 }, 'incidentBadEvents', /needs good and total/],
       [{ target: 0.999, windowDays: 30, asOf: '2026-11-26T12:00:00Z' }, 'asOf', /only used with series/],
     ];
     for (const [args, field, problem] of cases) {
       const result = await fails(args);
-      expect(result.error.issues?.[0], JSON.stringify(args)).toMatchObject({ field, problem: expect.stringMatching(problem) });
+      expect(result.error.issues?.[0], JSON.stringify(args)).toMatchObject({
+        field,
+        problem: expect.stringMatching(problem),
+      });
     }
 
     const series = await fails({ target: 0.999, windowDays: 30, series: [{ at: 'yesterday', good: 1, total: 1 }] });
     expect(series.text).toContain('field "series[0].at": must be an ISO 8601 time');
-    const future = await fails({ target: 0.999, windowDays: 30, series: [{ at: '2099-01-01T00:00:00Z', good: 1, total: 1 }] });
+    const future = await fails({
+      target: 0.999,
+      windowDays: 30,
+      series: [{ at: '2099-01-01T00:00:00Z', good: 1, total: 1 }],
+    });
     expect(future.error.issues?.[0]?.field).toBe('series[0].at');
   });
 });

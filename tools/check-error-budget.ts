@@ -11,17 +11,38 @@ const ratio = (window: string) =>
     .min(0)
     .max(1)
     .optional()
-    .describe(`Error ratio over the last ${window}: bad events / all events, 0–1 (0.0144 means 1.44% failed). Leave out if unknown — never send 0 for "no data".`);
+    .describe(
+      `Error ratio over the last ${window}: bad events / all events, 0–1 (0.0144 means 1.44% failed). Leave out if unknown — never send 0 for "no data".`,
+    );
 
 const input = z
   .object({
-    target: z.number().min(0.5).max(0.99999).optional().describe('SLO target as a fraction: 0.999 for 99.9%. Give this or targetPercent.'),
+    target: z
+      .number()
+      .min(0.5)
+      .max(0.99999)
+      .optional()
+      .describe('SLO target as a fraction: 0.999 for 99.9%. Give this or targetPercent.'),
     targetPercent: z.number().min(50).max(99.999).optional().describe('Or: SLO target in percent, 99.9.'),
-    windowDays: z.number().min(1).max(90).describe('SLO window in days: 30 for a 30-day window, 28 for 4 weeks. Alert thresholds scale with it.'),
-    good: count().optional().describe('Good (successful) events over the whole SLO window. With total, gives the error budget; give both or neither.'),
+    windowDays: z
+      .number()
+      .min(1)
+      .max(90)
+      .describe('SLO window in days: 30 for a 30-day window, 28 for 4 weeks. Alert thresholds scale with it.'),
+    good: count()
+      .optional()
+      .describe(
+        'Good (successful) events over the whole SLO window. With total, gives the error budget; give both or neither.',
+      ),
     total: count().optional().describe('All events over the whole SLO window (good + bad).'),
     errorRatios: z
-      .object({ '5m': ratio('5 minutes'), '30m': ratio('30 minutes'), '1h': ratio('1 hour'), '6h': ratio('6 hours'), '3d': ratio('3 days') })
+      .object({
+        '5m': ratio('5 minutes'),
+        '30m': ratio('30 minutes'),
+        '1h': ratio('1 hour'),
+        '6h': ratio('6 hours'),
+        '3d': ratio('3 days'),
+      })
       .strict()
       .optional()
       .describe('Error ratio per alerting window, for the burn-rate alerts. Or give series instead.'),
@@ -29,7 +50,9 @@ const input = z
       .array(
         z
           .object({
-            at: isoTime().describe('Start of the interval the counts cover, ISO 8601 with offset: "2026-11-26T14:05:00Z".'),
+            at: isoTime().describe(
+              'Start of the interval the counts cover, ISO 8601 with offset: "2026-11-26T14:05:00Z".',
+            ),
             good: count().describe('Good events in that interval.'),
             total: count().describe('All events in that interval.'),
           })
@@ -38,9 +61,19 @@ const input = z
       .min(1)
       .max(10_000)
       .optional()
-      .describe('Or: per-interval counts (per minute, per 5 minutes…), at most 10,000 points; the error ratio of each window is computed from them. A window the series covers less than 90% of stays unknown.'),
-    asOf: isoTime().optional().describe('Evaluate the series as of this time instead of now (for a series exported a while ago). Only with series.'),
-    incidentBadEvents: count().optional().describe('Bad events caused by one incident, to check the post-mortem rule (more than 20% of a 4-week budget). Needs good and total.'),
+      .describe(
+        'Or: per-interval counts (per minute, per 5 minutes…), at most 10,000 points; the error ratio of each window is computed from them. A window the series covers less than 90% of stays unknown.',
+      ),
+    asOf: isoTime()
+      .optional()
+      .describe(
+        'Evaluate the series as of this time instead of now (for a series exported a while ago). Only with series.',
+      ),
+    incidentBadEvents: count()
+      .optional()
+      .describe(
+        'Bad events caused by one incident, to check the post-mortem rule (more than 20% of a 4-week budget). Needs good and total.',
+      ),
   })
   .strict();
 
@@ -113,26 +146,45 @@ export const checkErrorBudget = defineTool({
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    if (args.target !== undefined && args.targetPercent !== undefined) throw InputError.field('targetPercent', 'give target or targetPercent, not both');
-    const target = args.target ?? (args.targetPercent !== undefined ? Math.round(args.targetPercent * 1e10) / 1e12 : undefined);
-    if (target === undefined) throw InputError.field('target', 'is required: the SLO target, 0.999 for 99.9% (or targetPercent: 99.9)');
+    if (args.target !== undefined && args.targetPercent !== undefined)
+      throw InputError.field('targetPercent', 'give target or targetPercent, not both');
+    const target =
+      args.target ?? (args.targetPercent !== undefined ? Math.round(args.targetPercent * 1e10) / 1e12 : undefined);
+    if (target === undefined)
+      throw InputError.field('target', 'is required: the SLO target, 0.999 for 99.9% (or targetPercent: 99.9)');
     if (args.errorRatios && args.series) throw InputError.field('series', 'give errorRatios or series, not both');
     if (args.asOf !== undefined && !args.series) throw InputError.field('asOf', 'is only used with series');
-    if (args.incidentBadEvents !== undefined && args.total === undefined) throw InputError.field('incidentBadEvents', 'needs good and total over the window: the 4-week budget is counted in events');
+    if (args.incidentBadEvents !== undefined && args.total === undefined)
+      throw InputError.field(
+        'incidentBadEvents',
+        'needs good and total over the window: the 4-week budget is counted in events',
+      );
     let errorRatios: ErrorRatios = args.errorRatios ?? {};
     let seriesUnknown = new Map<string, string>();
     if (args.series) {
       const fromSeries = ratiosFromSeries(args.series, args.asOf ? new Date(args.asOf) : ctx.clock.now());
       errorRatios = fromSeries.errorRatios;
-      seriesUnknown = new Map(fromSeries.windows.flatMap((w) => (w.unknownBecause ? [[w.window, w.unknownBecause] as const] : [])));
+      seriesUnknown = new Map(
+        fromSeries.windows.flatMap((w) => (w.unknownBecause ? [[w.window, w.unknownBecause] as const] : [])),
+      );
     }
-    const report = checkBudget({ target, windowDays: args.windowDays, good: args.good, total: args.total, errorRatios, incidentBadEvents: args.incidentBadEvents });
+    const report = checkBudget({
+      target,
+      windowDays: args.windowDays,
+      good: args.good,
+      total: args.total,
+      errorRatios,
+      incidentBadEvents: args.incidentBadEvents,
+    });
     return {
       slo: { target: report.target, windowDays: report.windowDays, errorBudgetFraction: report.errorBudgetFraction },
       budget: report.budget,
       burnRates: report.alerts.burnRates.map((b) => ({
         ...b,
-        unknownBecause: b.burnRate !== null ? null : (seriesUnknown.get(b.window) ?? (args.series ? 'no data in the series' : 'not given in errorRatios')),
+        unknownBecause:
+          b.burnRate !== null
+            ? null
+            : (seriesUnknown.get(b.window) ?? (args.series ? 'no data in the series' : 'not given in errorRatios')),
       })),
       ...decisionFields(report),
       summary: report.summary,

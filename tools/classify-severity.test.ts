@@ -17,7 +17,9 @@ type Out = {
 describe('classify_severity', () => {
   it('classifies the seed payment example as SEV1 with escalation and a 15-minute comms cadence', async () => {
     h = createHarness();
-    const out = await h.ok<Out>('classify_severity', { description: "Our payment API is returning 500 errors and customers can't check out" });
+    const out = await h.ok<Out>('classify_severity', {
+      description: "Our payment API is returning 500 errors and customers can't check out",
+    });
     expect(out.level).toBe('SEV1');
     expect(out.matchedCriteria.map((c) => c.id)).toContain('revenue_path_down');
     expect(out.escalation.triggered).toBe(true);
@@ -33,7 +35,7 @@ describe('classify_severity', () => {
     ['SEV2', { customerFacing: true, revenuePath: true, state: 'degraded' }],
     ['SEV3', { customerFacing: false, state: 'down', dataLoss: false, securityBreach: false }],
     ['SEV4', { customerFacing: false, state: 'at_risk', dataLoss: false, securityBreach: false }],
-  ])('gives %s from structured signals, with that level\'s cadence and paging', async (level, signals) => {
+  ])("gives %s from structured signals, with that level's cadence and paging", async (level, signals) => {
     h = createHarness();
     const out = await h.ok<Out>('classify_severity', signals);
     expect(out.level).toBe(level);
@@ -43,31 +45,63 @@ describe('classify_severity', () => {
 
   it('lets explicit signals override what the text suggests', async () => {
     h = createHarness();
-    const out = await h.ok<Out>('classify_severity', { description: 'checkout is down for customers', revenuePath: false, criticalFunction: false, usersAffectedPct: 2 });
+    const out = await h.ok<Out>('classify_severity', {
+      description: 'checkout is down for customers',
+      revenuePath: false,
+      criticalFunction: false,
+      usersAffectedPct: 2,
+    });
     expect(out.level).not.toBe('SEV1');
   });
 
   it('records the level and each change on the incident timeline, with escalation times from the start', async () => {
     h = createHarness();
-    const inc = await h.ok<{ incident: { id: string; startedAt: string } }>('open_incident', { title: 'Search slow', description: 'search is slow for customers', signals: { revenuePath: false, criticalFunction: false, usersAffectedPct: 10, durationMinutes: 10, dataLoss: false, securityBreach: false } });
+    const inc = await h.ok<{ incident: { id: string; startedAt: string } }>('open_incident', {
+      title: 'Search slow',
+      description: 'search is slow for customers',
+      signals: {
+        revenuePath: false,
+        criticalFunction: false,
+        usersAffectedPct: 10,
+        durationMinutes: 10,
+        dataLoss: false,
+        securityBreach: false,
+      },
+    });
     h.clock.advanceMinutes(10);
-    const up = await h.ok<Out>('classify_severity', { incidentId: inc.incident.id, description: 'now checkout is failing for all customers too', state: 'down', revenuePath: true });
+    const up = await h.ok<Out>('classify_severity', {
+      incidentId: inc.incident.id,
+      description: 'now checkout is failing for all customers too',
+      state: 'down',
+      revenuePath: true,
+    });
     expect(up.recorded).toMatchObject({ previous: 'SEV3', current: 'SEV1', changed: true });
-    expect(up.escalation.triggers[0]?.at).toBe(new Date(Date.parse(inc.incident.startedAt) + 30 * 60_000).toISOString());
+    expect(up.escalation.triggers[0]?.at).toBe(
+      new Date(Date.parse(inc.incident.startedAt) + 30 * 60_000).toISOString(),
+    );
     const timeline = await h.store.listTimeline(inc.incident.id, { kinds: ['severity'] });
-    expect(timeline.map((e) => e.text)).toEqual([expect.stringMatching(/^Severity SEV3 → SEV1 \(criteria: revenue_path_down/)]);
+    expect(timeline.map((e) => e.text)).toEqual([
+      expect.stringMatching(/^Severity SEV3 → SEV1 \(criteria: revenue_path_down/),
+    ]);
     expect((await h.store.severityHistory(inc.incident.id)).map((c) => c.to)).toEqual(['SEV3', 'SEV1']);
   });
 
   it('does not lower an open incident without a reason, and does with one', async () => {
     h = createHarness();
-    const inc = await h.ok<{ incident: { id: string } }>('open_incident', { title: 'Checkout down', description: "customers can't check out, payments failing" });
+    const inc = await h.ok<{ incident: { id: string } }>('open_incident', {
+      title: 'Checkout down',
+      description: "customers can't check out, payments failing",
+    });
     const calm = { customerFacing: true, revenuePath: true, state: 'degraded' };
     const held = await h.ok<Out>('classify_severity', { incidentId: inc.incident.id, ...calm });
     expect(held.level).toBe('SEV1');
     expect(held.recorded).toMatchObject({ changed: false, current: 'SEV1' });
     expect(held.recorded?.note).toMatch(/lowering an open incident needs a reason/);
-    const lowered = await h.ok<Out>('classify_severity', { incidentId: inc.incident.id, ...calm, reason: 'rollback done; checkout works, slow' });
+    const lowered = await h.ok<Out>('classify_severity', {
+      incidentId: inc.incident.id,
+      ...calm,
+      reason: 'rollback done; checkout works, slow',
+    });
     expect(lowered.recorded).toMatchObject({ previous: 'SEV1', current: 'SEV2', changed: true });
     expect((await h.store.severityHistory(inc.incident.id)).at(-1)?.reason).toBe('rollback done; checkout works, slow');
   });
@@ -77,7 +111,9 @@ describe('classify_severity', () => {
     const result = await h.call('classify_severity', { usersAffectedPct: 140, state: 'meltdown', incidentId: 'INC-1' });
     expect(result.ok).toBe(false);
     expect(result.text).toContain('field "usersAffectedPct": must be at most 100');
-    expect(result.text).toContain('field "state": expected one of "down", "degraded", "at_risk", "healthy", got "meltdown"');
+    expect(result.text).toContain(
+      'field "state": expected one of "down", "degraded", "at_risk", "healthy", got "meltdown"',
+    );
     expect(await h.store.listIncidents()).toEqual([]);
   });
 

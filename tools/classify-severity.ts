@@ -13,8 +13,14 @@ import { CadenceSchema, EscalationSchema } from '../src/registry/schemas.js';
 const input = z
   .object({
     ...SignalsSchema.shape,
-    description: text(4000).optional().describe('Free-text report, e.g. "payment API returning 500s, customers cannot check out". Signals are read from it where not given explicitly.'),
-    incidentId: incidentId().optional().describe('Record the level on this incident\'s timeline (and any change, with its reason).'),
+    description: text(4000)
+      .optional()
+      .describe(
+        'Free-text report, e.g. "payment API returning 500s, customers cannot check out". Signals are read from it where not given explicitly.',
+      ),
+    incidentId: incidentId()
+      .optional()
+      .describe("Record the level on this incident's timeline (and any change, with its reason)."),
     reason: text(500).optional().describe('Why the level changes. Required to lower the severity of an open incident.'),
     author: person().optional().describe('Who is classifying; defaults to the caller.'),
   })
@@ -24,7 +30,11 @@ const output = z.object({
   level: z.enum(SEVERITIES),
   name: z.string(),
   definition: z.string(),
-  basis: z.enum(['matched', 'raised_when_unsure', 'default']).describe('matched: a criterion held; raised_when_unsure: a worse level might hold and the framework says pick the higher; default: nothing matched.'),
+  basis: z
+    .enum(['matched', 'raised_when_unsure', 'default'])
+    .describe(
+      'matched: a criterion held; raised_when_unsure: a worse level might hold and the framework says pick the higher; default: nothing matched.',
+    ),
   matchedCriteria: z.array(z.object({ level: z.enum(SEVERITIES), id: z.string(), description: z.string() })),
   assumed: z.array(z.string()).describe('Signals assumed true because of the when-unsure rule; confirm them.'),
   openQuestions: z.array(z.object({ signal: z.string(), question: z.string(), couldRaiseTo: z.enum(SEVERITIES) })),
@@ -48,7 +58,7 @@ export const classifySeverity = defineTool({
   name: 'classify_severity',
   title: 'Classify severity',
   description: [
-    'Decide the incident severity (SEV1 worst … SEV4) from impact signals, using the organisation\'s severity framework. Call this FIRST for any new incident or when impact changes: severity decides who is paged, the stakeholder update cadence and whether a post-mortem is required.',
+    "Decide the incident severity (SEV1 worst … SEV4) from impact signals, using the organisation's severity framework. Call this FIRST for any new incident or when impact changes: severity decides who is paged, the stakeholder update cadence and whether a post-mortem is required.",
     'Give what you know as signals (customerFacing, revenuePath, criticalFunction, usersAffectedPct, dataLoss, securityBreach, state: down|degraded|at_risk|healthy, durationMinutes, workaroundAvailable) and/or a free-text description; unknown signals stay unknown.',
     'Returns the level, the criteria that matched, the escalation (who to page, further triggers with times), the update cadence per audience, and open questions whose answers could raise the level.',
     'With incidentId, records the level on the timeline; an open incident is never lowered without a reason.',
@@ -63,7 +73,9 @@ export const classifySeverity = defineTool({
     for (const name of SIGNAL_NAMES) {
       if (args[name] !== undefined) Object.assign(explicit, { [name]: args[name] });
     }
-    const extraction = args.description ? extractSignals(args.description, serviceHints(ctx.services)) : { signals: {}, evidence: {}, services: [], mentioned: [] };
+    const extraction = args.description
+      ? extractSignals(args.description, serviceHints(ctx.services))
+      : { signals: {}, evidence: {}, services: [], mentioned: [] };
     const signals: Signals = { ...(incident?.signals ?? {}), ...extraction.signals, ...explicit };
     const inferredFrom: Record<string, string> = {};
     for (const [name, phrase] of Object.entries(extraction.evidence)) {
@@ -80,7 +92,13 @@ export const classifySeverity = defineTool({
       const hold = lowering && incident.status !== 'resolved' && !args.reason;
       if (hold) level = incident.severity;
       const criteria = result.matchedCriteria.map((c) => c.id);
-      const why = args.reason ?? (criteria.length ? `criteria: ${criteria.join(', ')}` : result.basis === 'raised_when_unsure' ? `raised when unsure; confirm ${result.assumed.join(', ')}` : 'no criterion matched');
+      const why =
+        args.reason ??
+        (criteria.length
+          ? `criteria: ${criteria.join(', ')}`
+          : result.basis === 'raised_when_unsure'
+            ? `raised when unsure; confirm ${result.assumed.join(', ')}`
+            : 'no criterion matched');
       const note = hold
         ? `Signals support ${result.level}, but ${incident.id} stays ${incident.severity}: lowering an open incident needs a reason. Call again with reason if the impact really dropped.`
         : level === incident.severity
@@ -89,9 +107,23 @@ export const classifySeverity = defineTool({
       const { change } = await ctx.store.changeSeverity(
         incident.id,
         { to: level, reason: why, author, at: now.toISOString(), criteria, signals },
-        [{ at: now.toISOString(), author, kind: 'severity', text: note, data: { level, previous: incident.severity, basis: result.basis, criteria, suggested: result.level } }],
+        [
+          {
+            at: now.toISOString(),
+            author,
+            kind: 'severity',
+            text: note,
+            data: { level, previous: incident.severity, basis: result.basis, criteria, suggested: result.level },
+          },
+        ],
       );
-      recorded = { incidentId: incident.id, previous: incident.severity, current: level, changed: change !== null, note };
+      recorded = {
+        incidentId: incident.id,
+        previous: incident.severity,
+        current: level,
+        changed: change !== null,
+        note,
+      };
     }
 
     const chosen = levelOf(ctx.severity, level);
@@ -103,7 +135,11 @@ export const classifySeverity = defineTool({
       signals,
       inferredFrom,
       services: extraction.services,
-      escalation: escalationPlan(ctx.severity, level, { startedAt: incident?.startedAt ?? null, ...(incident ? { status: incident.status } : {}), now }),
+      escalation: escalationPlan(ctx.severity, level, {
+        startedAt: incident?.startedAt ?? null,
+        ...(incident ? { status: incident.status } : {}),
+        now,
+      }),
       cadenceMinutes: chosen.cadence_minutes,
       recorded,
     };

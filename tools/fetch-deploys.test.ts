@@ -7,7 +7,15 @@ import { createHarness, type Harness } from '../test/support/harness.js';
 import { makeGitRepo } from '../test/support/git-repo.js';
 
 type Deploys = {
-  deploys: { ref: string; source: string; summary: string; suspect: boolean; suspectRank: number | null; status: string | null; note: string | null }[];
+  deploys: {
+    ref: string;
+    source: string;
+    summary: string;
+    suspect: boolean;
+    suspectRank: number | null;
+    status: string | null;
+    note: string | null;
+  }[];
   suspects: string[];
   sources: { kind: string; ok: boolean; skippedLines: number; error: string | null }[];
   advice: string;
@@ -32,9 +40,23 @@ beforeEach(() => {
   writeFileSync(
     join(dir, 'deploys.jsonl'),
     [
-      JSON.stringify({ service: 'checkout-web', at: '2026-11-26T13:45:00Z', version: 'v2.3.1', author: 'ci', description: 'checkout-web v2.3.1', status: 'failed' }),
+      JSON.stringify({
+        service: 'checkout-web',
+        at: '2026-11-26T13:45:00Z',
+        version: 'v2.3.1',
+        author: 'ci',
+        description: 'checkout-web v2.3.1',
+        status: 'failed',
+      }),
       'this line is not json',
-      JSON.stringify({ payload: { summary: 'checkout-web config push', timestamp: '2026-11-26T13:20:00Z', source: 'checkout-web', custom_details: { version: 'cfg-88' } } }),
+      JSON.stringify({
+        payload: {
+          summary: 'checkout-web config push',
+          timestamp: '2026-11-26T13:20:00Z',
+          source: 'checkout-web',
+          custom_details: { version: 'cfg-88' },
+        },
+      }),
       JSON.stringify({ service: 'other', at: '2026-11-26T13:46:00Z', version: 'x' }),
       JSON.stringify({ service: 'checkout-web', version: 'no-time' }),
       '',
@@ -65,7 +87,11 @@ afterEach(async () => {
 });
 
 async function incidentAt(startedAt: string): Promise<string> {
-  const out = await h.ok<{ incident: { id: string } }>('open_incident', { title: 'Checkout failing', services: ['payment-api'], startedAt });
+  const out = await h.ok<{ incident: { id: string } }>('open_incident', {
+    title: 'Checkout failing',
+    services: ['payment-api'],
+    startedAt,
+  });
   return out.incident.id;
 }
 
@@ -74,20 +100,33 @@ describe('fetch_deploys', () => {
     const id = await incidentAt('2026-11-26T13:50:00Z');
     const out = await h.ok<Deploys>('fetch_deploys', { service: 'payment-api', incidentId: id });
     expect(out.reference.kind).toBe('incident_start');
-    expect(out.deploys.map((d) => d.summary)).toEqual(['Revert "Bump payment gateway timeout to 2s"', 'Bump payment gateway timeout to 2s', 'Add retry to ledger client']);
+    expect(out.deploys.map((d) => d.summary)).toEqual([
+      'Revert "Bump payment gateway timeout to 2s"',
+      'Bump payment gateway timeout to 2s',
+      'Add retry to ledger client',
+    ]);
     const [revert, bump, retry] = out.deploys;
     expect(bump).toMatchObject({ suspect: true, suspectRank: 1, source: 'git' });
     expect(bump?.note).toMatch(/^landed 10 min before the incident started/);
     expect(retry).toMatchObject({ suspect: true, suspectRank: 2 });
     expect(revert).toMatchObject({ suspect: false, suspectRank: null });
     expect(revert?.note).toMatch(/after the incident started/);
-    expect(out.advice).toMatch(/Top suspect: [0-9a-f]{12} "Bump payment gateway timeout to 2s" by Dana.*roll it back now/);
+    expect(out.advice).toMatch(
+      /Top suspect: [0-9a-f]{12} "Bump payment gateway timeout to 2s" by Dana.*roll it back now/,
+    );
   });
 
   it('takes `since` as a duration before now or an ISO time', async () => {
     const recent = await h.ok<Deploys>('fetch_deploys', { service: 'payment-api', since: '80m' });
-    expect(recent.deploys.map((d) => d.summary)).toEqual(['Revert "Bump payment gateway timeout to 2s"', 'Bump payment gateway timeout to 2s']);
-    const all = await h.ok<Deploys>('fetch_deploys', { service: 'payment-api', since: '2026-11-25T00:00:00Z', limit: 10 });
+    expect(recent.deploys.map((d) => d.summary)).toEqual([
+      'Revert "Bump payment gateway timeout to 2s"',
+      'Bump payment gateway timeout to 2s',
+    ]);
+    const all = await h.ok<Deploys>('fetch_deploys', {
+      service: 'payment-api',
+      since: '2026-11-25T00:00:00Z',
+      limit: 10,
+    });
     expect(all.deploys).toHaveLength(4);
     const two = await h.ok<Deploys>('fetch_deploys', { service: 'payment-api', since: '2 hours ago' });
     expect(two.deploys).toHaveLength(3);
@@ -104,7 +143,9 @@ describe('fetch_deploys', () => {
   it('refuses an unknown service and lists the configured ones', async () => {
     const result = await h.call('fetch_deploys', { service: 'billing' });
     expect(result.ok).toBe(false);
-    expect(result.text).toMatch(/field "service": unknown service "billing"; services in .*services\.yaml: payment-api, search, checkout-web, empty, broken/);
+    expect(result.text).toMatch(
+      /field "service": unknown service "billing"; services in .*services\.yaml: payment-api, search, checkout-web, empty, broken/,
+    );
     const none = await h.call('fetch_deploys', { service: 'empty' });
     expect(none.text).toContain('has neither repo nor deploy_log');
   });
@@ -131,12 +172,18 @@ describe('fetch_deploys', () => {
   it('cannot be pointed at a path by the caller', async () => {
     const result = await h.call('fetch_deploys', { service: 'payment-api', repo: '/etc' });
     expect(result.ok).toBe(false);
-    expect(result.text).toContain('field "(input)": unknown field(s) "repo"; accepted fields here: service, since, until, incidentId, windowMinutes, limit');
+    expect(result.text).toContain(
+      'field "(input)": unknown field(s) "repo"; accepted fields here: service, since, until, incidentId, windowMinutes, limit',
+    );
   });
 
   it('refuses a services config whose branch or subfolder could be read by git as an option or escape the repo', () => {
-    expect(() => parseServices('services:\n  x:\n    repo: ./r\n    branch: --output=/tmp/pwned\n', join(dir, 's.yaml'))).toThrow(/field "services\.x\.branch": must be a plain branch name/);
-    expect(() => parseServices('services:\n  x:\n    repo: ./r\n    repo_subdir: ../../etc\n', join(dir, 's.yaml'))).toThrow(/services\.x\.repo_subdir.*relative path inside the repository/);
+    expect(() =>
+      parseServices('services:\n  x:\n    repo: ./r\n    branch: --output=/tmp/pwned\n', join(dir, 's.yaml')),
+    ).toThrow(/field "services\.x\.branch": must be a plain branch name/);
+    expect(() =>
+      parseServices('services:\n  x:\n    repo: ./r\n    repo_subdir: ../../etc\n', join(dir, 's.yaml')),
+    ).toThrow(/services\.x\.repo_subdir.*relative path inside the repository/);
   });
 
   it('honours the limit and says when it truncated', async () => {

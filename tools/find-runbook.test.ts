@@ -5,7 +5,13 @@ import { loadRunbooks } from '../src/runbooks/catalog.js';
 import { createHarness, type Harness } from '../test/support/harness.js';
 import { findRunbookOutput } from './find-runbook.js';
 
-const SERVICES = ['services:', '  payment-api:', '    display_name: Checkout', '    aliases: [payments]', '    alerts: [{ name: CheckoutErrorRateHigh }, { name: PaymentGatewayTimeouts }]'].join('\n');
+const SERVICES = [
+  'services:',
+  '  payment-api:',
+  '    display_name: Checkout',
+  '    aliases: [payments]',
+  '    alerts: [{ name: CheckoutErrorRateHigh }, { name: PaymentGatewayTimeouts }]',
+].join('\n');
 let h: Harness;
 afterEach(() => h.close());
 
@@ -15,11 +21,20 @@ describe('find_runbook over the shipped example runbooks', () => {
   it('answers an alert with the runbook that names it, its steps, owner and test age', async () => {
     h = createHarness({ services: SERVICES, runbooks, start: '2026-11-26T12:00:00Z' });
     const out = findRunbookOutput.parse(await h.ok('find_runbook', { alert: 'CheckoutErrorRateHigh' }));
-    expect(out.runbooks[0]).toMatchObject({ file: 'checkout-error-rate.md', match: 'alert', owner: 'payments-oncall', daysSinceTest: 55, stale: false, truncated: false });
+    expect(out.runbooks[0]).toMatchObject({
+      file: 'checkout-error-rate.md',
+      match: 'alert',
+      owner: 'payments-oncall',
+      daysSinceTest: 55,
+      stale: false,
+      truncated: false,
+    });
     expect(out.runbooks[0]!.steps).toMatch(/Recent changes first[\s\S]*roll it back before debugging it/);
     expect(out.runbooks.slice(1).every((r) => r.steps === null)).toBe(true);
     expect(out.missing).toBeNull();
-    expect(out.summary).toMatch(/^Runbook: "Checkout error rate high" \(checkout-error-rate\.md, owner payments-oncall, last tested 55 days ago\)\.$/);
+    expect(out.summary).toMatch(
+      /^Runbook: "Checkout error rate high" \(checkout-error-rate\.md, owner payments-oncall, last tested 55 days ago\)\.$/,
+    );
   });
 
   it('resolves a service alias, and flags a runbook not tested within a quarter', async () => {
@@ -36,7 +51,9 @@ describe('find_runbook over the shipped example runbooks', () => {
     h = createHarness({ services: SERVICES, runbooks, start: '2026-11-26T12:00:00Z' });
     const out = findRunbookOutput.parse(await h.ok('find_runbook', { alert: 'PaymentGatewayTimeouts' }));
     expect(out.runbooks.every((r) => r.match !== 'alert')).toBe(true);
-    expect(out.missing).toBe('No runbook answers the paging alert "PaymentGatewayTimeouts": write one (owner and deadline) or stop it paging.');
+    expect(out.missing).toBe(
+      'No runbook answers the paging alert "PaymentGatewayTimeouts": write one (owner and deadline) or stop it paging.',
+    );
   });
 });
 

@@ -28,7 +28,9 @@ const output = z.object({
       resolution: z.string().nullable(),
       sharedServices: z.array(z.string()),
       similarity: z.number(),
-      openActionItems: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string(), overdue: z.boolean() })),
+      openActionItems: z.array(
+        z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string(), overdue: z.boolean() }),
+      ),
     }),
   ),
   /** One line per unfinished fix: "AI-3 Add a canary stage — proposed in INC-12, still open (owner Priya, due …)". */
@@ -52,7 +54,11 @@ export const findSimilarIncidents = defineTool({
     let probe: { id?: string; services: string[]; text: string };
     if (args.incidentId) {
       const incident = await requireIncident(ctx.store, args.incidentId);
-      probe = { id: incident.id, services: args.services ?? incident.services, text: `${incident.title} ${incident.summary} ${args.symptoms ?? ''}` };
+      probe = {
+        id: incident.id,
+        services: args.services ?? incident.services,
+        text: `${incident.title} ${incident.summary} ${args.symptoms ?? ''}`,
+      };
     } else if (args.services?.length || args.symptoms) {
       probe = { services: args.services ?? [], text: args.symptoms ?? '' };
     } else {
@@ -62,7 +68,10 @@ export const findSimilarIncidents = defineTool({
     const items = await ctx.store.listActionItems({ status: ['open', 'in_progress'] });
     const ranked = rankSimilar(probe, past, items).slice(0, args.limit);
     const unfinishedFixes = ranked.flatMap((m) =>
-      m.openItems.map((i) => `${i.id} "${i.title}" — proposed in ${m.incident.id}, still ${i.status.replace('_', ' ')} (owner ${i.owner}, due ${formatClock(i.dueAt, now)}${isOverdue(i, now) ? ', OVERDUE' : ''})`),
+      m.openItems.map(
+        (i) =>
+          `${i.id} "${i.title}" — proposed in ${m.incident.id}, still ${i.status.replace('_', ' ')} (owner ${i.owner}, due ${formatClock(i.dueAt, now)}${isOverdue(i, now) ? ', OVERDUE' : ''})`,
+      ),
     );
     return {
       matches: ranked.map((m) => ({
@@ -74,7 +83,13 @@ export const findSimilarIncidents = defineTool({
         resolution: m.incident.resolution,
         sharedServices: m.sharedServices,
         similarity: m.similarity,
-        openActionItems: m.openItems.map((i) => ({ id: i.id, title: i.title, owner: i.owner, dueAt: i.dueAt, overdue: isOverdue(i, now) })),
+        openActionItems: m.openItems.map((i) => ({
+          id: i.id,
+          title: i.title,
+          owner: i.owner,
+          dueAt: i.dueAt,
+          overdue: isOverdue(i, now),
+        })),
       })),
       unfinishedFixes,
       summary: ranked.length

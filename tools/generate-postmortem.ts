@@ -26,31 +26,58 @@ const input = z
       )
       .max(20)
       .default([])
-      .describe('Action items to create now (through the same checks as create_action_item): each needs an owner and a due date.'),
-    whys: z.array(text(500)).max(7).optional().describe('The team\'s 5 Whys answers, in order; derived from the record when absent.'),
-    factors: z.array(z.object({ category: text(40), factor: text(500), guardrail: text(500) }).strict()).max(20).optional().describe('Contributing factors with the missing guardrail, added to the ones derived from the record.'),
+      .describe(
+        'Action items to create now (through the same checks as create_action_item): each needs an owner and a due date.',
+      ),
+    whys: z
+      .array(text(500))
+      .max(7)
+      .optional()
+      .describe("The team's 5 Whys answers, in order; derived from the record when absent."),
+    factors: z
+      .array(z.object({ category: text(40), factor: text(500), guardrail: text(500) }).strict())
+      .max(20)
+      .optional()
+      .describe('Contributing factors with the missing guardrail, added to the ones derived from the record.'),
     wentWell: z.array(text(300)).max(20).optional(),
     wentBadly: z.array(text(300)).max(20).optional(),
-    publish: z.boolean().default(false).describe('Mark the post-mortem published. Refused unless the incident is resolved, the text is blameless and at least one action item is tracked.'),
+    publish: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Mark the post-mortem published. Refused unless the incident is resolved, the text is blameless and at least one action item is tracked.',
+      ),
     by: person().optional(),
   })
   .strict();
 
 const output = z.object({
   incidentId: z.string(),
-  markdown: z.string().describe('The draft, at most 200 timeline entries (key ones first); `incident-commander postmortem ID` writes the full one.'),
+  markdown: z
+    .string()
+    .describe(
+      'The draft, at most 200 timeline entries (key ones first); `incident-commander postmortem ID` writes the full one.',
+    ),
   dueAt: z.string().nullable(),
   durations: DurationsSchema,
   factors: z.array(z.object({ category: z.string(), factor: z.string(), guardrail: z.string(), derived: z.boolean() })),
   proposed: z.array(z.string()).describe('Guardrails with no action item yet: they need an owner and a due date.'),
   createdActionItems: z.array(z.string()),
-  blameless: z.object({ clean: z.boolean(), findings: z.array(z.object({ sentence: z.string(), reason: z.string(), phrase: z.string(), suggestion: z.string() })) }),
+  blameless: z.object({
+    clean: z.boolean(),
+    findings: z.array(
+      z.object({ sentence: z.string(), reason: z.string(), phrase: z.string(), suggestion: z.string() }),
+    ),
+  }),
   missing: z.array(z.string()).describe('What stops publishing; empty when it can be published.'),
   published: z.boolean(),
 });
 
 function refusal(incidentId: string, missing: readonly string[]): ConflictError {
-  return new ConflictError(`the post-mortem of ${incidentId} cannot be published yet: ${missing.join('; ')}`, 'Fix what is listed (reword blaming sentences as the blameless check suggests, add an owned action item), then publish again.');
+  return new ConflictError(
+    `the post-mortem of ${incidentId} cannot be published yet: ${missing.join('; ')}`,
+    'Fix what is listed (reword blaming sentences as the blameless check suggests, add an owned action item), then publish again.',
+  );
 }
 
 export const generatePostmortemTool = defineTool({
@@ -66,23 +93,39 @@ export const generatePostmortemTool = defineTool({
   async handler(args, ctx) {
     // Every item is checked before any is created: a bad one writes nothing.
     const requests = args.actionItems.map((item) => ({ incidentId: args.incidentId, ...item, createdBy: args.by }));
-    requests.forEach((r, i) => validateActionItem(ctx, r, (name) => `actionItems[${i}].${name}`));
+    for (const [i, r] of requests.entries()) validateActionItem(ctx, r, (name) => `actionItems[${i}].${name}`);
     await requireIncident(ctx.store, args.incidentId);
-    const extras = { whys: args.whys, factors: args.factors, wentWell: args.wentWell, wentBadly: args.wentBadly, timelineLimit: 200 };
+    const extras = {
+      whys: args.whys,
+      factors: args.factors,
+      wentWell: args.wentWell,
+      wentBadly: args.wentBadly,
+      timelineLimit: 200,
+    };
     if (args.publish) {
       // A refused publish writes nothing: judge the record as it is plus the items still to be created, before creating them.
       const before = await draftPostmortem(ctx, args.incidentId, extras);
-      const pendingBlame = args.actionItems.filter((i) => findBlame(withoutQuotes(`${i.title} — owner ${i.owner}`)).length > 0).length;
+      const pendingBlame = args.actionItems.filter(
+        (i) => findBlame(withoutQuotes(`${i.title} — owner ${i.owner}`)).length > 0,
+      ).length;
       const blamed = before.blameless.findings.length + pendingBlame;
       const missing = [
-        ...before.missing.filter((m) => !m.startsWith('blameless wording') && !(args.actionItems.length && m.startsWith('at least one action item'))),
+        ...before.missing.filter(
+          (m) =>
+            !m.startsWith('blameless wording') &&
+            !(args.actionItems.length && m.startsWith('at least one action item')),
+        ),
         ...(blamed ? [`blameless wording: ${blamed} sentence(s) name a person as the cause`] : []),
       ];
       if (missing.length) throw refusal(args.incidentId, missing);
     }
     const created: string[] = [];
     for (const [i, item] of args.actionItems.entries()) {
-      const added = await addActionItem(ctx, { incidentId: args.incidentId, ...item, createdBy: args.by }, (name) => `actionItems[${i}].${name}`);
+      const added = await addActionItem(
+        ctx,
+        { incidentId: args.incidentId, ...item, createdBy: args.by },
+        (name) => `actionItems[${i}].${name}`,
+      );
       created.push(added.item.id);
     }
     const draft = await draftPostmortem(ctx, args.incidentId, extras);
@@ -90,7 +133,20 @@ export const generatePostmortemTool = defineTool({
     if (args.publish) {
       if (draft.missing.length) throw refusal(args.incidentId, draft.missing);
       const at = ctx.clock.now().toISOString();
-      await ctx.store.updateIncident(args.incidentId, { postmortemPublishedAt: at }, [{ at, author: args.by ?? ctx.actor, kind: 'milestone', text: 'Post-mortem published', data: { milestone: 'postmortem' } }], at);
+      await ctx.store.updateIncident(
+        args.incidentId,
+        { postmortemPublishedAt: at },
+        [
+          {
+            at,
+            author: args.by ?? ctx.actor,
+            kind: 'milestone',
+            text: 'Post-mortem published',
+            data: { milestone: 'postmortem' },
+          },
+        ],
+        at,
+      );
       published = true;
     }
     return {

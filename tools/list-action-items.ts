@@ -8,7 +8,7 @@ import { ACTION_STATUSES } from '../src/store/types.js';
 const input = z
   .object({
     incidentId: incidentId().optional(),
-    owner: person().optional().describe('Only this owner\'s items (case-insensitive).'),
+    owner: person().optional().describe("Only this owner's items (case-insensitive)."),
     status: z.array(z.enum(ACTION_STATUSES)).max(4).optional().describe('Default: open and in_progress.'),
     overdue: z.boolean().optional().describe('true: only unfinished items past their due date.'),
     limit: limit(50, 200),
@@ -40,7 +40,12 @@ export const listActionItems = defineTool({
     });
     const matching = args.overdue ? all.filter((i) => isOverdue(i, now)) : all;
     const items = matching.slice(0, args.limit).map((i) => ({ ...i, overdue: isOverdue(i, now) }));
-    return { items, total: matching.length, overdue: matching.filter((i) => isOverdue(i, now)).length, truncated: matching.length > items.length };
+    return {
+      items,
+      total: matching.length,
+      overdue: matching.filter((i) => isOverdue(i, now)).length,
+      truncated: matching.length > items.length,
+    };
   },
 });
 

@@ -10,7 +10,12 @@ const input = z
   .object({
     incidentId: incidentId(),
     text: text(4000).describe('What happened, was seen or was decided, in one or two sentences.'),
-    kind: z.enum(LOGGABLE).default('note').describe('observation: something seen (a graph, a log line); decision: a choice and why; action: something done (rollback, restart); escalation: someone paged; milestone: mitigated, customer impact ended; deploy: a change shipped.'),
+    kind: z
+      .enum(LOGGABLE)
+      .default('note')
+      .describe(
+        'observation: something seen (a graph, a log line); decision: a choice and why; action: something done (rollback, restart); escalation: someone paged; milestone: mitigated, customer impact ended; deploy: a change shipped.',
+      ),
     at: isoTime().optional().describe('When it happened (ISO 8601), if not now. Backdated entries sort into place.'),
     author: person().optional().describe('Who did or saw it; defaults to the caller.'),
   })
@@ -22,16 +27,29 @@ export const logEvent = defineTool({
   name: 'log_event',
   title: 'Log timeline event',
   description:
-    'The scribe\'s tool: add an entry to the incident timeline as it happens — observations, decisions with their reason, actions taken, escalations, milestones. The timeline, not anyone\'s memory, is the source of truth and becomes the post-mortem. Append-only.',
+    "The scribe's tool: add an entry to the incident timeline as it happens — observations, decisions with their reason, actions taken, escalations, milestones. The timeline, not anyone's memory, is the source of truth and becomes the post-mortem. Append-only.",
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
     const now = ctx.clock.now();
     const at = args.at ?? now.toISOString();
-    if (Date.parse(at) > now.getTime() + 60_000) throw InputError.field('at', `${at} is in the future (now is ${now.toISOString()})`);
-    const [event] = await ctx.store.appendEvents(args.incidentId, [{ at, author: args.author ?? ctx.actor, kind: args.kind, text: args.text }]);
-    return { event: { seq: event!.seq, at: event!.at, author: event!.author, kind: event!.kind, text: event!.text, data: event!.data }, timelineTotal: await ctx.store.countTimeline(args.incidentId) };
+    if (Date.parse(at) > now.getTime() + 60_000)
+      throw InputError.field('at', `${at} is in the future (now is ${now.toISOString()})`);
+    const [event] = await ctx.store.appendEvents(args.incidentId, [
+      { at, author: args.author ?? ctx.actor, kind: args.kind, text: args.text },
+    ]);
+    return {
+      event: {
+        seq: event!.seq,
+        at: event!.at,
+        author: event!.author,
+        kind: event!.kind,
+        text: event!.text,
+        data: event!.data,
+      },
+      timelineTotal: await ctx.store.countTimeline(args.incidentId),
+    };
   },
 });
 

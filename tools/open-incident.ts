@@ -14,9 +14,18 @@ import { InputError } from '../src/core/errors.js';
 const input = z
   .object({
     title: text(200).describe('Short title people will recognise, e.g. "Checkout failing: payment API 500s".'),
-    description: text(4000).optional().describe('What is happening, in the reporter\'s words. Impact signals are read from it.'),
-    services: z.array(text(63)).max(20).default([]).describe('Affected services, by their names in services.yaml when configured.'),
-    severity: z.enum(SEVERITIES).optional().describe('Declare a level explicitly. Omit to classify from the signals and description (recommended).'),
+    description: text(4000)
+      .optional()
+      .describe("What is happening, in the reporter's words. Impact signals are read from it."),
+    services: z
+      .array(text(63))
+      .max(20)
+      .default([])
+      .describe('Affected services, by their names in services.yaml when configured.'),
+    severity: z
+      .enum(SEVERITIES)
+      .optional()
+      .describe('Declare a level explicitly. Omit to classify from the signals and description (recommended).'),
     signals: SignalsSchema.optional().describe('Known impact signals; see classify_severity.'),
     reporter: person().optional().describe('Who reported it; holds Incident Commander until a dedicated IC joins.'),
     startedAt: isoTime().optional().describe('When the impact began (ISO 8601); defaults to now.'),
@@ -47,7 +56,7 @@ export const openIncident = defineTool({
   title: 'Open incident',
   description: [
     'Declare a new incident and start its timeline. Classifies severity from the description and signals unless a level is given (an explicit level lower than the signals support is kept but flagged).',
-    'Returns the incident (id like INC-12), its severity with matched criteria and open questions, who to page, the update cadence and when each audience\'s first update is due, plus warnings such as a possible duplicate of an open incident on the same service.',
+    "Returns the incident (id like INC-12), its severity with matched criteria and open questions, who to page, the update cadence and when each audience's first update is due, plus warnings such as a possible duplicate of an open incident on the same service.",
     'Next: assign_roles before any troubleshooting.',
   ].join(' '),
   input,
@@ -59,9 +68,17 @@ export const openIncident = defineTool({
     const startedAt = args.startedAt ?? at;
     const detectedAt = args.detectedAt ?? at;
     if (startedAt > at || detectedAt > at) {
-      throw InputError.field(startedAt > at ? 'startedAt' : 'detectedAt', `is in the future (now is ${at})`, 'Give the time the impact began or was noticed, not a future time.');
+      throw InputError.field(
+        startedAt > at ? 'startedAt' : 'detectedAt',
+        `is in the future (now is ${at})`,
+        'Give the time the impact began or was noticed, not a future time.',
+      );
     }
-    if (detectedAt < startedAt) throw InputError.field('detectedAt', `is before startedAt (${startedAt}); an incident cannot be noticed before it begins`);
+    if (detectedAt < startedAt)
+      throw InputError.field(
+        'detectedAt',
+        `is before startedAt (${startedAt}); an incident cannot be noticed before it begins`,
+      );
 
     const extraction = extractSignals(`${args.title}. ${args.description ?? ''}`, serviceHints(ctx.services));
     const signals: Signals = { ...extraction.signals, ...(args.signals ?? {}) };
@@ -73,15 +90,24 @@ export const openIncident = defineTool({
     const warnings: string[] = [];
     const known = ctx.services.services;
     if (known.size) {
-      for (const s of services) if (!known.has(s)) warnings.push(`service "${s}" is not in services.yaml; fetch_deploys cannot look it up (known: ${[...known.keys()].join(', ')})`);
+      for (const s of services)
+        if (!known.has(s))
+          warnings.push(
+            `service "${s}" is not in services.yaml; fetch_deploys cannot look it up (known: ${[...known.keys()].join(', ')})`,
+          );
     }
     if (args.severity && severityRank(args.severity) > severityRank(classification.level)) {
-      warnings.push(`declared ${args.severity}, but the signals support ${classification.level} (${classification.matchedCriteria.map((c) => c.id).join(', ') || classification.basis}); when unsure, pick the higher level`);
+      warnings.push(
+        `declared ${args.severity}, but the signals support ${classification.level} (${classification.matchedCriteria.map((c) => c.id).join(', ') || classification.basis}); when unsure, pick the higher level`,
+      );
     }
     const open = await ctx.store.listIncidents({ status: ['investigating', 'identified', 'monitoring'], limit: 50 });
     for (const other of open) {
       const shared = other.services.filter((s) => services.includes(s));
-      if (shared.length) warnings.push(`possible duplicate: ${other.id} "${other.title}" is open on ${shared.join(', ')} (${other.severity}, ${other.status})`);
+      if (shared.length)
+        warnings.push(
+          `possible duplicate: ${other.id} "${other.title}" is open on ${shared.join(', ')} (${other.severity}, ${other.status})`,
+        );
     }
 
     const reporter = args.reporter ?? ctx.actor;
@@ -112,7 +138,15 @@ export const openIncident = defineTool({
         detectedAt,
         at,
       },
-      [{ at, author: reporter, kind: 'declared', text: `Incident declared: ${args.title}. Severity ${note}.`, data: { severity: level, criteria, services } }],
+      [
+        {
+          at,
+          author: reporter,
+          kind: 'declared',
+          text: `Incident declared: ${args.title}. Severity ${note}.`,
+          data: { severity: level, criteria, services },
+        },
+      ],
     );
 
     const escalation = escalationPlan(ctx.severity, level, { startedAt, status: 'investigating', now });
@@ -133,7 +167,9 @@ export const openIncident = defineTool({
         'assign_roles: IC, Communications Lead, Technical Lead, Scribe — before any troubleshooting',
         ...(escalation.triggered ? [`page: ${escalation.page.join(', ')}`] : []),
         'draft_stakeholder_update for each audience with a cadence',
-        ...(services.length ? [`fetch_deploys for ${services.join(', ')}: was there a change shortly before ${startedAt}?`] : []),
+        ...(services.length
+          ? [`fetch_deploys for ${services.join(', ')}: was there a change shortly before ${startedAt}?`]
+          : []),
       ],
     };
   },

@@ -26,12 +26,19 @@ async function nothingWritten(): Promise<void> {
 
 describe('plan_oncall_rotation', () => {
   it('is read-only and idempotent, and describes every input field', () => {
-    expect(planOncallRotation.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-    const undescribed = Object.entries(planOncallRotation.input.shape).filter(([, field]) => !z.globalRegistry.get(field)?.description);
+    expect(planOncallRotation.annotations).toEqual({
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
+    const undescribed = Object.entries(planOncallRotation.input.shape).filter(
+      ([, field]) => !z.globalRegistry.get(field)?.description,
+    );
     expect(undescribed.map(([name]) => name)).toEqual([]);
   });
 
-  it('plans the seed\'s rotation for a team of 6 from the next Monday, with leave and a swap', async () => {
+  it("plans the seed's rotation for a team of 6 from the next Monday, with leave and a swap", async () => {
     h = createHarness(); // clock: Thursday 2026-11-26 14:00 UTC
     const result = await call({
       members: ['Ana', 'Ben', 'Chi', 'Dee', 'Eve', 'Fay'],
@@ -41,13 +48,27 @@ describe('plan_oncall_rotation', () => {
     });
     if (!result.ok) throw new Error(result.text);
     const plan = planOncallRotationOutput.parse(result.output) satisfies Plan;
-    expect(plan.settings).toMatchObject({ start: '2026-11-30', weeks: 12, handoffDay: 'monday', handoffTime: '10:00', timeZone: 'Europe/London', secondary: true });
+    expect(plan.settings).toMatchObject({
+      start: '2026-11-30',
+      weeks: 12,
+      handoffDay: 'monday',
+      handoffTime: '10:00',
+      timeZone: 'Europe/London',
+      secondary: true,
+    });
     expect(plan.shifts).toHaveLength(12);
-    expect(plan.shifts[0]).toMatchObject({ period: 1, start: '2026-11-30T10:00:00.000Z', end: '2026-12-07T10:00:00.000Z', startLocal: '2026-11-30 10:00' });
+    expect(plan.shifts[0]).toMatchObject({
+      period: 1,
+      start: '2026-11-30T10:00:00.000Z',
+      end: '2026-12-07T10:00:00.000Z',
+      startLocal: '2026-11-30 10:00',
+    });
     for (const s of plan.shifts.slice(1, 3)) expect([s.primary, s.secondary]).not.toContain('Chi');
     expect(plan.shifts[4]!.primary).toBe('Ana');
     expect(plan.conflicts).toEqual([]);
-    expect(plan.rules[1]).toBe('Team of 6: each engineer is primary once every 6 weeks and secondary the week before (shadow and backup): 2 weeks of duty per 6-week cycle, 33% of the time.');
+    expect(plan.rules[1]).toBe(
+      'Team of 6: each engineer is primary once every 6 weeks and secondary the week before (shadow and backup): 2 weeks of duty per 6-week cycle, 33% of the time.',
+    );
     expect(Object.keys(plan.shares)).toEqual(['Ana', 'Ben', 'Chi', 'Dee', 'Eve', 'Fay']);
     await nothingWritten();
   });
@@ -55,23 +76,60 @@ describe('plan_oncall_rotation', () => {
   it('refuses unknown people, leave in the wrong order, bad zones and a start off the handoff day, naming the field', async () => {
     h = createHarness();
     const members = ['Ana', 'Ben', 'Chi'];
-    const unknown = failure(await call({ members, start: '2026-11-30', unavailable: [{ person: 'Zed', from: '2026-12-01', to: '2026-12-02' }] }));
+    const unknown = failure(
+      await call({
+        members,
+        start: '2026-11-30',
+        unavailable: [{ person: 'Zed', from: '2026-12-01', to: '2026-12-02' }],
+      }),
+    );
     expect(unknown.code).toBe('invalid_input');
-    expect(unknown.issues).toEqual([{ field: 'unavailable[0].person', problem: '"Zed" is not a member of the rotation; members are "Ana", "Ben", "Chi"' }]);
+    expect(unknown.issues).toEqual([
+      {
+        field: 'unavailable[0].person',
+        problem: '"Zed" is not a member of the rotation; members are "Ana", "Ben", "Chi"',
+      },
+    ]);
 
-    const order = failure(await call({ members, start: '2026-11-30', unavailable: [{ person: 'Ana', from: '2026-12-10', to: '2026-12-01' }] }));
-    expect(order.issues).toEqual([{ field: 'unavailable[0].to', problem: '2026-12-01 is before from (2026-12-10); give the first and the last day of leave, in that order' }]);
+    const order = failure(
+      await call({
+        members,
+        start: '2026-11-30',
+        unavailable: [{ person: 'Ana', from: '2026-12-10', to: '2026-12-01' }],
+      }),
+    );
+    expect(order.issues).toEqual([
+      {
+        field: 'unavailable[0].to',
+        problem: '2026-12-01 is before from (2026-12-10); give the first and the last day of leave, in that order',
+      },
+    ]);
 
     const zone = failure(await call({ members, timeZone: 'Europe/Londn' }));
-    expect(zone.issues).toEqual([{ field: 'timeZone', problem: 'must be an IANA time zone such as "Europe/London", "America/New_York" or "UTC"' }]);
+    expect(zone.issues).toEqual([
+      { field: 'timeZone', problem: 'must be an IANA time zone such as "Europe/London", "America/New_York" or "UTC"' },
+    ]);
 
     const start = failure(await call({ members, start: '2026-12-02' }));
-    expect(start.message).toContain('field "start": 2026-12-02 is a Wednesday, but the handoff day is Monday; start on 2026-11-30 or 2026-12-07');
+    expect(start.message).toContain(
+      'field "start": 2026-12-02 is a Wednesday, but the handoff day is Monday; start on 2026-11-30 or 2026-12-07',
+    );
 
-    const swap = failure(await call({ members, start: '2026-11-30', swaps: [{ period: 1, from: 'Ana', to: 'Ghost' }] }));
-    expect(swap.issues).toEqual([{ field: 'swaps[0].to', problem: '"Ghost" is not a member of the rotation; members are "Ana", "Ben", "Chi"' }]);
+    const swap = failure(
+      await call({ members, start: '2026-11-30', swaps: [{ period: 1, from: 'Ana', to: 'Ghost' }] }),
+    );
+    expect(swap.issues).toEqual([
+      { field: 'swaps[0].to', problem: '"Ghost" is not a member of the rotation; members are "Ana", "Ben", "Chi"' },
+    ]);
 
-    const onLeave = failure(await call({ members, start: '2026-11-30', unavailable: [{ person: 'Chi', from: '2026-12-01', to: '2026-12-03' }], swaps: [{ period: '2026-11-30', from: 'Ana', to: 'Chi' }] }));
+    const onLeave = failure(
+      await call({
+        members,
+        start: '2026-11-30',
+        unavailable: [{ person: 'Chi', from: '2026-12-01', to: '2026-12-03' }],
+        swaps: [{ period: '2026-11-30', from: 'Ana', to: 'Chi' }],
+      }),
+    );
     expect(onLeave.issues?.[0]?.field).toBe('swaps[0].to');
     expect(onLeave.issues?.[0]?.problem).toMatch(/^Chi is on leave during period 1/);
     await nothingWritten();
@@ -91,12 +149,29 @@ describe('plan_oncall_rotation', () => {
       }),
     );
     const fields = bad.issues?.map((i) => i.field) ?? [];
-    expect(fields).toEqual(expect.arrayContaining(['members', 'weeks', 'handoffDay', 'handoffTime', 'unavailable[0].from', 'swaps[0].period', '(input)']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'members',
+        'weeks',
+        'handoffDay',
+        'handoffTime',
+        'unavailable[0].from',
+        'swaps[0].period',
+        '(input)',
+      ]),
+    );
     expect(bad.message).toContain('field "unavailable[0].from": must be a date YYYY-MM-DD such as "2026-11-30"');
-    expect(bad.message).toContain('field "swaps[0].period": must be a period number (1 is the first shift) or the date YYYY-MM-DD a shift starts on');
+    expect(bad.message).toContain(
+      'field "swaps[0].period": must be a period number (1 is the first shift) or the date YYYY-MM-DD a shift starts on',
+    );
     expect(bad.message).toMatch(/unknown field\(s\) "colour"; accepted fields here: members, start, weeks/);
     const typed = failure(await call({ members: ['Ana', 'Ben'], swaps: [{ period: true, from: 'Ana', to: 'Ben' }] }));
-    expect(typed.issues).toEqual([{ field: 'swaps[0].period', problem: 'must be a period number (1 is the first shift) or the date YYYY-MM-DD a shift starts on' }]);
+    expect(typed.issues).toEqual([
+      {
+        field: 'swaps[0].period',
+        problem: 'must be a period number (1 is the first shift) or the date YYYY-MM-DD a shift starts on',
+      },
+    ]);
     await nothingWritten();
   });
 });

@@ -11,7 +11,9 @@ import { levelOf } from '../src/severity/framework.js';
 const input = z
   .object({
     incidentId: incidentId(),
-    resolution: text(2000).describe('What ended the impact: "rolled back v2.14.0; error rate back to baseline at 14:32".'),
+    resolution: text(2000).describe(
+      'What ended the impact: "rolled back v2.14.0; error rate back to baseline at 14:32".',
+    ),
     resolvedAt: isoTime().optional().describe('When customer impact ended for good (ISO 8601); defaults to now.'),
     mitigatedAt: isoTime().optional().describe('When impact first stopped, if earlier than resolution.'),
     by: person().optional(),
@@ -38,20 +40,53 @@ export const resolveIncident = defineTool({
   async handler(args, ctx) {
     const now = ctx.clock.now();
     const incident = await requireIncident(ctx.store, args.incidentId);
-    if (incident.status === 'resolved') throw new ConflictError(`${incident.id} was already resolved at ${incident.resolvedAt}`, 'Nothing to do; to change it, reopen with update_incident (reopen: true, reason).');
+    if (incident.status === 'resolved')
+      throw new ConflictError(
+        `${incident.id} was already resolved at ${incident.resolvedAt}`,
+        'Nothing to do; to change it, reopen with update_incident (reopen: true, reason).',
+      );
     const resolvedAt = args.resolvedAt ?? now.toISOString();
-    if (resolvedAt > now.toISOString()) throw InputError.field('resolvedAt', `is in the future (now is ${now.toISOString()})`);
-    if (resolvedAt < incident.startedAt) throw InputError.field('resolvedAt', `is before the incident started (${incident.startedAt})`);
+    if (resolvedAt > now.toISOString())
+      throw InputError.field('resolvedAt', `is in the future (now is ${now.toISOString()})`);
+    if (resolvedAt < incident.startedAt)
+      throw InputError.field('resolvedAt', `is before the incident started (${incident.startedAt})`);
     const mitigatedAt = args.mitigatedAt ?? incident.mitigatedAt ?? resolvedAt;
-    if (mitigatedAt > resolvedAt) throw InputError.field('mitigatedAt', 'is after resolvedAt: impact cannot stop after it ended');
-    if (args.mitigatedAt && args.mitigatedAt < incident.startedAt) throw InputError.field('mitigatedAt', `is before the incident started (${incident.startedAt}): impact cannot stop before it began`);
+    if (mitigatedAt > resolvedAt)
+      throw InputError.field('mitigatedAt', 'is after resolvedAt: impact cannot stop after it ended');
+    if (args.mitigatedAt && args.mitigatedAt < incident.startedAt)
+      throw InputError.field(
+        'mitigatedAt',
+        `is before the incident started (${incident.startedAt}): impact cannot stop before it began`,
+      );
     const by = args.by ?? ctx.actor;
     const updated = await ctx.store.updateIncident(
       incident.id,
-      { status: 'resolved', resolvedAt, mitigatedAt, resolution: args.resolution, ...(incident.acknowledgedAt ? {} : { acknowledgedAt: resolvedAt }) },
+      {
+        status: 'resolved',
+        resolvedAt,
+        mitigatedAt,
+        resolution: args.resolution,
+        ...(incident.acknowledgedAt ? {} : { acknowledgedAt: resolvedAt }),
+      },
       [
-        ...(incident.mitigatedAt ? [] : [{ at: mitigatedAt, author: by, kind: 'milestone' as const, text: 'Mitigated: customer impact stopped', data: { milestone: 'mitigated' } }]),
-        { at: resolvedAt, author: by, kind: 'status', text: `Resolved: ${args.resolution}`, data: { from: incident.status, to: 'resolved', milestone: 'resolved' } },
+        ...(incident.mitigatedAt
+          ? []
+          : [
+              {
+                at: mitigatedAt,
+                author: by,
+                kind: 'milestone' as const,
+                text: 'Mitigated: customer impact stopped',
+                data: { milestone: 'mitigated' },
+              },
+            ]),
+        {
+          at: resolvedAt,
+          author: by,
+          kind: 'status',
+          text: `Resolved: ${args.resolution}`,
+          data: { from: incident.status, to: 'resolved', milestone: 'resolved' },
+        },
       ],
       now.toISOString(),
     );

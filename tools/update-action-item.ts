@@ -9,7 +9,12 @@ import { NotFoundError } from '../src/core/errors.js';
 
 const input = z
   .object({
-    id: z.string().trim().regex(/^(?:ai-?)?\d{1,9}$/i, 'must be an action item id such as "AI-7"').transform((s) => `AI-${Number(s.replace(/^ai-?/i, ''))}`).describe('Action item id, e.g. "AI-7".'),
+    id: z
+      .string()
+      .trim()
+      .regex(/^(?:ai-?)?\d{1,9}$/i, 'must be an action item id such as "AI-7"')
+      .transform((s) => `AI-${Number(s.replace(/^ai-?/i, ''))}`)
+      .describe('Action item id, e.g. "AI-7".'),
     status: z.enum(ACTION_STATUSES).optional(),
     owner: person().optional().describe('New owner: one named person. An item cannot lose its owner.'),
     due: text(40).optional().describe('New deadline: ISO date, ISO time or a duration from now ("7d").'),
@@ -25,13 +30,18 @@ export const updateActionItem = defineTool({
   name: 'update_action_item',
   title: 'Update action item',
   description:
-    'Change an action item\'s status (open, in_progress, done, wont_do), owner, due date or priority. An item always keeps an owner and a future due date when moved. Recorded on the incident timeline with the note.',
+    "Change an action item's status (open, in_progress, done, wont_do), owner, due date or priority. An item always keeps an owner and a future due date when moved. Recorded on the incident timeline with the note.",
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const now = ctx.clock.now();
-    if (args.status === undefined && args.owner === undefined && args.due === undefined && args.priority === undefined) {
+    if (
+      args.status === undefined &&
+      args.owner === undefined &&
+      args.due === undefined &&
+      args.priority === undefined
+    ) {
       throw InputError.field('(input)', 'nothing to change: give at least one of status, owner, due, priority');
     }
     const before = await ctx.store.getActionItem(args.id);
@@ -42,13 +52,27 @@ export const updateActionItem = defineTool({
     if (args.status && args.status !== before.status) changes.push(`status ${before.status} → ${args.status}`);
     if (owner && owner !== before.owner) changes.push(`owner ${before.owner} → ${owner}`);
     if (dueAt && dueAt !== before.dueAt) changes.push(`due ${before.dueAt.slice(0, 10)} → ${dueAt.slice(0, 10)}`);
-    if (args.priority && args.priority !== before.priority) changes.push(`priority ${before.priority} → ${args.priority}`);
+    if (args.priority && args.priority !== before.priority)
+      changes.push(`priority ${before.priority} → ${args.priority}`);
     const by = args.by ?? ctx.actor;
     const item = await ctx.store.updateActionItem(
       args.id,
-      { at: now.toISOString(), ...(args.status ? { status: args.status } : {}), ...(owner ? { owner } : {}), ...(dueAt ? { dueAt } : {}), ...(args.priority ? { priority: args.priority } : {}) },
+      {
+        at: now.toISOString(),
+        ...(args.status ? { status: args.status } : {}),
+        ...(owner ? { owner } : {}),
+        ...(dueAt ? { dueAt } : {}),
+        ...(args.priority ? { priority: args.priority } : {}),
+      },
       changes.length || args.note
-        ? [{ at: now.toISOString(), author: by, kind: 'action_item', text: `${args.id} ${before.title}: ${changes.join(', ') || 'no field changed'}${args.note ? ` — ${args.note}` : ''}` }]
+        ? [
+            {
+              at: now.toISOString(),
+              author: by,
+              kind: 'action_item',
+              text: `${args.id} ${before.title}: ${changes.join(', ') || 'no field changed'}${args.note ? ` — ${args.note}` : ''}`,
+            },
+          ]
         : [],
     );
     return { item: { ...item, overdue: isOverdue(item, now) }, changes };

@@ -37,13 +37,17 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 function withLatestTurnCached(messages: readonly Message[]): Anthropic.MessageParam[] {
   return messages.map((m, i) => {
     if (i !== messages.length - 1) return m as Anthropic.MessageParam;
-    const content = m.content.map((block, j) => (j === m.content.length - 1 ? { ...block, cache_control: EPHEMERAL } : block));
+    const content = m.content.map((block, j) =>
+      j === m.content.length - 1 ? { ...block, cache_control: EPHEMERAL } : block,
+    );
     return { role: m.role, content } as Anthropic.MessageParam;
   });
 }
 
 /** The request as sent: cache breakpoints on the tools, the system prompt and the latest turn. */
-export function toApiRequest(request: ModelRequest): Anthropic.MessageCreateParamsNonStreaming & { temperature?: number } {
+export function toApiRequest(
+  request: ModelRequest,
+): Anthropic.MessageCreateParamsNonStreaming & { temperature?: number } {
   return {
     model: request.model,
     max_tokens: request.maxTokens,
@@ -64,7 +68,10 @@ function fromApiMessage(message: Anthropic.Message): ModelResponse {
   for (const block of message.content) {
     if (block.type === 'text') content.push({ type: 'text', text: block.text });
     else if (block.type === 'tool_use') {
-      const input = block.input !== null && typeof block.input === 'object' && !Array.isArray(block.input) ? (block.input as Record<string, unknown>) : {};
+      const input =
+        block.input !== null && typeof block.input === 'object' && !Array.isArray(block.input)
+          ? (block.input as Record<string, unknown>)
+          : {};
       content.push({ type: 'tool_use', id: block.id, name: block.name, input });
     }
   }
@@ -73,7 +80,12 @@ function fromApiMessage(message: Anthropic.Message): ModelResponse {
     content,
     stopReason: (message.stop_reason ?? 'end_turn') as ModelStopReason,
     model: message.model,
-    usage: { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cache_read_input_tokens ?? 0, cacheWriteTokens: u.cache_creation_input_tokens ?? 0 },
+    usage: {
+      inputTokens: u.input_tokens,
+      outputTokens: u.output_tokens,
+      cacheReadTokens: u.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+    },
   };
 }
 
@@ -119,16 +131,28 @@ export class ClaudeModel implements ModelPort {
           // Error text comes from the server (or a proxy in between): scrubbed, since it is shown, logged and saved in eval transcripts.
           if (hint) throw new ModelRequestError(scrubSecrets(`${status} ${error.message}`), status, hint);
           // 408/409/429/5xx/529: the SDK has already retried these with backoff and retry-after.
-          throw new ModelUnavailableError(scrubSecrets(`Claude is unavailable: ${status} ${error.message} (after ${this.options.maxRetries + 1} attempts)`), this.options.maxRetries + 1, status);
+          throw new ModelUnavailableError(
+            scrubSecrets(
+              `Claude is unavailable: ${status} ${error.message} (after ${this.options.maxRetries + 1} attempts)`,
+            ),
+            this.options.maxRetries + 1,
+            status,
+          );
         }
         if (error instanceof Anthropic.APIConnectionError && !connected) {
           // Never connected (network down, DNS, timeout before headers): the SDK has already retried.
-          throw new ModelUnavailableError(`Claude is unreachable: ${describe(error)} (after ${this.options.maxRetries + 1} attempts)`, this.options.maxRetries + 1);
+          throw new ModelUnavailableError(
+            `Claude is unreachable: ${describe(error)} (after ${this.options.maxRetries + 1} attempts)`,
+            this.options.maxRetries + 1,
+          );
         }
         // Connected, then failed: an `error` event inside a 200 stream or a cut stream. Retried here.
       }
     }
-    throw new ModelUnavailableError(`Claude is unavailable: ${describe(lastError)} (after ${this.options.streamRetries + 1} attempts)`, this.options.streamRetries + 1);
+    throw new ModelUnavailableError(
+      `Claude is unavailable: ${describe(lastError)} (after ${this.options.streamRetries + 1} attempts)`,
+      this.options.streamRetries + 1,
+    );
   }
 }
 

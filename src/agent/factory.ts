@@ -41,13 +41,29 @@ export interface AgentSetup {
  * Wires the loop to Claude (with the playbook as fallback) or to the playbook alone: with --offline,
  * or when no API key is set. Flags win over env, env over SOUL.md.
  */
-export async function createAgent(runtime: Runtime, flags: AgentFlags, env: NodeJS.ProcessEnv, actor: string, logger: Logger = runtime.logger): Promise<AgentSetup> {
-  const parsed = AgentEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+export async function createAgent(
+  runtime: Runtime,
+  flags: AgentFlags,
+  env: NodeJS.ProcessEnv,
+  actor: string,
+  logger: Logger = runtime.logger,
+): Promise<AgentSetup> {
+  const parsed = AgentEnv.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   if (!parsed.success) {
-    throw new InputError(parsed.error.issues.map((i) => ({ field: formatPath(i.path), problem: i.message })), 'Fix the environment variable named above, or unset it.');
+    throw new InputError(
+      parsed.error.issues.map((i) => ({ field: formatPath(i.path), problem: i.message })),
+      'Fix the environment variable named above, or unset it.',
+    );
   }
   const e = parsed.data;
-  const playbook = new Playbook(() => ({ services: knownServices(runtime.services), settings: runtime.soul.config.settings, severity: runtime.severity, runbooks: runtime.runbooks.dir !== null }));
+  const playbook = new Playbook(() => ({
+    services: knownServices(runtime.services),
+    settings: runtime.soul.config.settings,
+    severity: runtime.severity,
+    runbooks: runtime.runbooks.dir !== null,
+  }));
   const offlineReason = flags.offline ? '--offline' : !e.ANTHROPIC_API_KEY ? 'no ANTHROPIC_API_KEY' : null;
   // The SDK loads only when Claude is used: offline turns start faster.
   const model = offlineReason

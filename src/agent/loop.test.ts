@@ -21,7 +21,10 @@ let texts: string[];
 let notices: string[];
 let output: TurnOutput;
 
-function agent(limits: Partial<Limits> = {}, options: { fallback?: boolean; streamRetries?: number; maxRetries?: number } = {}): Agent {
+function agent(
+  limits: Partial<Limits> = {},
+  options: { fallback?: boolean; streamRetries?: number; maxRetries?: number } = {},
+): Agent {
   const model = new ClaudeModel({
     apiKey: 'test-key',
     baseURL: fake.url,
@@ -46,17 +49,40 @@ function agent(limits: Partial<Limits> = {}, options: { fallback?: boolean; stre
   });
 }
 
-const text = (t: string, usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number }): FakeStep => ({
+const text = (
+  t: string,
+  usage?: {
+    input_tokens?: number;
+    output_tokens?: number;
+    cache_read_input_tokens?: number;
+    cache_creation_input_tokens?: number;
+  },
+): FakeStep => ({
   kind: 'message',
   content: [{ type: 'text', text: t }],
   ...(usage ? { usage } : {}),
 });
-const tools = (...calls: { name: string; input: Record<string, unknown>; id?: string }[]): Extract<FakeStep, { kind: 'message' }> => ({
+const tools = (
+  ...calls: { name: string; input: Record<string, unknown>; id?: string }[]
+): Extract<FakeStep, { kind: 'message' }> => ({
   kind: 'message',
-  content: calls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input, ...(c.id ? { id: c.id } : {}) })),
+  content: calls.map((c) => ({
+    type: 'tool_use' as const,
+    name: c.name,
+    input: c.input,
+    ...(c.id ? { id: c.id } : {}),
+  })),
 });
 
-type Block = { type: string; id?: string; tool_use_id?: string; is_error?: boolean; content?: unknown; text?: string; cache_control?: unknown };
+type Block = {
+  type: string;
+  id?: string;
+  tool_use_id?: string;
+  is_error?: boolean;
+  content?: unknown;
+  text?: string;
+  cache_control?: unknown;
+};
 type Msg = { role: string; content: Block[] };
 type Body = { system: Block[]; tools: Block[]; messages: Msg[] };
 /** The request as the API saw it (parsed from the raw bytes). */
@@ -80,11 +106,19 @@ afterEach(async () => {
 describe('Agent on Claude (real SDK, fake Messages API)', () => {
   it('streams text, runs two tool calls of one response, and sends both results back in order', async () => {
     fake.enqueue(
-      tools({ name: 'classify_severity', input: { description: 'checkout down for all customers', revenuePath: true } }, { name: 'open_incident', input: { title: 'Checkout down', description: "customers can't check out" } }),
+      tools(
+        { name: 'classify_severity', input: { description: 'checkout down for all customers', revenuePath: true } },
+        { name: 'open_incident', input: { title: 'Checkout down', description: "customers can't check out" } },
+      ),
       text('SEV1 declared. Assigning roles next.'),
     );
     const result = await agent().runTurn(session, 'checkout is down', output);
-    expect(result).toMatchObject({ stopReason: 'end_turn', steps: 2, fellBack: false, reply: 'SEV1 declared. Assigning roles next.' });
+    expect(result).toMatchObject({
+      stopReason: 'end_turn',
+      steps: 2,
+      fellBack: false,
+      reply: 'SEV1 declared. Assigning roles next.',
+    });
     expect(texts.join('')).toBe('SEV1 declared. Assigning roles next.');
     expect(result.toolCalls.map((c) => [c.name, c.isError])).toEqual([
       ['classify_severity', false],
@@ -102,7 +136,13 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('returns a failing tool call as is_error and keeps going', async () => {
-    fake.enqueue(tools({ name: 'create_action_item', input: { incidentId: 'INC-1', title: 'Add alert', kind: 'detect', due: '7d' } }), text('I need an owner for that action item. Who will own it?'));
+    fake.enqueue(
+      tools({
+        name: 'create_action_item',
+        input: { incidentId: 'INC-1', title: 'Add alert', kind: 'detect', due: '7d' },
+      }),
+      text('I need an owner for that action item. Who will own it?'),
+    );
     const result = await agent().runTurn(session, 'add an alert action item', output);
     expect(result.stopReason).toBe('end_turn');
     expect(result.toolCalls[0]).toMatchObject({ name: 'create_action_item', isError: true });
@@ -111,16 +151,25 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     expect(String(sent.content)).toContain('field "owner": is required');
   });
 
-  it('never runs a tool outside the persona\'s allow-list, and says so to the model', async () => {
+  it("never runs a tool outside the persona's allow-list, and says so to the model", async () => {
     soul = { ...soul, config: { ...soul.config, tools: soul.config.tools.filter((t) => t !== 'create_action_item') } };
-    fake.enqueue(tools({ name: 'create_action_item', input: { incidentId: 'INC-1', title: 't', owner: 'bo', due: '7d', kind: 'detect' } }, { name: 'page_everyone', input: {} }), text('ok'));
+    fake.enqueue(
+      tools(
+        {
+          name: 'create_action_item',
+          input: { incidentId: 'INC-1', title: 't', owner: 'bo', due: '7d', kind: 'detect' },
+        },
+        { name: 'page_everyone', input: {} },
+      ),
+      text('ok'),
+    );
     const result = await agent().runTurn(session, 'track it', output);
     expect(result.toolCalls.map((c) => [c.name, c.isError])).toEqual([
       ['create_action_item', true],
       ['page_everyone', true],
     ]);
     const sent = messagesOf(1).at(-1)!.content;
-    expect(String(sent[0]!.content)).toContain('not in this persona\'s allow-list. It was not run.');
+    expect(String(sent[0]!.content)).toContain("not in this persona's allow-list. It was not run.");
     expect(String(sent[1]!.content)).toContain('unknown tool "page_everyone"');
     expect(bodyOf(0).tools.map((t) => (t as Block & { name: string }).name)).not.toContain('create_action_item');
     expect(await h.store.listActionItems()).toEqual([]);
@@ -138,9 +187,14 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('stops when a turn or a session runs over its token or cost budget', async () => {
-    fake.setResponder(() => ({ ...tools({ name: 'get_incident', input: { incidentId: 'INC-1' } }), usage: { input_tokens: 3000, output_tokens: 500 } }));
+    fake.setResponder(() => ({
+      ...tools({ name: 'get_incident', input: { incidentId: 'INC-1' } }),
+      usage: { input_tokens: 3000, output_tokens: 500 },
+    }));
     expect((await agent({ max_turn_tokens: 5000 }).runTurn(session, 'go', output)).stopReason).toBe('max_turn_tokens');
-    expect((await agent({ max_turn_cost_usd: 0.01 }).runTurn(newSession(h.clock.now()), 'go', output)).stopReason).toBe('max_turn_cost');
+    expect((await agent({ max_turn_cost_usd: 0.01 }).runTurn(newSession(h.clock.now()), 'go', output)).stopReason).toBe(
+      'max_turn_cost',
+    );
     const spent = newSession(h.clock.now());
     spent.costUsd = 20;
     const result = await agent().runTurn(spent, 'go', output);
@@ -148,20 +202,30 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('retries a 429 with retry-after, then succeeds', async () => {
-    fake.enqueue({ kind: 'http_error', status: 429, errorType: 'rate_limit_error', retryAfterSeconds: 0.01 }, text('Recovered.'));
+    fake.enqueue(
+      { kind: 'http_error', status: 429, errorType: 'rate_limit_error', retryAfterSeconds: 0.01 },
+      text('Recovered.'),
+    );
     const result = await agent().runTurn(session, 'hello', output);
     expect(result).toMatchObject({ reply: 'Recovered.', fellBack: false });
     expect(fake.requests).toHaveLength(2);
   });
 
   it('retries a 500 and a 529, then succeeds', async () => {
-    fake.enqueue({ kind: 'http_error', status: 500, errorType: 'api_error', retryAfterSeconds: 0.01 }, { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 }, text('Back.'));
+    fake.enqueue(
+      { kind: 'http_error', status: 500, errorType: 'api_error', retryAfterSeconds: 0.01 },
+      { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 },
+      text('Back.'),
+    );
     expect(await agent().runTurn(session, 'hello', output)).toMatchObject({ reply: 'Back.', fellBack: false });
     expect(fake.requests).toHaveLength(3);
   });
 
   it('retries an error event inside a 200 stream, which the SDK does not retry, and voids the partial text', async () => {
-    fake.enqueue({ kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' }, text('Severity: SEV2.'));
+    fake.enqueue(
+      { kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' },
+      text('Severity: SEV2.'),
+    );
     const result = await agent().runTurn(session, 'hello', output);
     expect(result).toMatchObject({ reply: 'Severity: SEV2.', fellBack: false });
     expect(notices[0]).toMatch(/stream interrupted \(stream overloaded_error/);
@@ -180,12 +244,24 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
       { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 },
       { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 },
     );
-    const result = await agent().runTurn(session, "Our payment API is returning 500 errors and customers can't check out", output);
+    const result = await agent().runTurn(
+      session,
+      "Our payment API is returning 500 errors and customers can't check out",
+      output,
+    );
     expect(result.fellBack).toBe(true);
     expect(result.model).toBe('offline-playbook');
-    expect(notices[0]).toMatch(/Claude is unavailable: 529 .* Answering this turn with the offline playbook; no incident state is lost/);
+    expect(notices[0]).toMatch(
+      /Claude is unavailable: 529 .* Answering this turn with the offline playbook; no incident state is lost/,
+    );
     // The classification Claude made is reused, not repeated; the playbook carries on from there.
-    expect(result.toolCalls.map((c) => c.name)).toEqual(['classify_severity', 'open_incident', 'assign_roles', 'find_similar_incidents', 'draft_stakeholder_update']);
+    expect(result.toolCalls.map((c) => c.name)).toEqual([
+      'classify_severity',
+      'open_incident',
+      'assign_roles',
+      'find_similar_incidents',
+      'draft_stakeholder_update',
+    ]);
     expect(result.reply).toMatch(/\*\*Severity: SEV1\*\*/);
     expect(result.reply).toMatch(/\?$/);
     expect((await h.store.getIncident('INC-1'))?.severity).toBe('SEV1');
@@ -201,15 +277,28 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('handles max_tokens (dropping a cut-off tool call), refusal and pause_turn', async () => {
-    fake.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Severity: SEV1. Roles:' }, { type: 'tool_use', name: 'assign_roles', input: {} }], stopReason: 'max_tokens' });
+    fake.enqueue({
+      kind: 'message',
+      content: [
+        { type: 'text', text: 'Severity: SEV1. Roles:' },
+        { type: 'tool_use', name: 'assign_roles', input: {} },
+      ],
+      stopReason: 'max_tokens',
+    });
     const cut = await agent().runTurn(session, 'go', output);
     expect(cut).toMatchObject({ stopReason: 'max_tokens', reply: 'Severity: SEV1. Roles:' });
-    expect(session.messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'Severity: SEV1. Roles:' }] });
+    expect(session.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Severity: SEV1. Roles:' }],
+    });
 
     fake.enqueue({ kind: 'message', content: [{ type: 'text', text: '' }], stopReason: 'refusal' });
     expect((await agent().runTurn(session, 'do something bad', output)).stopReason).toBe('refusal');
 
-    fake.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working…' }], stopReason: 'pause_turn' }, text('Done.'));
+    fake.enqueue(
+      { kind: 'message', content: [{ type: 'text', text: 'Working…' }], stopReason: 'pause_turn' },
+      text('Done.'),
+    );
     const paused = await agent().runTurn(session, 'long task', output);
     expect(paused).toMatchObject({ stopReason: 'end_turn', steps: 2 });
     // Every request was valid: the fake answers 400 to a tool_use left without its tool_result.
@@ -217,7 +306,10 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('caches the tools, the system prompt and the latest turn, and keeps the prefix byte-identical across turns', async () => {
-    fake.enqueue(text('First.', { input_tokens: 1200, output_tokens: 20, cache_creation_input_tokens: 4000 }), text('Second.', { input_tokens: 50, output_tokens: 10, cache_read_input_tokens: 4000 }));
+    fake.enqueue(
+      text('First.', { input_tokens: 1200, output_tokens: 20, cache_creation_input_tokens: 4000 }),
+      text('Second.', { input_tokens: 50, output_tokens: 10, cache_read_input_tokens: 4000 }),
+    );
     const a = agent();
     await a.runTurn(session, 'first message', output);
     h.clock.advanceMinutes(5);
@@ -256,16 +348,29 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
 
   it('sums usage and estimated cost per turn and per session', async () => {
     fake.enqueue(
-      { ...tools({ name: 'get_incident', input: { incidentId: 'INC-9' } }), usage: { input_tokens: 1000, output_tokens: 100, cache_creation_input_tokens: 2000 } },
+      {
+        ...tools({ name: 'get_incident', input: { incidentId: 'INC-9' } }),
+        usage: { input_tokens: 1000, output_tokens: 100, cache_creation_input_tokens: 2000 },
+      },
       text('No such incident.', { input_tokens: 200, output_tokens: 50, cache_read_input_tokens: 2000 }),
       text('Hello again.', { input_tokens: 10, output_tokens: 5 }),
     );
     const a = agent();
     const first = await a.runTurn(session, 'status of INC-9?', output);
-    expect(first.usage).toEqual({ inputTokens: 1200, outputTokens: 150, cacheReadTokens: 2000, cacheWriteTokens: 2000 });
+    expect(first.usage).toEqual({
+      inputTokens: 1200,
+      outputTokens: 150,
+      cacheReadTokens: 2000,
+      cacheWriteTokens: 2000,
+    });
     expect(first.costUsd).toBeCloseTo((1200 * 3 + 150 * 15 + 2000 * 3.75 + 2000 * 0.3) / 1e6, 9);
     const second = await a.runTurn(session, 'hello', output);
-    expect(session.usage).toEqual({ inputTokens: 1210, outputTokens: 155, cacheReadTokens: 2000, cacheWriteTokens: 2000 });
+    expect(session.usage).toEqual({
+      inputTokens: 1210,
+      outputTokens: 155,
+      cacheReadTokens: 2000,
+      cacheWriteTokens: 2000,
+    });
     expect(session.costUsd).toBeCloseTo(first.costUsd + second.costUsd, 12);
     expect(session.turns).toBe(2);
   });

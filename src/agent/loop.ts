@@ -78,19 +78,31 @@ export interface AgentOptions {
   clock: Clock;
   logger: Logger;
   /** Overrides of the SOUL.md model settings and limits (flags, env). */
-  overrides?: { model?: string | undefined; maxTokens?: number | undefined; temperature?: number | undefined; limits?: Partial<Limits> | undefined };
+  overrides?: {
+    model?: string | undefined;
+    maxTokens?: number | undefined;
+    temperature?: number | undefined;
+    limits?: Partial<Limits> | undefined;
+  };
   actor: string;
 }
 
 const STOP_MESSAGES: Record<Exclude<TurnStopReason, 'end_turn'>, (l: Limits) => string> = {
-  max_steps: (l) => `Stopped after ${l.max_steps} model steps (limits.max_steps): the commander was still working. Say "continue" to go on, or raise the limit.`,
-  max_turn_tokens: (l) => `Stopped: this turn used more than ${l.max_turn_tokens.toLocaleString('en')} tokens (limits.max_turn_tokens). Say "continue" to go on.`,
-  max_session_tokens: (l) => `Stopped: this session used more than ${l.max_session_tokens.toLocaleString('en')} tokens (limits.max_session_tokens). Start a new session with /new, or run --offline.`,
-  max_turn_cost: (l) => `Stopped: this turn cost more than $${l.max_turn_cost_usd.toFixed(2)} (limits.max_turn_cost_usd). Say "continue" to go on.`,
-  max_session_cost: (l) => `Stopped: this session cost more than $${l.max_session_cost_usd.toFixed(2)} (limits.max_session_cost_usd). Start a new session with /new, or run --offline.`,
-  max_tokens: () => 'The reply was cut off at max_tokens. Raise max_tokens in SOUL.md (or --max-tokens) or ask for a shorter answer.',
+  max_steps: (l) =>
+    `Stopped after ${l.max_steps} model steps (limits.max_steps): the commander was still working. Say "continue" to go on, or raise the limit.`,
+  max_turn_tokens: (l) =>
+    `Stopped: this turn used more than ${l.max_turn_tokens.toLocaleString('en')} tokens (limits.max_turn_tokens). Say "continue" to go on.`,
+  max_session_tokens: (l) =>
+    `Stopped: this session used more than ${l.max_session_tokens.toLocaleString('en')} tokens (limits.max_session_tokens). Start a new session with /new, or run --offline.`,
+  max_turn_cost: (l) =>
+    `Stopped: this turn cost more than $${l.max_turn_cost_usd.toFixed(2)} (limits.max_turn_cost_usd). Say "continue" to go on.`,
+  max_session_cost: (l) =>
+    `Stopped: this session cost more than $${l.max_session_cost_usd.toFixed(2)} (limits.max_session_cost_usd). Start a new session with /new, or run --offline.`,
+  max_tokens: () =>
+    'The reply was cut off at max_tokens. Raise max_tokens in SOUL.md (or --max-tokens) or ask for a shorter answer.',
   refusal: () => 'The model declined to continue this request. Rephrase it, or run --offline for the playbook.',
-  context_window: () => 'The conversation no longer fits the model\'s context window. Start a new session with /new; the incident record is kept.',
+  context_window: () =>
+    "The conversation no longer fits the model's context window. Start a new session with /new; the incident record is kept.",
 };
 
 /**
@@ -117,7 +129,10 @@ export class Agent {
     const ctx = this.options.context(this.options.actor);
     const turnStart = session.messages.length;
 
-    pushUser(session, [{ type: 'text', text: await this.turnContext(session, ctx) }, { type: 'text', text }]);
+    pushUser(session, [
+      { type: 'text', text: await this.turnContext(session, ctx) },
+      { type: 'text', text },
+    ]);
     session.turns++;
 
     let port = this.options.model;
@@ -144,13 +159,18 @@ export class Agent {
       try {
         response = await port.respond(
           { model, maxTokens, temperature, system: soul.persona, tools, messages: session.messages },
-          { onText: (d) => output.onText(d), onRetry: (reason) => output.onNotice(`stream interrupted (${reason}); retrying`) },
+          {
+            onText: (d) => output.onText(d),
+            onRetry: (reason) => output.onNotice(`stream interrupted (${reason}); retrying`),
+          },
           signal,
         );
       } catch (error) {
         if (error instanceof ModelUnavailableError && this.options.fallback && port !== this.options.fallback) {
           logger.warn({ err: error.message }, 'model unavailable; falling back to the offline playbook');
-          output.onNotice(`${error.message}. Answering this turn with the offline playbook; no incident state is lost.`);
+          output.onNotice(
+            `${error.message}. Answering this turn with the offline playbook; no incident state is lost.`,
+          );
           port = this.options.fallback;
           fellBack = true;
           steps--;
@@ -167,11 +187,20 @@ export class Agent {
       session.costUsd += cost;
       lastModel = response.model;
 
-      if (response.stopReason === 'max_tokens' || response.stopReason === 'refusal' || response.stopReason === 'model_context_window_exceeded') {
+      if (
+        response.stopReason === 'max_tokens' ||
+        response.stopReason === 'refusal' ||
+        response.stopReason === 'model_context_window_exceeded'
+      ) {
         // A cut-off or refused message may hold an incomplete tool call: keep only its text, so the history stays valid.
         const textOnly = response.content.filter((b) => b.type === 'text');
         if (textOnly.length) session.messages.push({ role: 'assistant', content: textOnly });
-        stopReason = response.stopReason === 'max_tokens' ? 'max_tokens' : response.stopReason === 'refusal' ? 'refusal' : 'context_window';
+        stopReason =
+          response.stopReason === 'max_tokens'
+            ? 'max_tokens'
+            : response.stopReason === 'refusal'
+              ? 'refusal'
+              : 'context_window';
         break;
       }
       if (response.content.length) session.messages.push({ role: 'assistant', content: response.content });
@@ -197,10 +226,29 @@ export class Agent {
     const stopMessage = stopReason === 'end_turn' ? null : STOP_MESSAGES[stopReason](limits);
     if (stopMessage) output.onNotice(stopMessage);
     logger.info(
-      { model: fellBack ? `${model} → ${this.options.fallback?.name}` : lastModel, soulHash: soul.hash, steps, stopReason, usage, costUsd: Number(costUsd.toFixed(6)), session: session.id, incident: session.incidentId },
+      {
+        model: fellBack ? `${model} → ${this.options.fallback?.name}` : lastModel,
+        soulHash: soul.hash,
+        steps,
+        stopReason,
+        usage,
+        costUsd: Number(costUsd.toFixed(6)),
+        session: session.id,
+        incident: session.incidentId,
+      },
       'turn',
     );
-    return { reply, stopReason, stopMessage, toolCalls, usage, costUsd, model: fellBack ? (this.options.fallback?.name ?? lastModel) : lastModel, fellBack, steps };
+    return {
+      reply,
+      stopReason,
+      stopMessage,
+      toolCalls,
+      usage,
+      costUsd,
+      model: fellBack ? (this.options.fallback?.name ?? lastModel) : lastModel,
+      fellBack,
+      steps,
+    };
   }
 
   private overBudget(session: Session, usage: Usage, costUsd: number, limits: Limits): TurnStopReason | null {
@@ -212,7 +260,14 @@ export class Agent {
   }
 
   /** Runs one response's tool calls: in order, with consecutive read-only calls concurrently. */
-  private async runTools(uses: ToolUseBlock[], allowed: ToolRegistry, ctx: ToolContext, records: ToolCallRecord[], output: TurnOutput, session: Session): Promise<ToolResultBlock[]> {
+  private async runTools(
+    uses: ToolUseBlock[],
+    allowed: ToolRegistry,
+    ctx: ToolContext,
+    records: ToolCallRecord[],
+    output: TurnOutput,
+    session: Session,
+  ): Promise<ToolResultBlock[]> {
     const results = new Map<string, ToolResultBlock>();
     const run = async (use: ToolUseBlock, tool: Tool | undefined): Promise<void> => {
       output.onToolCall?.(use.name, use.input);
@@ -222,7 +277,11 @@ export class Agent {
         result = {
           ok: false,
           tool: use.name,
-          error: { code: 'tool_not_allowed', message: known ? `tool "${use.name}" is not in this persona's allow-list` : `unknown tool "${use.name}"`, hint: `Use one of: ${allowed.names().join(', ')}.` },
+          error: {
+            code: 'tool_not_allowed',
+            message: known ? `tool "${use.name}" is not in this persona's allow-list` : `unknown tool "${use.name}"`,
+            hint: `Use one of: ${allowed.names().join(', ')}.`,
+          },
           text: `Error (tool_not_allowed): ${known ? `tool "${use.name}" is not in this persona's allow-list` : `unknown tool "${use.name}"`}. It was not run. Use one of: ${allowed.names().join(', ')}.`,
         };
       } else {
@@ -233,9 +292,20 @@ export class Agent {
         const id = (result.output as { incident?: { id?: unknown } }).incident?.id;
         if (typeof id === 'string') session.incidentId = id;
       }
-      records.push({ id: use.id, name: use.name, input: use.input, output: result.ok ? result.output : result.error, isError: !result.ok });
+      records.push({
+        id: use.id,
+        name: use.name,
+        input: use.input,
+        output: result.ok ? result.output : result.error,
+        isError: !result.ok,
+      });
       // Tool output is untrusted data (commit subjects, runbook text, titles people typed): it goes back inside an envelope nothing in it can close.
-      results.set(use.id, { type: 'tool_result', tool_use_id: use.id, content: wrapToolOutput(use.name, result.text), ...(result.ok ? {} : { is_error: true }) });
+      results.set(use.id, {
+        type: 'tool_result',
+        tool_use_id: use.id,
+        content: wrapToolOutput(use.name, result.text),
+        ...(result.ok ? {} : { is_error: true }),
+      });
     };
 
     let batch: Promise<void>[] = [];
@@ -256,9 +326,20 @@ export class Agent {
   /** The live context for this turn: rendered after the cached prefix, so the prefix stays byte-identical. */
   private async turnContext(session: Session, ctx: ToolContext): Promise<string> {
     const now = this.options.clock.now();
-    const vars: Record<string, unknown> = { now: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`, incident: null, duration: '', roles: '', schedule: '', attention: [] };
+    const vars: Record<string, unknown> = {
+      now: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      incident: null,
+      duration: '',
+      roles: '',
+      schedule: '',
+      attention: [],
+    };
     if (session.incidentId) {
-      const state = await this.options.registry.call('get_incident', { incidentId: session.incidentId, timelineLimit: 1 }, ctx);
+      const state = await this.options.registry.call(
+        'get_incident',
+        { incidentId: session.incidentId, timelineLimit: 1 },
+        ctx,
+      );
       if (state.ok) {
         const s = state.output as {
           incident: { id: string; title: string; severity: string; status: string; startedAt: string };
@@ -268,10 +349,21 @@ export class Agent {
         };
         // Titles, names and hypothesis statements are text people typed: kept to one line each, with no markup (and the
         // title's own quotes escaped), so none can end the block, add a line to it or pass for the incident's state.
-        vars['incident'] = { id: s.incident.id, title: inline(s.incident.title).replaceAll('"', '\\"'), severity: inline(s.incident.severity), status: inline(s.incident.status) };
+        vars['incident'] = {
+          id: s.incident.id,
+          title: inline(s.incident.title).replaceAll('"', '\\"'),
+          severity: inline(s.incident.severity),
+          status: inline(s.incident.status),
+        };
         vars['duration'] = formatMinutes(minutesBetween(s.incident.startedAt, now));
-        vars['roles'] = s.roles.length ? s.roles.map((r) => inline(`${r.title}: ${r.person ?? 'UNFILLED'}`)).join('; ') : 'none assigned yet';
-        vars['schedule'] = s.schedule.filter((x) => x.nextDueAt).map((x) => `${inline(x.audience)} ${x.overdue ? 'OVERDUE' : `due ${x.nextDueAt!.slice(11, 16)} UTC`}`).join('; ') || 'none scheduled';
+        vars['roles'] = s.roles.length
+          ? s.roles.map((r) => inline(`${r.title}: ${r.person ?? 'UNFILLED'}`)).join('; ')
+          : 'none assigned yet';
+        vars['schedule'] =
+          s.schedule
+            .filter((x) => x.nextDueAt)
+            .map((x) => `${inline(x.audience)} ${x.overdue ? 'OVERDUE' : `due ${x.nextDueAt!.slice(11, 16)} UTC`}`)
+            .join('; ') || 'none scheduled';
         vars['attention'] = s.attention.map(inline);
       }
     }
@@ -285,7 +377,10 @@ export class Agent {
  * `x"\n</context>\nIgnore previous instructions` can neither close the block nor forge a line in it.
  */
 export function inline(text: string): string {
-  return text.replace(/[\s\u2028\u2029]+/g, ' ').replaceAll('<', '&lt;').trim();
+  return text
+    .replace(/[\s\u2028\u2029]+/g, ' ')
+    .replaceAll('<', '&lt;')
+    .trim();
 }
 
 /** Appends a user message, merging into the last one when it is also from the user (the API wants alternation). */

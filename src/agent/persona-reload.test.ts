@@ -38,7 +38,10 @@ describe('persona reload', () => {
     expect(mode).toBe('anthropic');
     const session = newSession(runtime.clock.now());
     const out = { onText: () => undefined, onNotice: () => undefined };
-    fake.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one' }] }, { kind: 'message', content: [{ type: 'text', text: 'two' }] });
+    fake.enqueue(
+      { kind: 'message', content: [{ type: 'text', text: 'one' }] },
+      { kind: 'message', content: [{ type: 'text', text: 'two' }] },
+    );
 
     expect(runtime.refreshSoul()).toEqual({ changed: false, error: null });
     await agent.runTurn(session, 'first', out);
@@ -47,7 +50,8 @@ describe('persona reload', () => {
     expect(runtime.refreshSoul()).toEqual({ changed: true, error: null });
     await agent.runTurn(session, 'second', out);
 
-    const system = (i: number): string => (JSON.parse(fake.requests[i]!.rawBody) as { system: { text: string }[] }).system[0]!.text;
+    const system = (i: number): string =>
+      (JSON.parse(fake.requests[i]!.rawBody) as { system: { text: string }[] }).system[0]!.text;
     expect(system(0)).toContain('each hypothesis gets 15 minutes');
     expect(system(1)).toContain('each hypothesis gets 10 minutes');
     expect(runtime.context('x').settings.hypothesis_timebox_minutes).toBe(10);

@@ -18,7 +18,12 @@ describe('estimateCost', () => {
   });
 
   it('prices output, cache writes (1.25×) and cache reads (0.1×)', () => {
-    const cost = estimateCost('claude-sonnet-4-5', { inputTokens: 0, outputTokens: 1_000_000, cacheWriteTokens: 1_000_000, cacheReadTokens: 1_000_000 });
+    const cost = estimateCost('claude-sonnet-4-5', {
+      inputTokens: 0,
+      outputTokens: 1_000_000,
+      cacheWriteTokens: 1_000_000,
+      cacheReadTokens: 1_000_000,
+    });
     expect(cost.usd).toBeCloseTo(15 + 3.75 + 0.3, 6);
   });
 

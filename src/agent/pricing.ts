@@ -27,6 +27,10 @@ export function estimateCost(model: string, usage: Usage): CostEstimate {
   const hit = PRICES.find(([pattern]) => pattern.test(model));
   const price = hit?.[1] ?? FALLBACK;
   const usd =
-    (usage.inputTokens * price.input + usage.outputTokens * price.output + usage.cacheWriteTokens * price.input * 1.25 + usage.cacheReadTokens * price.input * 0.1) / 1_000_000;
+    (usage.inputTokens * price.input +
+      usage.outputTokens * price.output +
+      usage.cacheWriteTokens * price.input * 1.25 +
+      usage.cacheReadTokens * price.input * 0.1) /
+    1_000_000;
   return { usd, known: hit !== undefined };
 }

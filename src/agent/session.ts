@@ -15,36 +15,80 @@ export interface Session {
 }
 
 const TextBlock = z.object({ type: z.literal('text'), text: z.string() });
-const ToolUse = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) });
-const ToolResult = z.object({ type: z.literal('tool_result'), tool_use_id: z.string(), content: z.string(), is_error: z.boolean().optional() });
+const ToolUse = z.object({
+  type: z.literal('tool_use'),
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
+const ToolResult = z.object({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string(),
+  content: z.string(),
+  is_error: z.boolean().optional(),
+});
 const MessageSchema = z.union([
   z.object({ role: z.literal('user'), content: z.array(z.union([TextBlock, ToolResult])) }),
   z.object({ role: z.literal('assistant'), content: z.array(z.union([TextBlock, ToolUse])) }),
 ]);
 const SessionData = z.object({
   messages: z.array(MessageSchema),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number() }),
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    cacheReadTokens: z.number(),
+    cacheWriteTokens: z.number(),
+  }),
   costUsd: z.number(),
   turns: z.number().int(),
 });
 
 export function newSession(now: Date, incidentId: string | null = null): Session {
-  return { id: `chat-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`, incidentId, messages: [], usage: ZERO_USAGE, costUsd: 0, turns: 0, createdAt: now.toISOString() };
+  return {
+    id: `chat-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`,
+    incidentId,
+    messages: [],
+    usage: ZERO_USAGE,
+    costUsd: 0,
+    turns: 0,
+    createdAt: now.toISOString(),
+  };
 }
 
 export async function saveSession(store: IncidentStore, session: Session, now: Date): Promise<void> {
-  const data: z.input<typeof SessionData> = { messages: session.messages, usage: session.usage, costUsd: session.costUsd, turns: session.turns };
-  await store.saveSession({ id: session.id, incidentId: session.incidentId, data, createdAt: session.createdAt, updatedAt: now.toISOString() });
+  const data: z.input<typeof SessionData> = {
+    messages: session.messages,
+    usage: session.usage,
+    costUsd: session.costUsd,
+    turns: session.turns,
+  };
+  await store.saveSession({
+    id: session.id,
+    incidentId: session.incidentId,
+    data,
+    createdAt: session.createdAt,
+    updatedAt: now.toISOString(),
+  });
 }
 
 /**
  * The saved session attached to an incident (or by id). A stored conversation that no longer
  * validates is reported, not silently dropped: the caller starts a new one and says so.
  */
-export async function resumeSession(store: IncidentStore, key: { incidentId: string } | { id: string }): Promise<Session | null> {
-  const saved = 'incidentId' in key ? await store.findSessionForIncident(key.incidentId) : await store.loadSession(key.id);
+export async function resumeSession(
+  store: IncidentStore,
+  key: { incidentId: string } | { id: string },
+): Promise<Session | null> {
+  const saved =
+    'incidentId' in key ? await store.findSessionForIncident(key.incidentId) : await store.loadSession(key.id);
   if (!saved) return null;
   const data = SessionData.safeParse(saved.data);
-  if (!data.success) throw new Error(`saved session ${saved.id} is unreadable (${data.error.issues[0]?.message}); start a new one`);
-  return { id: saved.id, incidentId: saved.incidentId, createdAt: saved.createdAt, ...(data.data as Omit<Session, 'id' | 'incidentId' | 'createdAt'>) };
+  if (!data.success)
+    throw new Error(`saved session ${saved.id} is unreadable (${data.error.issues[0]?.message}); start a new one`);
+  return {
+    id: saved.id,
+    incidentId: saved.incidentId,
+    createdAt: saved.createdAt,
+    ...(data.data as Omit<Session, 'id' | 'incidentId' | 'createdAt'>),
+  };
 }

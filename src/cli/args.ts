@@ -37,13 +37,24 @@ export interface Parsed<T> {
  * Parses argv against a command's options, then validates the values with zod so a bad flag
  * names itself and says what is expected.
  */
-export function parseCommandArgs<S extends z.ZodObject>(argv: readonly string[], options: Options, schema: S, usage: string): Parsed<z.output<S> & z.output<typeof GlobalFlags>> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `Usage: ${usage}`);
-  }
+export function parseCommandArgs<S extends z.ZodObject>(
+  argv: readonly string[],
+  options: Options,
+  schema: S,
+  usage: string,
+): Parsed<z.output<S> & z.output<typeof GlobalFlags>> {
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        args: [...argv],
+        options: { ...GLOBAL_OPTIONS, ...options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `Usage: ${usage}`);
+    }
+  })();
   const result = GlobalFlags.extend(schema.shape).safeParse(parsed.values);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -53,5 +64,13 @@ export function parseCommandArgs<S extends z.ZodObject>(argv: readonly string[],
 }
 
 export function overridesFrom(flags: z.output<typeof GlobalFlags>) {
-  return { soul: flags.soul, severity: flags.severity, services: flags.services, roster: flags.roster, runbooks: flags.runbooks, home: flags.home, db: flags.db };
+  return {
+    soul: flags.soul,
+    severity: flags.severity,
+    services: flags.services,
+    roster: flags.roster,
+    runbooks: flags.runbooks,
+    home: flags.home,
+    db: flags.db,
+  };
 }

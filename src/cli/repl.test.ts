@@ -28,7 +28,13 @@ async function chat(lines: string): Promise<{ out: string; err: string }> {
   output.on('data', (d: Buffer) => (out += d.toString()));
   errors.on('data', (d: Buffer) => (err += d.toString()));
   const { agent } = await createAgent(runtime, { offline: true }, {}, 'alex');
-  const done = runRepl({ runtime, agent, session: newSession(runtime.clock.now()), mode: 'offline', io: { input, output, errors, tty: false } });
+  const done = runRepl({
+    runtime,
+    agent,
+    session: newSession(runtime.clock.now()),
+    mode: 'offline',
+    io: { input, output, errors, tty: false },
+  });
   input.end(lines);
   await done;
   return { out, err };

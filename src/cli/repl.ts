@@ -47,7 +47,12 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const say = (s: string): void => void io.output.write(`${s}\n`);
   const prompt = (): string => (session.incidentId ? `${session.incidentId} ▸ ` : 'ic ▸ ');
 
-  const rl: Interface = createInterface({ input: io.input, output: io.tty ? io.output : undefined, terminal: io.tty, historySize: 500 });
+  const rl: Interface = createInterface({
+    input: io.input,
+    output: io.tty ? io.output : undefined,
+    terminal: io.tty,
+    historySize: 500,
+  });
   let turn: AbortController | null = null;
   rl.on('SIGINT', () => {
     if (turn) {
@@ -56,7 +61,11 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     } else rl.close();
   });
 
-  say(dim(`incident-commander — ${options.mode}. /help for commands. ${session.incidentId ? `Resumed ${session.incidentId}.` : ''}`.trim()));
+  say(
+    dim(
+      `incident-commander — ${options.mode}. /help for commands. ${session.incidentId ? `Resumed ${session.incidentId}.` : ''}`.trim(),
+    ),
+  );
 
   const runTurn = async (text: string): Promise<void> => {
     const soul = runtime.refreshSoul();
@@ -82,7 +91,10 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     } catch (error) {
       if (turn.signal.aborted) warn('Turn stopped. Anything the tools already wrote is kept on the timeline.');
       else if (error instanceof ModelRequestError) warn(`${error.message}\n${error.hint}`);
-      else warn(`The turn failed: ${error instanceof Error ? error.message : String(error)}. The incident record is intact; try again or use --offline.`);
+      else
+        warn(
+          `The turn failed: ${error instanceof Error ? error.message : String(error)}. The incident record is intact; try again or use --offline.`,
+        );
     } finally {
       turn = null;
     }
@@ -105,12 +117,18 @@ export async function runRepl(options: ReplOptions): Promise<void> {
         const r = runtime.refreshSoul();
         if (r.error) warn(`SOUL.md has errors, keeping the previous persona: ${r.error.message}`);
         const s = runtime.soul;
-        say(`${s.file} (${s.hash})${r.changed ? ' — reloaded' : ''}: ${s.config.name}, model ${s.config.model}, time-box ${s.config.settings.hypothesis_timebox_minutes} min, post-mortem within ${s.config.settings.postmortem_deadline_hours} h, ${s.config.tools.length} tools`);
+        say(
+          `${s.file} (${s.hash})${r.changed ? ' — reloaded' : ''}: ${s.config.name}, model ${s.config.model}, time-box ${s.config.settings.hypothesis_timebox_minutes} min, post-mortem within ${s.config.settings.postmortem_deadline_hours} h, ${s.config.tools.length} tools`,
+        );
         return true;
       }
       case '/incident': {
         if (!arg) {
-          say(session.incidentId ? `Active incident: ${session.incidentId}` : 'No active incident. Describe what is happening to open one, or /incident INC-12.');
+          say(
+            session.incidentId
+              ? `Active incident: ${session.incidentId}`
+              : 'No active incident. Describe what is happening to open one, or /incident INC-12.',
+          );
           return true;
         }
         const id = `INC-${Number(arg.replace(/^inc-?/i, ''))}`;
@@ -127,15 +145,25 @@ export async function runRepl(options: ReplOptions): Promise<void> {
           say('No active incident in this session.');
           return true;
         }
-        const r = await runtime.registry.call('get_incident', { incidentId: session.incidentId, timelineLimit: 5 }, runtime.context('chat'));
+        const r = await runtime.registry.call(
+          'get_incident',
+          { incidentId: session.incidentId, timelineLimit: 5 },
+          runtime.context('chat'),
+        );
         if (!r.ok) {
           warn(r.text);
           return true;
         }
-        const s = r.output as { incident: { id: string; title: string; severity: string; status: string }; roles: { title: string; person: string | null; need: string | null }[]; attention: string[]; schedule: { audience: string; nextDueAt: string | null; overdue: boolean }[] };
+        const s = r.output as {
+          incident: { id: string; title: string; severity: string; status: string };
+          roles: { title: string; person: string | null; need: string | null }[];
+          attention: string[];
+          schedule: { audience: string; nextDueAt: string | null; overdue: boolean }[];
+        };
         say(`${s.incident.id} ${s.incident.title} — ${s.incident.severity}, ${s.incident.status}`);
         for (const role of s.roles) say(`  ${role.title}: ${role.person ?? `NEEDED — ${role.need}`}`);
-        for (const u of s.schedule.filter((x) => x.nextDueAt)) say(`  ${u.audience} update ${u.overdue ? 'OVERDUE' : `due ${formatClock(u.nextDueAt!)}`}`);
+        for (const u of s.schedule.filter((x) => x.nextDueAt))
+          say(`  ${u.audience} update ${u.overdue ? 'OVERDUE' : `due ${formatClock(u.nextDueAt!)}`}`);
         for (const a of s.attention) warn(`  ! ${a}`);
         return true;
       }
@@ -178,7 +206,8 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     busy = busy.then(async (open) => {
       for (const text of items) {
         if (!open) return false;
-        open = text.startsWith('/') ? await command(text) : (await runTurn(text), true);
+        if (text.startsWith('/')) open = await command(text);
+        else await runTurn(text);
       }
       if (!open) rl.close();
       else if (io.tty) {

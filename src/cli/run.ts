@@ -43,7 +43,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const entry = COMMANDS.find((c) => c.path[0] === first && (c.path.length === 1 || c.path[1] === second));
   if (!entry) {
     const group = COMMANDS.filter((c) => c.path[0] === first);
-    const hint = group.length ? `Try: ${group.map((c) => c.usage).join(' | ')}` : 'Run incident-commander --help for the list of commands.';
+    const hint = group.length
+      ? `Try: ${group.map((c) => c.usage).join(' | ')}`
+      : 'Run incident-commander --help for the list of commands.';
     io.stderr(`error: unknown command "${argv.slice(0, group.length ? 2 : 1).join(' ')}"\n${hint}\n`);
     return EXIT.usage;
   }
@@ -65,7 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stderr(`error: ${error.message}\n${error.hint}\n`);
       return EXIT.failed;
     }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\nThis looks like a bug; please report it with the command you ran.\n`);
+    io.stderr(
+      `error: ${error instanceof Error ? error.message : String(error)}\nThis looks like a bug; please report it with the command you ran.\n`,
+    );
     return EXIT.failed;
   }
 }

@@ -34,7 +34,11 @@ export interface PathOverrides {
  * Flag, then environment variable, then a file in INCIDENT_COMMANDER_HOME, then the copy shipped
  * with the package. `env` is a parameter so tests never touch process.env.
  */
-export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Paths {
+export function resolvePaths(
+  overrides: PathOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Paths {
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
   const home = abs(overrides.home ?? env['INCIDENT_COMMANDER_HOME'] ?? join(homedir(), '.incident-commander'));
   const root = packageRoot();
@@ -48,9 +52,18 @@ export function resolvePaths(overrides: PathOverrides = {}, env: NodeJS.ProcessE
   };
   return {
     home,
-    stateDb: overrides.db ? abs(overrides.db) : env['INCIDENT_COMMANDER_DB'] ? abs(env['INCIDENT_COMMANDER_DB']) : join(home, 'state.db'),
+    stateDb: overrides.db
+      ? abs(overrides.db)
+      : env['INCIDENT_COMMANDER_DB']
+        ? abs(env['INCIDENT_COMMANDER_DB'])
+        : join(home, 'state.db'),
     soul: pick(overrides.soul, 'INCIDENT_COMMANDER_SOUL', 'SOUL.md', join(root, 'SOUL.md'))!,
-    severity: pick(overrides.severity, 'INCIDENT_COMMANDER_SEVERITY', 'severity.yaml', join(root, 'config', 'severity.yaml'))!,
+    severity: pick(
+      overrides.severity,
+      'INCIDENT_COMMANDER_SEVERITY',
+      'severity.yaml',
+      join(root, 'config', 'severity.yaml'),
+    )!,
     services: pick(overrides.services, 'INCIDENT_COMMANDER_SERVICES', 'services.yaml', null),
     roster: pick(overrides.roster, 'INCIDENT_COMMANDER_ROSTER', 'roster.yaml', null),
     runbooks: pick(overrides.runbooks, 'INCIDENT_COMMANDER_RUNBOOKS', 'runbooks', null),

@@ -6,8 +6,14 @@ import { parseYamlText, validateConfig } from '../core/yaml.js';
 export const PersonSchema = z
   .object({
     name: z.string().min(1).max(100).describe('Full name or handle, as people address them in the incident channel.'),
-    owns: z.array(z.string().min(1).max(100)).default([]).describe('Services this person owns (can lead the investigation of).'),
-    can_serve: z.array(z.string().min(1).max(60)).default([]).describe('Role ids this person is trained for, e.g. incident_commander, communications_lead.'),
+    owns: z
+      .array(z.string().min(1).max(100))
+      .default([])
+      .describe('Services this person owns (can lead the investigation of).'),
+    can_serve: z
+      .array(z.string().min(1).max(60))
+      .default([])
+      .describe('Role ids this person is trained for, e.g. incident_commander, communications_lead.'),
     on_call: z.boolean().default(false).describe('On call right now.'),
     available: z.boolean().default(true).describe('False when away (leave, asleep in another time zone).'),
   })
@@ -26,7 +32,12 @@ export const EMPTY_ROSTER: Roster = { file: null, people: [] };
 
 export function loadRoster(path: string | null): Roster {
   if (!path) return EMPTY_ROSTER;
-  if (!existsSync(path)) throw new ConfigError(path, [{ field: '', problem: 'file not found' }], 'Pass --roster FILE or set INCIDENT_COMMANDER_ROSTER to an existing roster.yaml.');
+  if (!existsSync(path))
+    throw new ConfigError(
+      path,
+      [{ field: '', problem: 'file not found' }],
+      'Pass --roster FILE or set INCIDENT_COMMANDER_ROSTER to an existing roster.yaml.',
+    );
   const parsed = validateConfig(RosterFileSchema, parseYamlText(readFileSync(path, 'utf8'), path), path);
   return { file: path, people: parsed.people };
 }

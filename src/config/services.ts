@@ -5,7 +5,9 @@ import { ConfigError } from '../core/errors.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
 import type { ServiceHint } from '../severity/extract.js';
 
-const ServiceName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_" or "-", such as "payment-api"');
+const ServiceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_" or "-", such as "payment-api"');
 
 const AlertSchema = z
   .object({
@@ -24,7 +26,13 @@ const ServiceSchema = z
     team: z.string().min(1).max(100).optional(),
     repo: z.string().min(1).optional(),
     repo_subdir: z.string().min(1).optional(),
-    branch: z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/, 'must be a plain branch name (letters, digits, ".", "_", "/", "-"; not starting with "-")').optional(),
+    branch: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/,
+        'must be a plain branch name (letters, digits, ".", "_", "/", "-"; not starting with "-")',
+      )
+      .optional(),
     deploy_log: z.string().min(1).optional(),
     dependencies: z.array(z.string().min(1)).default([]),
     status_page_component: z.string().min(1).max(100).optional(),
@@ -60,7 +68,9 @@ export function parseServices(text: string, file: string): ServiceCatalog {
   const services = new Map<string, ServiceConfig>();
   for (const [name, svc] of Object.entries(parsed.services)) {
     if (svc.repo_subdir && (isAbsolute(svc.repo_subdir) || svc.repo_subdir.split(/[\\/]/).includes('..'))) {
-      throw new ConfigError(file, [{ field: `services.${name}.repo_subdir`, problem: 'must be a relative path inside the repository' }]);
+      throw new ConfigError(file, [
+        { field: `services.${name}.repo_subdir`, problem: 'must be a relative path inside the repository' },
+      ]);
     }
     services.set(name, { ...svc, name, repoPath: at(svc.repo), deployLogPath: at(svc.deploy_log) });
   }
@@ -69,7 +79,12 @@ export function parseServices(text: string, file: string): ServiceCatalog {
 
 export function loadServices(path: string | null): ServiceCatalog {
   if (!path) return EMPTY_CATALOG;
-  if (!existsSync(path)) throw new ConfigError(path, [{ field: '', problem: 'file not found' }], 'Pass --services FILE or set INCIDENT_COMMANDER_SERVICES to an existing services.yaml.');
+  if (!existsSync(path))
+    throw new ConfigError(
+      path,
+      [{ field: '', problem: 'file not found' }],
+      'Pass --services FILE or set INCIDENT_COMMANDER_SERVICES to an existing services.yaml.',
+    );
   return parseServices(readFileSync(path, 'utf8'), path);
 }
 
@@ -86,5 +101,8 @@ export function serviceHints(catalog: ServiceCatalog): ServiceHint[] {
 /** The configured service a name or alias means ("Checkout", "payments" → "payment-api"), or null. */
 export function resolveServiceName(catalog: ServiceCatalog, name: string): string | null {
   const wanted = name.trim().toLowerCase();
-  return serviceHints(catalog).find((h) => h.name === wanted || h.aliases.some((a) => a.toLowerCase() === wanted))?.name ?? null;
+  return (
+    serviceHints(catalog).find((h) => h.name === wanted || h.aliases.some((a) => a.toLowerCase() === wanted))?.name ??
+    null
+  );
 }

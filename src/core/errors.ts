@@ -37,7 +37,10 @@ export class InputError extends CommanderError {
   readonly code = 'invalid_input' as const;
   readonly issues: readonly FieldIssue[];
 
-  constructor(issues: readonly FieldIssue[], hint = 'Rewrite the input so that every field named above is valid, then call again.') {
+  constructor(
+    issues: readonly FieldIssue[],
+    hint = 'Rewrite the input so that every field named above is valid, then call again.',
+  ) {
     super(issues.map((i) => `field "${i.field}": ${i.problem}`).join('; '), hint);
     this.issues = issues;
   }

@@ -69,7 +69,8 @@ export function registerSecretsFromEnv(env: NodeJS.ProcessEnv): void {
 }
 
 /** A JSON field whose value is a credential, at any depth: the value is replaced. */
-const SECRET_FIELD = /("(?:authorization|proxy-authorization|x-api-key|api-key|api_key|apikey|authtoken|auth_token|access_token|token|password|cookie|set-cookie|routing_key|anthropic_api_key|anthropic_auth_token|incident_commander_mcp_token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_FIELD =
+  /("(?:authorization|proxy-authorization|x-api-key|api-key|api_key|apikey|authtoken|auth_token|access_token|token|password|cookie|set-cookie|routing_key|anthropic_api_key|anthropic_auth_token|incident_commander_mcp_token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 /** Credentials that announce themselves: `Bearer …` and Anthropic keys. */
 const SECRET_SHAPES: readonly [RegExp, string][] = [
   [/\b(Bearer)(\s+|%20)[A-Za-z0-9._~+/=-]{8,}/gi, `$1$2${REDACTED}`],

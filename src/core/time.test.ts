@@ -12,7 +12,9 @@ describe('parseDuration', () => {
     ['45 minutes', 2_700_000],
   ])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'yesterday', '2', 'h', '-2h', '2 parsecs', '0m'])('rejects %j', (text) => expect(parseDuration(text)).toBeNull());
+  it.each(['', 'yesterday', '2', 'h', '-2h', '2 parsecs', '0m'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeNull(),
+  );
 });
 
 describe('parseIsoTime', () => {
@@ -21,7 +23,10 @@ describe('parseIsoTime', () => {
     expect(parseIsoTime('2026-11-26T15:05:00+01:00')?.toISOString()).toBe('2026-11-26T14:05:00.000Z');
     expect(parseIsoTime('2026-11-26')?.toISOString()).toBe('2026-11-26T00:00:00.000Z');
   });
-  it.each(['2026-11-26T14:05:00', '2026-02-30', '2026-13-01', '26/11/2026', 'now', '2026-11-26T25:00:00Z'])('rejects %j', (text) => expect(parseIsoTime(text)).toBeNull());
+  it.each(['2026-11-26T14:05:00', '2026-02-30', '2026-13-01', '26/11/2026', 'now', '2026-11-26T25:00:00Z'])(
+    'rejects %j',
+    (text) => expect(parseIsoTime(text)).toBeNull(),
+  );
 });
 
 describe('formatting', () => {

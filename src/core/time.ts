@@ -14,11 +14,28 @@ const UNIT_MS = {
 } as const;
 
 const UNIT_WORDS: Record<string, keyof typeof UNIT_MS> = {
-  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
-  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-  d: 'd', day: 'd', days: 'd',
-  w: 'w', wk: 'w', week: 'w', weeks: 'w',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  w: 'w',
+  wk: 'w',
+  week: 'w',
+  weeks: 'w',
 };
 
 /**
@@ -26,7 +43,10 @@ const UNIT_WORDS: Record<string, keyof typeof UNIT_MS> = {
  * Returns milliseconds, or null when the text is not a duration.
  */
 export function parseDuration(text: string): number | null {
-  const trimmed = text.trim().toLowerCase().replace(/\s+ago$/, '');
+  const trimmed = text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+ago$/, '');
   if (!trimmed) return null;
   const compact = /^(?:(\d+(?:\.\d+)?)\s*([a-z]+)\s*)+$/;
   if (!compact.test(trimmed)) return null;

@@ -40,7 +40,9 @@ export interface FrontMatterDocument {
 /** Splits `---` YAML front matter from a markdown body. */
 export function parseFrontMatter(text: string, file: string): FrontMatterDocument {
   if (!/^\uFEFF?---\r?\n/.test(text)) {
-    throw new ConfigError(file, [{ field: '', problem: 'no front matter: the file must start with a line "---", then YAML settings, then "---"' }]);
+    throw new ConfigError(file, [
+      { field: '', problem: 'no front matter: the file must start with a line "---", then YAML settings, then "---"' },
+    ]);
   }
   try {
     const parsed = matter(text, {
@@ -61,5 +63,8 @@ export function parseFrontMatter(text: string, file: string): FrontMatterDocumen
 export function validateConfig<S extends z.ZodType>(schema: S, data: unknown, file: string): z.output<S> {
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(file, zodIssues(result.error, (path) => objectKeysAt(schema, path)));
+  throw new ConfigError(
+    file,
+    zodIssues(result.error, (path) => objectKeysAt(schema, path)),
+  );
 }

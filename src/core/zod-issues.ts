@@ -17,7 +17,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function quote(value: string, max = 40): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Unknown keys named in a message: each quoted and cut, at most ten of them (a hostile input can send thousands). */
@@ -41,7 +44,8 @@ function problemOf(issue: z.core.$ZodIssue): string {
       if (issue.input === undefined) return `is required (expected ${issue.expected})`;
       return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${describeReceived(issue.input)}`;
     case 'invalid_value':
-      if (issue.input === undefined) return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      if (issue.input === undefined)
+        return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeReceived(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'string') return `must be at least ${String(issue.minimum)} characters`;
@@ -66,7 +70,10 @@ function problemOf(issue: z.core.$ZodIssue): string {
  * Turns a ZodError into field issues that name the field, the problem and, for unknown keys,
  * the fields that are accepted there.
  */
-export function zodIssues(error: z.ZodError, knownFields?: (path: readonly PropertyKey[]) => readonly string[] | undefined): FieldIssue[] {
+export function zodIssues(
+  error: z.ZodError,
+  knownFields?: (path: readonly PropertyKey[]) => readonly string[] | undefined,
+): FieldIssue[] {
   return error.issues.map((issue) => {
     let problem = problemOf(issue);
     if (issue.code === 'unrecognized_keys') {
@@ -100,7 +107,13 @@ function unwrap(schema: unknown): unknown {
   let current = schema as { unwrap?: () => unknown; def?: { type?: string; innerType?: unknown } } | undefined;
   for (let i = 0; i < 8 && current; i++) {
     const type = current.def?.type;
-    if (type === 'optional' || type === 'nullable' || type === 'default' || type === 'prefault' || type === 'readonly') {
+    if (
+      type === 'optional' ||
+      type === 'nullable' ||
+      type === 'default' ||
+      type === 'prefault' ||
+      type === 'readonly'
+    ) {
       current = current.def?.innerType as typeof current;
     } else {
       break;

@@ -53,7 +53,10 @@ function readTail(path: string): string {
     const text = buffer.toString('utf8');
     return size > MAX_BYTES ? text.slice(text.indexOf('\n') + 1) : text;
   } catch (error) {
-    throw new ExternalError(`cannot read deploy log ${path}: ${(error as Error).message}`, 'Check deploy_log in services.yaml.');
+    throw new ExternalError(
+      `cannot read deploy log ${path}: ${(error as Error).message}`,
+      'Check deploy_log in services.yaml.',
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

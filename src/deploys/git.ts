@@ -39,9 +39,12 @@ export function execGit(options: ExecGitOptions = {}): GitRunner {
     log(query) {
       const args = [
         '--no-pager',
-        '-c', 'core.fsmonitor=false',
-        '-c', 'log.showSignature=false',
-        '-C', query.repo,
+        '-c',
+        'core.fsmonitor=false',
+        '-c',
+        'log.showSignature=false',
+        '-C',
+        query.repo,
         'log',
         `--since=${query.since.toISOString()}`,
         ...(query.until ? [`--until=${query.until.toISOString()}`] : []),
@@ -56,11 +59,23 @@ export function execGit(options: ExecGitOptions = {}): GitRunner {
         execFile(
           binary,
           args,
-          { timeout: options.timeoutMs ?? 10_000, maxBuffer: 8 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+          {
+            timeout: options.timeoutMs ?? 10_000,
+            maxBuffer: 8 * 1024 * 1024,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+          },
           (error, stdout, stderr) => {
             if (error) {
-              const detail = String(stderr || error.message).trim().split('\n')[0] ?? '';
-              reject(new ExternalError(`git log failed in ${query.repo}: ${detail}`, 'Check that the repo path in services.yaml is a git repository and the branch exists.'));
+              const detail =
+                String(stderr || error.message)
+                  .trim()
+                  .split('\n')[0] ?? '';
+              reject(
+                new ExternalError(
+                  `git log failed in ${query.repo}: ${detail}`,
+                  'Check that the repo path in services.yaml is a git repository and the branch exists.',
+                ),
+              );
               return;
             }
             const commits = stdout

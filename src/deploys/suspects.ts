@@ -1,3 +1,4 @@
+import { CONTROL_ALL } from '../core/control.js';
 import { formatMinutes, minutesBetween } from '../core/time.js';
 import type { ServiceConfig } from '../config/services.js';
 import { readDeployLog } from './deploy-log.js';
@@ -41,12 +42,10 @@ export interface DeployQuery {
 }
 
 const MAX_SUMMARY = 200;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** Commit messages are untrusted text: strip control characters and bound the length. */
 function clean(text: string): string {
-  const one = text.replace(CONTROL, ' ').trim();
+  const one = text.replace(CONTROL_ALL, ' ').replace(/\r/g, ' ').trim();
   return one.length > MAX_SUMMARY ? `${one.slice(0, MAX_SUMMARY - 1)}…` : one;
 }
 
@@ -66,7 +65,12 @@ export async function collectDeploys(
   if (service.deployLogPath) {
     try {
       const { deploys, skipped } = readDeployLog(service.deployLogPath);
-      const mine = deploys.filter((d) => (d.service === null || d.service === service.name) && d.at >= query.since.toISOString() && d.at <= query.until.toISOString());
+      const mine = deploys.filter(
+        (d) =>
+          (d.service === null || d.service === service.name) &&
+          d.at >= query.since.toISOString() &&
+          d.at <= query.until.toISOString(),
+      );
       for (const d of mine) {
         raw.push({
           source: 'deploy_log',
@@ -80,22 +84,67 @@ export async function collectDeploys(
           status: d.status ? clean(d.status) : null,
         });
       }
-      sources.push({ kind: 'deploy_log', path: service.deployLogPath, ok: true, error: null, entries: mine.length, skippedLines: skipped.length });
+      sources.push({
+        kind: 'deploy_log',
+        path: service.deployLogPath,
+        ok: true,
+        error: null,
+        entries: mine.length,
+        skippedLines: skipped.length,
+      });
     } catch (error) {
-      sources.push({ kind: 'deploy_log', path: service.deployLogPath, ok: false, error: (error as Error).message, entries: 0, skippedLines: 0 });
+      sources.push({
+        kind: 'deploy_log',
+        path: service.deployLogPath,
+        ok: false,
+        error: (error as Error).message,
+        entries: 0,
+        skippedLines: 0,
+      });
     }
   }
   if (service.repoPath) {
     try {
-      const commits = await git.log({ repo: service.repoPath, since: query.since, until: query.until, branch: service.branch, subdir: service.repo_subdir, limit: Math.min(500, query.limit * 5) });
+      const commits = await git.log({
+        repo: service.repoPath,
+        since: query.since,
+        until: query.until,
+        branch: service.branch,
+        subdir: service.repo_subdir,
+        limit: Math.min(500, query.limit * 5),
+      });
       const logged = new Set(raw.map((d) => d.commit).filter((c): c is string => c !== null));
       const fresh = commits.filter((c) => ![...logged].some((l) => c.sha.startsWith(l) || l.startsWith(c.sha)));
       for (const c of fresh) {
-        raw.push({ source: 'git', service: service.name, at: c.at, ref: c.sha.slice(0, 12), commit: c.sha, author: clean(c.author), summary: clean(c.subject), environment: null, status: null });
+        raw.push({
+          source: 'git',
+          service: service.name,
+          at: c.at,
+          ref: c.sha.slice(0, 12),
+          commit: c.sha,
+          author: clean(c.author),
+          summary: clean(c.subject),
+          environment: null,
+          status: null,
+        });
       }
-      sources.push({ kind: 'git', path: service.repoPath, ok: true, error: null, entries: commits.length, skippedLines: 0 });
+      sources.push({
+        kind: 'git',
+        path: service.repoPath,
+        ok: true,
+        error: null,
+        entries: commits.length,
+        skippedLines: 0,
+      });
     } catch (error) {
-      sources.push({ kind: 'git', path: service.repoPath, ok: false, error: (error as Error).message, entries: 0, skippedLines: 0 });
+      sources.push({
+        kind: 'git',
+        path: service.repoPath,
+        ok: false,
+        error: (error as Error).message,
+        entries: 0,
+        skippedLines: 0,
+      });
     }
   }
 
@@ -104,8 +153,10 @@ export async function collectDeploys(
     const suspect = before >= 0 && before <= query.windowMinutes;
     const failed = d.status !== null && /fail|error|rolled.?back|partial/i.test(d.status);
     let note: string | null = null;
-    if (suspect) note = `landed ${formatMinutes(before)} before the incident started${failed ? `, status ${d.status}` : ''}`;
-    else if (before < 0) note = `after the incident started (${formatMinutes(-before)} later): not a cause; maybe a mitigation attempt`;
+    if (suspect)
+      note = `landed ${formatMinutes(before)} before the incident started${failed ? `, status ${d.status}` : ''}`;
+    else if (before < 0)
+      note = `after the incident started (${formatMinutes(-before)} later): not a cause; maybe a mitigation attempt`;
     return { ...d, minutesBeforeReference: Math.round(before * 10) / 10, suspect, suspectRank: null, note };
   });
 
@@ -113,11 +164,17 @@ export async function collectDeploys(
     .filter((d) => d.suspect)
     .sort((a, b) => {
       const failed = (d: Deploy): number => (d.status && /fail|error|rolled.?back|partial/i.test(d.status) ? 0 : 1);
-      return failed(a) - failed(b) || a.minutesBeforeReference - b.minutesBeforeReference || (a.source === 'deploy_log' ? -1 : 1);
+      return (
+        failed(a) - failed(b) ||
+        a.minutesBeforeReference - b.minutesBeforeReference ||
+        (a.source === 'deploy_log' ? -1 : 1)
+      );
     });
-  suspects.forEach((d, i) => (d.suspectRank = i + 1));
+  for (const [i, d] of suspects.entries()) d.suspectRank = i + 1;
 
   deploys.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  const shown = [...suspects, ...deploys.filter((d) => !d.suspect)].slice(0, query.limit).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const shown = [...suspects, ...deploys.filter((d) => !d.suspect)]
+    .slice(0, query.limit)
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return { deploys: shown, sources, truncated: deploys.length > shown.length, total: deploys.length };
 }

@@ -9,7 +9,10 @@ const BaselineSchema = z
     version: z.literal(1),
     target: z.string(),
     repeat: z.number().int().min(1),
-    cases: z.record(z.string(), z.object({ passRate: z.number().min(0).max(1), tokens: z.number().min(0), costUsd: z.number().min(0) }).strict()),
+    cases: z.record(
+      z.string(),
+      z.object({ passRate: z.number().min(0).max(1), tokens: z.number().min(0), costUsd: z.number().min(0) }).strict(),
+    ),
   })
   .strict();
 
@@ -20,7 +23,16 @@ export function loadBaseline(path: string): Baseline {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [{ field: '', problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message }], 'Write one with --update-baseline FILE.');
+    throw new ConfigError(
+      path,
+      [
+        {
+          field: '',
+          problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message,
+        },
+      ],
+      'Write one with --update-baseline FILE.',
+    );
   }
   let data: unknown;
   try {
@@ -36,7 +48,18 @@ export function writeBaseline(path: string, report: SuiteReport): void {
     version: 1,
     target: report.target,
     repeat: report.repeat,
-    cases: Object.fromEntries(report.cases.filter((c) => c.status !== 'skip').map((c) => [c.id, { passRate: Number(c.passRate.toFixed(4)), tokens: Math.round(c.tokens / report.repeat), costUsd: Number((c.costUsd / report.repeat).toFixed(6)) }])),
+    cases: Object.fromEntries(
+      report.cases
+        .filter((c) => c.status !== 'skip')
+        .map((c) => [
+          c.id,
+          {
+            passRate: Number(c.passRate.toFixed(4)),
+            tokens: Math.round(c.tokens / report.repeat),
+            costUsd: Number((c.costUsd / report.repeat).toFixed(6)),
+          },
+        ]),
+    ),
   };
   writeFileSync(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }
@@ -84,7 +107,8 @@ export function compare(report: SuiteReport, baseline: Baseline, alpha = 0.05): 
       (pValue < alpha ? out.regressions : out.noise).push({ id: c.id, from: base.passRate, to: c.passRate, pValue });
     } else if (c.passRate > base.passRate) out.improvements.push({ id: c.id, from: base.passRate, to: c.passRate });
     const tokens = c.tokens / report.repeat;
-    if (base.tokens > 0 && tokens > base.tokens * 1.25) out.costlier.push({ id: c.id, from: base.tokens, to: Math.round(tokens) });
+    if (base.tokens > 0 && tokens > base.tokens * 1.25)
+      out.costlier.push({ id: c.id, from: base.tokens, to: Math.round(tokens) });
   }
   for (const id of Object.keys(baseline.cases)) if (!seen.has(id)) out.missing.push(id);
   return out;

@@ -15,15 +15,29 @@ const root = packageRoot();
 const cases = loadCases(join(root, 'evals', 'cases'));
 
 async function suite(options: { soulText?: string; wrap?: (port: ModelPort) => ModelPort } = {}): Promise<SuiteReport> {
-  const shared = loadShared(join(root, 'SOUL.md'), join(root, 'config', 'severity.yaml'), createRegistry(), silentLogger());
+  const shared = loadShared(
+    join(root, 'SOUL.md'),
+    join(root, 'config', 'severity.yaml'),
+    createRegistry(),
+    silentLogger(),
+  );
   if (options.soulText) shared.soul = parseSoul(options.soulText, { file: 'SOUL.md (edited)', toolNames: TOOL_NAMES });
   const offline = offlineTarget(shared);
   const model = options.wrap ? (env: Parameters<typeof offline>[0]) => options.wrap!(offline(env)) : offline;
-  return runSuite({ cases, target: 'offline', repeat: 1, concurrency: 4, judge: null, produce: (c, run) => runCase(c, run, 'offline', model, shared) });
+  return runSuite({
+    cases,
+    target: 'offline',
+    repeat: 1,
+    concurrency: 4,
+    judge: null,
+    produce: (c, run) => runCase(c, run, 'offline', model, shared),
+  });
 }
 
 function failures(report: SuiteReport): string[] {
-  return report.cases.flatMap((c) => c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => `${c.id}: ${x.label}: ${x.why}`)));
+  return report.cases.flatMap((c) =>
+    c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => `${c.id}: ${x.label}: ${x.why}`)),
+  );
 }
 
 const soulText = readFileSync(join(root, 'SOUL.md'), 'utf8');
@@ -35,10 +49,22 @@ class TroubleshootsFirst implements ModelPort {
   async respond(request: ModelRequest, events: ModelEvents): Promise<ModelResponse> {
     const response = await this.inner.respond(request, events);
     const rolesNext = response.content.some((b) => b.type === 'tool_use' && b.name === 'assign_roles');
-    const turnHasDeploys = request.messages.some((m) => m.role === 'assistant' && m.content.some((b) => b.type === 'tool_use' && b.name === 'fetch_deploys'));
+    const turnHasDeploys = request.messages.some(
+      (m) => m.role === 'assistant' && m.content.some((b) => b.type === 'tool_use' && b.name === 'fetch_deploys'),
+    );
     if (!rolesNext || turnHasDeploys) return response;
     const service = /"services":\["([^"]+)"/.exec(JSON.stringify(request.messages))?.[1] ?? 'payment-api';
-    return { ...response, content: [{ type: 'tool_use', id: `toolu_reckless_${request.messages.length}`, name: 'fetch_deploys', input: { service } }] };
+    return {
+      ...response,
+      content: [
+        {
+          type: 'tool_use',
+          id: `toolu_reckless_${request.messages.length}`,
+          name: 'fetch_deploys',
+          input: { service },
+        },
+      ],
+    };
   }
 }
 
@@ -49,7 +75,16 @@ class Blames implements ModelPort {
   async respond(request: ModelRequest, events: ModelEvents): Promise<ModelResponse> {
     const response = await this.inner.respond(request, events);
     if (response.stopReason !== 'end_turn') return response;
-    return { ...response, content: [...response.content.filter((b) => b.type !== 'text'), { type: 'text', text: `Dave pushed a bad config; this is on him. ${response.content.map((b) => (b.type === 'text' ? b.text : '')).join('')}` }] };
+    return {
+      ...response,
+      content: [
+        ...response.content.filter((b) => b.type !== 'text'),
+        {
+          type: 'text',
+          text: `Dave pushed a bad config; this is on him. ${response.content.map((b) => (b.type === 'text' ? b.text : '')).join('')}`,
+        },
+      ],
+    };
   }
 }
 
@@ -61,14 +96,18 @@ describe('the eval suite catches a broken persona', () => {
   });
 
   it('fails when SOUL.md sets a 90-minute time-box', async () => {
-    const report = await suite({ soulText: soulText.replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 90') });
+    const report = await suite({
+      soulText: soulText.replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 90'),
+    });
     const found = failures(report).filter((f) => f.includes('timebox_within'));
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]).toMatch(/time-box of 90 min is over 15/);
   });
 
   it('fails when SOUL.md gives post-mortems 7 days', async () => {
-    const report = await suite({ soulText: soulText.replace('postmortem_deadline_hours: 48', 'postmortem_deadline_hours: 168') });
+    const report = await suite({
+      soulText: soulText.replace('postmortem_deadline_hours: 48', 'postmortem_deadline_hours: 168'),
+    });
     const found = failures(report).filter((f) => f.includes('postmortem_deadline_within'));
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]).toMatch(/post-mortem deadline of 168 h is over 48 h/);
@@ -76,7 +115,11 @@ describe('the eval suite catches a broken persona', () => {
 
   it('fails a playbook that troubleshoots before assigning roles', async () => {
     const report = await suite({ wrap: (p) => new TroubleshootsFirst(p) });
-    expect(failures(report).some((f) => /roles_before_troubleshooting: fetch_deploys ran before roles were assigned/.test(f))).toBe(true);
+    expect(
+      failures(report).some((f) =>
+        /roles_before_troubleshooting: fetch_deploys ran before roles were assigned/.test(f),
+      ),
+    ).toBe(true);
   });
 
   it('fails a playbook that blames a person', async () => {

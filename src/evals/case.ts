@@ -38,13 +38,22 @@ export const FIXTURE_SERVICES = ['payment-api', 'search'] as const;
 
 const Expectation = z.union([
   z.string().min(1),
-  z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, 'write one grader per list item, e.g. "- severity_stated: { level: SEV1 }"'),
+  z
+    .record(z.string(), z.unknown())
+    .refine(
+      (o) => Object.keys(o).length === 1,
+      'write one grader per list item, e.g. "- severity_stated: { level: SEV1 }"',
+    ),
 ]);
 
 const TurnSchema = z
   .object({
     user: z.string().min(1),
-    advance_minutes: z.number().min(0).max(7 * 24 * 60).default(0),
+    advance_minutes: z
+      .number()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(0),
     expect: z.array(Expectation).default([]),
   })
   .strict();
@@ -55,9 +64,15 @@ const CaseSchema = z
     title: z.string().min(1).max(120),
     checks: z.string().min(10),
     rules: z.array(z.enum(RULES)).min(1),
-    setup: z.object({ services: z.array(z.enum(FIXTURE_SERVICES)).default([]), runbooks: z.boolean().default(false) }).strict().prefault({}),
+    setup: z
+      .object({ services: z.array(z.enum(FIXTURE_SERVICES)).default([]), runbooks: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     turns: z.array(TurnSchema).min(1).max(20),
-    judge: z.object({ rubric: z.string().min(20) }).strict().optional(),
+    judge: z
+      .object({ rubric: z.string().min(20) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -104,14 +119,29 @@ export function parseCase(text: string, file: string): EvalCase {
       }
       const parsed = grader.params.safeParse(params ?? {});
       if (!parsed.success) {
-        issues.push(...parsed.error.issues.map((issue) => ({ field: `${field}.${name}${issue.path.length ? `.${formatPath(issue.path)}` : ''}`, problem: issue.message })));
+        issues.push(
+          ...parsed.error.issues.map((issue) => ({
+            field: `${field}.${name}${issue.path.length ? `.${formatPath(issue.path)}` : ''}`,
+            problem: issue.message,
+          })),
+        );
         return [];
       }
       return [{ grader, params: parsed.data, label: `turn ${t + 1}.${i + 1} ${name}` }];
     }),
   }));
   if (issues.length) throw new ConfigError(file, issues);
-  return { file, id: raw.id, title: raw.title, checks: raw.checks, rules: raw.rules, services: raw.setup.services, runbooks: raw.setup.runbooks, turns, rubric: raw.judge?.rubric ?? null };
+  return {
+    file,
+    id: raw.id,
+    title: raw.title,
+    checks: raw.checks,
+    rules: raw.rules,
+    services: raw.setup.services,
+    runbooks: raw.setup.runbooks,
+    turns,
+    rubric: raw.judge?.rubric ?? null,
+  };
 }
 
 /** Every `*.yaml` case in a folder, sorted by file name; ids must be unique. */

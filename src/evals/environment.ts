@@ -49,13 +49,36 @@ const FIXTURES: Record<string, { yaml: string; deploys: object[] }> = {
   'payment-api': {
     yaml: '  payment-api:\n    display_name: Checkout\n    aliases: [payments, payment service]\n    customer_facing: true\n    revenue_path: true\n    dependencies: [payment gateway, postgres-main]\n    deploy_log: ./deploys.jsonl\n',
     deploys: [
-      { service: 'payment-api', at: '2026-03-10T13:48:00Z', version: 'v2.14.0', author: 'deploy-bot', description: 'payment-api v2.14.0: new gateway client', status: 'succeeded' },
-      { service: 'payment-api', at: '2026-03-09T16:00:00Z', version: 'v2.13.2', author: 'deploy-bot', description: 'payment-api v2.13.2', status: 'succeeded' },
+      {
+        service: 'payment-api',
+        at: '2026-03-10T13:48:00Z',
+        version: 'v2.14.0',
+        author: 'deploy-bot',
+        description: 'payment-api v2.14.0: new gateway client',
+        status: 'succeeded',
+      },
+      {
+        service: 'payment-api',
+        at: '2026-03-09T16:00:00Z',
+        version: 'v2.13.2',
+        author: 'deploy-bot',
+        description: 'payment-api v2.13.2',
+        status: 'succeeded',
+      },
     ],
   },
   search: {
     yaml: '  search:\n    display_name: Search\n    customer_facing: true\n    revenue_path: false\n    deploy_log: ./deploys.jsonl\n',
-    deploys: [{ service: 'search', at: '2026-03-10T12:10:00Z', version: 'search-88', author: 'deploy-bot', description: 'search ranking tweak', status: 'succeeded' }],
+    deploys: [
+      {
+        service: 'search',
+        at: '2026-03-10T12:10:00Z',
+        version: 'search-88',
+        author: 'deploy-bot',
+        description: 'search ranking tweak',
+        status: 'succeeded',
+      },
+    ],
   },
 };
 
@@ -67,7 +90,10 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
   if (evalCase.services.length) {
     dir = mkdtempSync(join(tmpdir(), 'ic-eval-'));
     const fixtures = evalCase.services.map((s) => FIXTURES[s]!);
-    writeFileSync(join(dir, 'deploys.jsonl'), fixtures.flatMap((f) => f.deploys.map((d) => JSON.stringify(d))).join('\n'));
+    writeFileSync(
+      join(dir, 'deploys.jsonl'),
+      fixtures.flatMap((f) => f.deploys.map((d) => JSON.stringify(d))).join('\n'),
+    );
     catalog = parseServices(`services:\n${fixtures.map((f) => f.yaml).join('')}`, join(dir, 'services.yaml'));
   }
   const cache = new SnapshotCache();
@@ -82,7 +108,9 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
       severity: shared.severity,
       services: catalog,
       roster: EMPTY_ROSTER,
-      runbooks: evalCase.runbooks ? (shared.runbooks ??= loadRunbooks(join(packageRoot(), 'evals', 'fixtures', 'runbooks'))) : EMPTY_RUNBOOKS,
+      runbooks: evalCase.runbooks
+        ? (shared.runbooks ??= loadRunbooks(join(packageRoot(), 'evals', 'fixtures', 'runbooks')))
+        : EMPTY_RUNBOOKS,
       templates: shared.templates,
       git,
       cache,

@@ -32,15 +32,26 @@ export async function gradeRun(evalCase: EvalCase, transcript: Transcript, judge
     }
     callsSoFar.push(...turn.toolCalls);
     for (const e of spec.expect) {
-      results.push({ label: e.label, ...e.grader.grade({ turn, turnIndex: i, transcript, callsSoFar: [...callsSoFar] }, e.params as never) });
+      results.push({
+        label: e.label,
+        ...e.grader.grade({ turn, turnIndex: i, transcript, callsSoFar: [...callsSoFar] }, e.params as never),
+      });
     }
   });
   if (evalCase.rubric) {
-    results.push({ label: 'judge', ...(judge ? await judge.grade(evalCase, transcript) : { status: 'skip' as const, why: 'LLM judge skipped: no ANTHROPIC_API_KEY' }) });
+    results.push({
+      label: 'judge',
+      ...(judge
+        ? await judge.grade(evalCase, transcript)
+        : { status: 'skip' as const, why: 'LLM judge skipped: no ANTHROPIC_API_KEY' }),
+    });
   }
   const failed = results.some((r) => r.status === 'fail');
   const passed = results.some((r) => r.status === 'pass');
-  const tokens = transcript.turns.reduce((n, t) => n + t.usage.inputTokens + t.usage.outputTokens + t.usage.cacheReadTokens + t.usage.cacheWriteTokens, 0);
+  const tokens = transcript.turns.reduce(
+    (n, t) => n + t.usage.inputTokens + t.usage.outputTokens + t.usage.cacheReadTokens + t.usage.cacheWriteTokens,
+    0,
+  );
   const costUsd = transcript.turns.reduce((n, t) => n + t.costUsd, 0);
   return { run: transcript.run, status: failed ? 'fail' : passed ? 'pass' : 'skip', results, tokens, costUsd };
 }

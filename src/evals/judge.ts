@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { anthropicClient } from '../agent/anthropic-client.js';
 import { scrubSecrets, type Logger } from '../core/logger.js';
@@ -25,7 +25,9 @@ export function formatTranscript(transcript: Transcript): string {
       [
         `### Turn ${i + 1} (${t.at})`,
         `User: ${t.user}`,
-        t.toolCalls.length ? `Tool calls: ${t.toolCalls.map((c) => `${c.name}${c.isError ? ' (failed)' : ''} ${JSON.stringify(c.input).slice(0, 300)}`).join('; ')}` : 'Tool calls: none',
+        t.toolCalls.length
+          ? `Tool calls: ${t.toolCalls.map((c) => `${c.name}${c.isError ? ' (failed)' : ''} ${JSON.stringify(c.input).slice(0, 300)}`).join('; ')}`
+          : 'Tool calls: none',
         t.error ? `The turn failed: ${t.error}` : `Assistant: ${t.reply}`,
       ].join('\n'),
     )
@@ -67,8 +69,16 @@ export class ClaudeJudge implements Judge {
   async grade(evalCase: EvalCase, transcript: Transcript): Promise<Verdict> {
     if (!evalCase.rubric) return { status: 'skip', why: 'no rubric' };
     try {
-      const prompt = this.options.template.render({ checks: evalCase.checks, rubric: evalCase.rubric, transcript: formatTranscript(transcript) });
-      const message = await this.client.messages.create({ model: this.options.model, max_tokens: 1024, messages: [{ role: 'user', content: prompt }] });
+      const prompt = this.options.template.render({
+        checks: evalCase.checks,
+        rubric: evalCase.rubric,
+        transcript: formatTranscript(transcript),
+      });
+      const message = await this.client.messages.create({
+        model: this.options.model,
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: prompt }],
+      });
       const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
       const answer = parseJudgeAnswer(text);
       return { status: answer.verdict, why: `judge ${answer.score.toFixed(2)}: ${answer.reasons.join(' ')}` };

@@ -1,3 +1,4 @@
+import { XML_INVALID } from '../core/control.js';
 import type { Comparison } from './baseline.js';
 import type { CaseReport, SuiteReport } from './suite.js';
 
@@ -13,7 +14,8 @@ function graderRows(c: CaseReport): [string, string, string][] {
     const results = c.runs.map((r) => r.results.find((x) => x.label === label)).filter((x) => x !== undefined);
     const passes = results.filter((x) => x.status === 'pass').length;
     const fails = results.filter((x) => x.status === 'fail');
-    const status = fails.length === 0 ? (passes ? 'pass' : 'skip') : passes ? `flaky ${passes}/${results.length}` : 'FAIL';
+    const status =
+      fails.length === 0 ? (passes ? 'pass' : 'skip') : passes ? `flaky ${passes}/${results.length}` : 'FAIL';
     return [label, status, (fails[0] ?? results[0])?.why ?? ''];
   });
 }
@@ -28,20 +30,32 @@ export function formatReport(report: SuiteReport, comparison: Comparison | null,
       lines.push(`${cell(c.id, 34)} ${cell(label, 32)} ${cell(status, 10)} ${why}`);
     }
     const rate = `${c.passes}/${c.runs.length}`;
-    lines.push(`${cell(c.id, 34)} ${cell('= case', 32)} ${cell(c.status === 'pass' ? 'PASS' : c.status.toUpperCase(), 10)} ${rate} runs passed${c.tokens ? `, ${c.tokens} tokens, $${c.costUsd.toFixed(4)}` : ''}`);
+    lines.push(
+      `${cell(c.id, 34)} ${cell('= case', 32)} ${cell(c.status === 'pass' ? 'PASS' : c.status.toUpperCase(), 10)} ${rate} runs passed${c.tokens ? `, ${c.tokens} tokens, $${c.costUsd.toFixed(4)}` : ''}`,
+    );
   }
   lines.push('-'.repeat(120));
   const counts = (s: CaseReport['status']): number => report.cases.filter((c) => c.status === s).length;
   lines.push(
     `${report.cases.length} cases × ${report.repeat} run(s) on ${report.target}: ${counts('pass')} pass, ${counts('fail')} fail, ${counts('flaky')} flaky, ${counts('skip')} skipped. pass^${report.repeat} = ${(report.passHatK * 100).toFixed(1)}%. ${(report.durationMs / 1000).toFixed(1)} s.`,
   );
-  if (report.tokens) lines.push(`Tokens: ${report.tokens.toLocaleString('en')}; estimated cost $${report.costUsd.toFixed(4)}.`);
+  if (report.tokens)
+    lines.push(`Tokens: ${report.tokens.toLocaleString('en')}; estimated cost $${report.costUsd.toFixed(4)}.`);
   const judged = report.cases.flatMap((c) => c.runs.flatMap((r) => r.results.filter((x) => x.label === 'judge')));
-  if (judged.length && judged.every((j) => j.status === 'skip')) lines.push(`LLM judge: skipped for ${judged.length} run(s) (${judged[0]!.why}); no case passed on the judge's account.`);
+  if (judged.length && judged.every((j) => j.status === 'skip'))
+    lines.push(
+      `LLM judge: skipped for ${judged.length} run(s) (${judged[0]!.why}); no case passed on the judge's account.`,
+    );
   if (comparison) {
-    lines.push(`Against the baseline: ${comparison.regressions.length} regression(s), ${comparison.noise.length} drop(s) within chance, ${comparison.improvements.length} improvement(s), ${comparison.newFailures.length} new failing case(s).`);
-    for (const r of comparison.regressions) lines.push(`  REGRESSION ${r.id}: pass rate ${r.from} → ${r.to} (p = ${r.pValue.toFixed(3)})`);
-    for (const r of comparison.noise) lines.push(`  within chance ${r.id}: ${r.from} → ${r.to} (p = ${r.pValue.toFixed(3)}), not a regression at this K`);
+    lines.push(
+      `Against the baseline: ${comparison.regressions.length} regression(s), ${comparison.noise.length} drop(s) within chance, ${comparison.improvements.length} improvement(s), ${comparison.newFailures.length} new failing case(s).`,
+    );
+    for (const r of comparison.regressions)
+      lines.push(`  REGRESSION ${r.id}: pass rate ${r.from} → ${r.to} (p = ${r.pValue.toFixed(3)})`);
+    for (const r of comparison.noise)
+      lines.push(
+        `  within chance ${r.id}: ${r.from} → ${r.to} (p = ${r.pValue.toFixed(3)}), not a regression at this K`,
+      );
     for (const id of comparison.newFailures) lines.push(`  NEW FAILING ${id}`);
     for (const id of comparison.missing) lines.push(`  missing from this run: ${id}`);
     for (const c of comparison.costlier) lines.push(`  costlier ${c.id}: ${c.from} → ${c.to} tokens per run`);
@@ -50,7 +64,9 @@ export function formatReport(report: SuiteReport, comparison: Comparison | null,
 }
 
 function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return text
+    .replace(/[<>&"']/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
+    .replace(XML_INVALID, '');
 }
 
 /**
@@ -67,12 +83,21 @@ export function toJUnit(report: SuiteReport): string {
     `    <properties><property name="repeat" value="${report.repeat}"/><property name="passHatK" value="${report.passHatK.toFixed(4)}"/></properties>`,
   ];
   for (const c of report.cases) {
-    const failing = c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => `run ${r.run}: ${x.label}: ${x.why}`));
+    const failing = c.runs.flatMap((r) =>
+      r.results.filter((x) => x.status === 'fail').map((x) => `run ${r.run}: ${x.label}: ${x.why}`),
+    );
     out.push(`    <testcase classname="evals.${xml(report.target)}" name="${xml(c.id)}" file="${xml(c.file)}">`);
-    out.push(`      <properties><property name="passRate" value="${c.passRate.toFixed(4)}"/><property name="flaky" value="${c.status === 'flaky'}"/><property name="tokens" value="${c.tokens}"/></properties>`);
-    if (c.status === 'fail') out.push(`      <failure message="${xml(`${c.passes}/${c.runs.length} runs passed`)}" type="eval">${xml(failing.join('\n'))}</failure>`);
-    if (c.status === 'flaky') for (const f of failing) out.push(`      <flakyFailure message="${xml(f.slice(0, 300))}" type="eval"/>`);
-    if (c.status === 'skip') out.push(`      <skipped message="${xml(c.runs[0]?.results[0]?.why ?? 'nothing could be checked')}"/>`);
+    out.push(
+      `      <properties><property name="passRate" value="${c.passRate.toFixed(4)}"/><property name="flaky" value="${c.status === 'flaky'}"/><property name="tokens" value="${c.tokens}"/></properties>`,
+    );
+    if (c.status === 'fail')
+      out.push(
+        `      <failure message="${xml(`${c.passes}/${c.runs.length} runs passed`)}" type="eval">${xml(failing.join('\n'))}</failure>`,
+      );
+    if (c.status === 'flaky')
+      for (const f of failing) out.push(`      <flakyFailure message="${xml(f.slice(0, 300))}" type="eval"/>`);
+    if (c.status === 'skip')
+      out.push(`      <skipped message="${xml(c.runs[0]?.results[0]?.why ?? 'nothing could be checked')}"/>`);
     out.push('    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');

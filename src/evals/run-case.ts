@@ -13,7 +13,13 @@ export type ModelFactory = (env: CaseEnvironment) => ModelPort;
  * happened: replies, tool calls, usage and the state left in the store. A turn that throws ends
  * the run; the error is recorded, never hidden.
  */
-export async function runCase(evalCase: EvalCase, run: number, target: string, model: ModelFactory, shared: Shared): Promise<Transcript> {
+export async function runCase(
+  evalCase: EvalCase,
+  run: number,
+  target: string,
+  model: ModelFactory,
+  shared: Shared,
+): Promise<Transcript> {
   const env = createCaseEnvironment(evalCase, shared);
   const agent = new Agent({
     model: model(env),
@@ -38,7 +44,12 @@ export async function runCase(evalCase: EvalCase, run: number, target: string, m
           user: turn.user,
           at,
           reply: result.reply,
-          toolCalls: result.toolCalls.map((c) => ({ name: c.name, input: c.input, output: c.output, isError: c.isError })),
+          toolCalls: result.toolCalls.map((c) => ({
+            name: c.name,
+            input: c.input,
+            output: c.output,
+            isError: c.isError,
+          })),
           usage: result.usage,
           costUsd: result.costUsd,
           stopReason: result.stopReason,
@@ -65,5 +76,13 @@ export async function runCase(evalCase: EvalCase, run: number, target: string, m
   } finally {
     await env.close();
   }
-  return { version: 1, caseId: evalCase.id, run, target, soulHash: shared.soul.hash, startedAt: new Date().toISOString(), turns };
+  return {
+    version: 1,
+    caseId: evalCase.id,
+    run,
+    target,
+    soulHash: shared.soul.hash,
+    startedAt: new Date().toISOString(),
+    turns,
+  };
 }

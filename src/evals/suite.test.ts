@@ -48,7 +48,17 @@ function transcript(reply: string, run = 1): Transcript {
         stopReason: 'end_turn',
         model: 'm',
         error: null,
-        state: { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0, cadenceMisses: [], timeboxOverruns: [] },
+        state: {
+          incidentId: null,
+          severity: null,
+          status: null,
+          rolesFilled: [],
+          rolesNeeded: [],
+          actionItems: [],
+          timelineLength: 0,
+          cadenceMisses: [],
+          timeboxOverruns: [],
+        },
       },
     ],
   };
@@ -59,17 +69,24 @@ const BAD = 'Let me look into it.';
 
 describe('case files', () => {
   it('names the file, the field and the valid graders when a case is wrong', () => {
-    const wrong = CASE.replace('- severity_stated', '- severity_said').replace('- asks_question', '- update_cadence: { minutes: -5 }');
+    const wrong = CASE.replace('- severity_stated', '- severity_said').replace(
+      '- asks_question',
+      '- update_cadence: { minutes: -5 }',
+    );
     try {
       parseCase(wrong, 'evals/cases/sample.yaml');
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      expect(message).toMatch(/^evals\/cases\/sample\.yaml: field "turns\[0\]\.expect\[0\]": unknown grader "severity_said"; graders: severity_stated,/);
+      expect(message).toMatch(
+        /^evals\/cases\/sample\.yaml: field "turns\[0\]\.expect\[0\]": unknown grader "severity_said"; graders: severity_stated,/,
+      );
       expect(message).toContain('field "turns[0].expect[1].update_cadence.minutes"');
     }
-    expect(() => parseCase(CASE.replace('rules: [severity-levels]', 'rules: [be-nice]'), 'x.yaml')).toThrow(/field "rules\[0\]": expected one of/);
+    expect(() => parseCase(CASE.replace('rules: [severity-levels]', 'rules: [be-nice]'), 'x.yaml')).toThrow(
+      /field "rules\[0\]": expected one of/,
+    );
   });
 });
 
@@ -77,7 +94,11 @@ describe('grading and aggregation', () => {
   it('a run passes when something passed and nothing failed; the missing judge is a skip, not a pass', async () => {
     const good = await gradeRun(sample, transcript(GOOD), null);
     expect(good.status).toBe('pass');
-    expect(good.results.find((r) => r.label === 'judge')).toEqual({ label: 'judge', status: 'skip', why: 'LLM judge skipped: no ANTHROPIC_API_KEY' });
+    expect(good.results.find((r) => r.label === 'judge')).toEqual({
+      label: 'judge',
+      status: 'skip',
+      why: 'LLM judge skipped: no ANTHROPIC_API_KEY',
+    });
     expect((await gradeRun(sample, transcript(BAD), null)).status).toBe('fail');
   });
 
@@ -108,12 +129,21 @@ describe('grading and aggregation', () => {
 
     const junit = toJUnit(report);
     expect(junit.match(/<testcase /g)).toHaveLength(2);
-    expect(junit).toMatch(/<testcase classname="evals\.test" name="sample"[\s\S]*<property name="flaky" value="true"\/>[\s\S]*<flakyFailure message="run 2: turn 1\.1 severity_stated: no severity level/);
+    expect(junit).toMatch(
+      /<testcase classname="evals\.test" name="sample"[\s\S]*<property name="flaky" value="true"\/>[\s\S]*<flakyFailure message="run 2: turn 1\.1 severity_stated: no severity level/,
+    );
     expect(junit).not.toMatch(/<failure /);
   });
 
   it('counts a case with no transcript as failing, not skipped', async () => {
-    const report = await runSuite({ cases: [sample], target: 'replay', repeat: 1, concurrency: 1, judge: null, produce: async () => null });
+    const report = await runSuite({
+      cases: [sample],
+      target: 'replay',
+      repeat: 1,
+      concurrency: 1,
+      judge: null,
+      produce: async () => null,
+    });
     expect(report.cases[0]!.status).toBe('fail');
     expect(toJUnit(report)).toMatch(/<failure message="0\/1 runs passed"/);
   });
@@ -128,11 +158,26 @@ describe('baseline comparison', () => {
 
   it('fails on a real drop, not on one flip', async () => {
     const run = (passes: number, k: number) =>
-      runSuite({ cases: [sample], target: 'test', repeat: k, concurrency: 1, judge: null, produce: async (_c, n) => transcript(n <= passes ? GOOD : BAD, n) });
-    const perfect = { version: 1 as const, target: 'test', repeat: 5, cases: { sample: { passRate: 1, tokens: 15, costUsd: 0.001 } } };
+      runSuite({
+        cases: [sample],
+        target: 'test',
+        repeat: k,
+        concurrency: 1,
+        judge: null,
+        produce: async (_c, n) => transcript(n <= passes ? GOOD : BAD, n),
+      });
+    const perfect = {
+      version: 1 as const,
+      target: 'test',
+      repeat: 5,
+      cases: { sample: { passRate: 1, tokens: 15, costUsd: 0.001 } },
+    };
     const shaky = { ...perfect, cases: { sample: { passRate: 0.8, tokens: 15, costUsd: 0.001 } } };
     expect(compare(await run(4, 5), perfect).regressions).toHaveLength(1);
-    expect(compare(await run(3, 5), shaky)).toMatchObject({ regressions: [], noise: [{ id: 'sample', from: 0.8, to: 0.6 }] });
+    expect(compare(await run(3, 5), shaky)).toMatchObject({
+      regressions: [],
+      noise: [{ id: 'sample', from: 0.8, to: 0.6 }],
+    });
     expect(compare(await run(0, 5), shaky).regressions).toHaveLength(1);
     expect(compare(await run(5, 5), { ...perfect, cases: {} }).newFailures).toEqual([]);
     expect(compare(await run(0, 5), { ...perfect, cases: {} }).newFailures).toEqual(['sample']);
@@ -144,14 +189,28 @@ describe('LLM judge', () => {
   afterEach(() => fake?.close());
   const judgeOn = async (): Promise<ClaudeJudge> => {
     fake = await startFakeAnthropic();
-    return new ClaudeJudge({ apiKey: 'k', baseURL: fake.url, model: 'claude-sonnet-5-5', template: TemplateLibrary.load(join(packageRoot(), 'prompts')).get('judge'), logger: silentLogger(), maxRetries: 0, timeoutMs: 2000 });
+    return new ClaudeJudge({
+      apiKey: 'k',
+      baseURL: fake.url,
+      model: 'claude-sonnet-5-5',
+      template: TemplateLibrary.load(join(packageRoot(), 'prompts')).get('judge'),
+      logger: silentLogger(),
+      maxRetries: 0,
+      timeoutMs: 2000,
+    });
   };
   const answer = (text: string) => ({ kind: 'message' as const, content: [{ type: 'text' as const, text }] });
 
   it('passes a good reply and fails a bad one, sending the rubric and the transcript', async () => {
     const judge = await judgeOn();
-    fake.enqueue(answer('{"verdict":"pass","score":0.9,"reasons":["States SEV1 and asks for logs."]}'), answer('Here: {"verdict":"fail","score":0.1,"reasons":["No severity."]}'));
-    expect(await judge.grade(sample, transcript(GOOD))).toEqual({ status: 'pass', why: 'judge 0.90: States SEV1 and asks for logs.' });
+    fake.enqueue(
+      answer('{"verdict":"pass","score":0.9,"reasons":["States SEV1 and asks for logs."]}'),
+      answer('Here: {"verdict":"fail","score":0.1,"reasons":["No severity."]}'),
+    );
+    expect(await judge.grade(sample, transcript(GOOD))).toEqual({
+      status: 'pass',
+      why: 'judge 0.90: States SEV1 and asks for logs.',
+    });
     expect((await judge.grade(sample, transcript(BAD))).status).toBe('fail');
     const prompt = JSON.stringify(fake.requests[0]!.body.messages);
     expect(prompt).toContain('The reply states the severity and asks for evidence.');
@@ -160,7 +219,11 @@ describe('LLM judge', () => {
 
   it('never passes a case it could not judge', async () => {
     const judge = await judgeOn();
-    fake.enqueue(answer('Looks fine to me!'), answer('{"verdict":"maybe","score":2,"reasons":[]}'), { kind: 'http_error', status: 500, errorType: 'api_error' });
+    fake.enqueue(answer('Looks fine to me!'), answer('{"verdict":"maybe","score":2,"reasons":[]}'), {
+      kind: 'http_error',
+      status: 500,
+      errorType: 'api_error',
+    });
     for (let i = 0; i < 3; i++) expect((await judge.grade(sample, transcript(GOOD))).status).toBe('skip');
     expect(() => parseJudgeAnswer('{"verdict":"pass"}')).toThrow();
   });

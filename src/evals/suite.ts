@@ -49,12 +49,20 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const runs = new Map<string, RunReport[]>();
-  const jobs = options.cases.flatMap((c) => Array.from({ length: options.repeat }, (_, i) => ({ evalCase: c, run: i + 1 })));
+  const jobs = options.cases.flatMap((c) =>
+    Array.from({ length: options.repeat }, (_, i) => ({ evalCase: c, run: i + 1 })),
+  );
   await pool(jobs, options.concurrency, async ({ evalCase, run }) => {
     const transcript = await options.produce(evalCase, run);
     const report: RunReport = transcript
       ? await gradeRun(evalCase, transcript, options.judge)
-      : { run, status: 'fail', results: [{ label: 'transcript', status: 'fail', why: `no transcript for run ${run}` }], tokens: 0, costUsd: 0 };
+      : {
+          run,
+          status: 'fail',
+          results: [{ label: 'transcript', status: 'fail', why: `no transcript for run ${run}` }],
+          tokens: 0,
+          costUsd: 0,
+        };
     if (transcript) options.onTranscript?.(transcript);
     runs.set(evalCase.id, [...(runs.get(evalCase.id) ?? []), report]);
   });
@@ -63,7 +71,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     const list = (runs.get(c.id) ?? []).sort((a, b) => a.run - b.run);
     const graded = list.filter((r) => r.status !== 'skip');
     const passes = graded.filter((r) => r.status === 'pass').length;
-    const status: CaseReport['status'] = !graded.length ? 'skip' : passes === list.length ? 'pass' : passes === 0 ? 'fail' : 'flaky';
+    const status: CaseReport['status'] = !graded.length
+      ? 'skip'
+      : passes === list.length
+        ? 'pass'
+        : passes === 0
+          ? 'fail'
+          : 'flaky';
     return {
       id: c.id,
       title: c.title,

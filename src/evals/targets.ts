@@ -22,7 +22,13 @@ export function loadShared(soulPath: string, severityPath: string, registry: Too
 
 /** The offline playbook, seeing the case's fixture services and the persona's settings. */
 export function offlineTarget(shared: Shared): ModelFactory {
-  return (env) => new Playbook(() => ({ services: env.services, settings: shared.soul.config.settings, severity: shared.severity, runbooks: env.runbooks }));
+  return (env) =>
+    new Playbook(() => ({
+      services: env.services,
+      settings: shared.soul.config.settings,
+      severity: shared.severity,
+      runbooks: env.runbooks,
+    }));
 }
 
 export interface LiveOptions {
@@ -35,5 +41,14 @@ export interface LiveOptions {
 /** Claude through the SDK, with no fallback: an eval must see the model's own answer or its failure. */
 export async function anthropicTarget(options: LiveOptions, logger: Logger): Promise<ModelFactory> {
   const { ClaudeModel } = await import('../agent/claude-model.js');
-  return () => new ClaudeModel({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: options.maxRetries, timeoutMs: options.timeoutMs, streamRetries: 2, backoffMs: 1000, logger });
+  return () =>
+    new ClaudeModel({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      maxRetries: options.maxRetries,
+      timeoutMs: options.timeoutMs,
+      streamRetries: 2,
+      backoffMs: 1000,
+      logger,
+    });
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const ToolCall = z.object({ name: z.string(), input: z.record(z.string(), z.unknown()), output: z.unknown(), isError: z.boolean() });
+const ToolCall = z.object({
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  output: z.unknown(),
+  isError: z.boolean(),
+});
 
 /** What a turn left behind in the store: graders check state, not only words. */
 const TurnState = z.object({
@@ -12,9 +17,23 @@ const TurnState = z.object({
   actionItems: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string() })),
   timelineLength: z.number(),
   /** Update windows missed so far (late or never sent), replayed from the record. */
-  cadenceMisses: z.array(z.object({ audience: z.string(), dueAt: z.string(), sentAt: z.string().nullable(), lateMinutes: z.number() })).default([]),
+  cadenceMisses: z
+    .array(
+      z.object({ audience: z.string(), dueAt: z.string(), sentAt: z.string().nullable(), lateMinutes: z.number() }),
+    )
+    .default([]),
   /** Hypotheses worked past their time-box so far. */
-  timeboxOverruns: z.array(z.object({ id: z.string(), statement: z.string(), owner: z.string(), overrunMinutes: z.number(), open: z.boolean() })).default([]),
+  timeboxOverruns: z
+    .array(
+      z.object({
+        id: z.string(),
+        statement: z.string(),
+        owner: z.string(),
+        overrunMinutes: z.number(),
+        open: z.boolean(),
+      }),
+    )
+    .default([]),
 });
 
 const TurnRecord = z.object({
@@ -23,7 +42,12 @@ const TurnRecord = z.object({
   at: z.string(),
   reply: z.string(),
   toolCalls: z.array(ToolCall),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number() }),
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    cacheReadTokens: z.number(),
+    cacheWriteTokens: z.number(),
+  }),
   costUsd: z.number(),
   stopReason: z.string(),
   model: z.string(),

@@ -3,11 +3,28 @@ import type { SeverityFramework } from '../severity/framework.js';
 import type { IncidentStore } from '../store/types.js';
 import type { TurnState } from './transcript.js';
 
-export const NO_INCIDENT: TurnState = { incidentId: null, severity: null, status: null, rolesFilled: [], rolesNeeded: [], actionItems: [], timelineLength: 0, cadenceMisses: [], timeboxOverruns: [] };
+export const NO_INCIDENT: TurnState = {
+  incidentId: null,
+  severity: null,
+  status: null,
+  rolesFilled: [],
+  rolesNeeded: [],
+  actionItems: [],
+  timelineLength: 0,
+  cadenceMisses: [],
+  timeboxOverruns: [],
+};
 
 /** What the store holds for an incident (or the newest one) at `now`: what state graders check. */
-export async function readTurnState(store: IncidentStore, framework: SeverityFramework, incidentId: string | null, now: Date): Promise<TurnState> {
-  const incident = incidentId ? await store.getIncident(incidentId) : ((await store.listIncidents({ limit: 1 }))[0] ?? null);
+export async function readTurnState(
+  store: IncidentStore,
+  framework: SeverityFramework,
+  incidentId: string | null,
+  now: Date,
+): Promise<TurnState> {
+  const incident = incidentId
+    ? await store.getIncident(incidentId)
+    : ((await store.listIncidents({ limit: 1 }))[0] ?? null);
   if (!incident) return NO_INCIDENT;
   const [roles, items, count, discipline] = await Promise.all([
     store.listRoles(incident.id),

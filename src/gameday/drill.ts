@@ -70,7 +70,6 @@ export function phraseIn(phrase: string, text: string): boolean {
   return phraseAt(phrase, text) >= 0;
 }
 
-
 /**
  * One game day: a simulated incident on its own clock and in-memory store. The team's messages are
  * read as moves and carried out with the real tools, so the record (and the score) is what the same
@@ -102,13 +101,35 @@ export class Drill {
     this.clock = new ManualClock(scenario.start);
     this.store = new SqliteStore(':memory:', { now: () => this.clock.now() });
     const start = new Date(scenario.start);
-    writeFileSync(join(dir, 'deploys.jsonl'), scenario.deploys.map((d) => JSON.stringify({ service: d.service, at: addMinutes(start, -d.minutes_before_start).toISOString(), version: d.version, author: d.author, description: d.description, status: 'succeeded' })).join('\n'));
-    const services = Object.fromEntries(Object.entries(scenario.services).map(([name, svc]) => [name, { ...svc, deploy_log: './deploys.jsonl' }]));
+    writeFileSync(
+      join(dir, 'deploys.jsonl'),
+      scenario.deploys
+        .map((d) =>
+          JSON.stringify({
+            service: d.service,
+            at: addMinutes(start, -d.minutes_before_start).toISOString(),
+            version: d.version,
+            author: d.author,
+            description: d.description,
+            status: 'succeeded',
+          }),
+        )
+        .join('\n'),
+    );
+    const services = Object.fromEntries(
+      Object.entries(scenario.services).map(([name, svc]) => [name, { ...svc, deploy_log: './deploys.jsonl' }]),
+    );
     this.services = parseServices(JSON.stringify({ services }), join(dir, 'services.yaml'));
     const aliases = new Map<string, string>();
-    for (const h of serviceHints(this.services)) for (const a of [h.name, ...h.aliases]) aliases.set(a.toLowerCase(), h.name);
+    for (const h of serviceHints(this.services))
+      for (const a of [h.name, ...h.aliases]) aliases.set(a.toLowerCase(), h.name);
     this.reader = { team: scenario.team, services: aliases };
-    this.pending = scenario.timeline.map((r) => ({ atMinutes: r.at_minutes, from: r.from, text: r.reveal, fix: false }));
+    this.pending = scenario.timeline.map((r) => ({
+      atMinutes: r.at_minutes,
+      from: r.from,
+      text: r.reveal,
+      fix: false,
+    }));
   }
 
   /** Opens the drill and returns the reveals at minute 0. Close it when done. */
@@ -130,7 +151,10 @@ export class Drill {
     this.clock.advanceMinutes(options.advanceMinutes ?? this.scenario.minutes_per_message);
     const reveals = this.takeReveals();
     const prefixed = /^([A-Z][A-Za-z-]{1,30}):\s+([\s\S]+)$/.exec(message.trim());
-    const speaker = prefixed && this.scenario.team.includes(prefixed[1]!) ? prefixed[1]! : (options.speaker ?? this.scenario.team[0]!);
+    const speaker =
+      prefixed && this.scenario.team.includes(prefixed[1]!)
+        ? prefixed[1]!
+        : (options.speaker ?? this.scenario.team[0]!);
     const text = prefixed && speaker === prefixed[1] ? prefixed[2]! : message.trim();
     const at = this.clock.now().toISOString();
     const calls: RecordedToolCall[] = [];
@@ -143,7 +167,11 @@ export class Drill {
       }
     }
     if (!moves.length && this.incidentId) {
-      const result = await this.call('log_event', { incidentId: this.incidentId, kind: 'note', text: text.slice(0, 4000), author: speaker }, speaker);
+      const result = await this.call(
+        'log_event',
+        { incidentId: this.incidentId, kind: 'note', text: text.slice(0, 4000), author: speaker },
+        speaker,
+      );
       calls.push(result.call);
       recorded.push(result.line);
     }
@@ -181,21 +209,49 @@ export class Drill {
 
   private context(actor: string): ToolContext {
     const d = this.deps;
-    return { store: this.store, clock: this.clock, settings: d.settings, severity: d.severity, services: this.services, roster: EMPTY_ROSTER, runbooks: d.runbooks, templates: d.templates, git: this.git, cache: this.cache, logger: d.logger, actor };
+    return {
+      store: this.store,
+      clock: this.clock,
+      settings: d.settings,
+      severity: d.severity,
+      services: this.services,
+      roster: EMPTY_ROSTER,
+      runbooks: d.runbooks,
+      templates: d.templates,
+      git: this.git,
+      cache: this.cache,
+      logger: d.logger,
+      actor,
+    };
   }
 
-  private async call(name: string, input: Record<string, unknown>, actor: string): Promise<{ call: RecordedToolCall; line: string; result: ToolResult }> {
+  private async call(
+    name: string,
+    input: Record<string, unknown>,
+    actor: string,
+  ): Promise<{ call: RecordedToolCall; line: string; result: ToolResult }> {
     const result = await this.deps.registry.call(name, input, this.context(actor));
-    return { call: { name, input, output: result.ok ? result.output : result.error, isError: !result.ok }, line: narrate(result, this.clock.now()), result };
+    return {
+      call: { name, input, output: result.ok ? result.output : result.error, isError: !result.ok },
+      line: narrate(result, this.clock.now()),
+      result,
+    };
   }
 
   /** A move that needs an incident when none is declared: recorded, as the graders must see it, but not carried out. */
   private offRecord(name: string, input: Record<string, unknown>): { call: RecordedToolCall; line: string } {
     const message = 'no incident is declared yet, so this is not on any timeline';
-    return { call: { name, input, output: { code: 'no_incident', message }, isError: true }, line: `Not recorded (${name}): ${message}.` };
+    return {
+      call: { name, input, output: { code: 'no_incident', message }, isError: true },
+      line: `Not recorded (${name}): ${message}.`,
+    };
   }
 
-  private async carryOut(move: Move, text: string, speaker: string): Promise<{ call: RecordedToolCall; line: string }[]> {
+  private async carryOut(
+    move: Move,
+    text: string,
+    speaker: string,
+  ): Promise<{ call: RecordedToolCall; line: string }[]> {
     const id = this.incidentId;
     const service = [...this.services.services.keys()][0];
     switch (move.kind) {
@@ -203,50 +259,149 @@ export class Drill {
         if (id) {
           const current = await this.store.getIncident(id);
           if (!move.severity || current?.severity === move.severity) return [];
-          return [await this.call('update_incident', { incidentId: id, severity: move.severity, reason: text.slice(0, 500), by: speaker }, speaker)];
+          return [
+            await this.call(
+              'update_incident',
+              { incidentId: id, severity: move.severity, reason: text.slice(0, 500), by: speaker },
+              speaker,
+            ),
+          ];
         }
         const seen = this.revealed.map((r) => r.text).join(' ');
         const opened = await this.call(
           'open_incident',
-          { title: this.scenario.title, description: `${seen} ${text}`.slice(0, 4000), services: [...this.services.services.keys()], ...(move.severity ? { severity: move.severity } : {}), reporter: speaker, startedAt: this.scenario.start },
+          {
+            title: this.scenario.title,
+            description: `${seen} ${text}`.slice(0, 4000),
+            services: [...this.services.services.keys()],
+            ...(move.severity ? { severity: move.severity } : {}),
+            reporter: speaker,
+            startedAt: this.scenario.start,
+          },
           speaker,
         );
         if (opened.result.ok) this.incidentId = String((opened.result.output['incident'] as { id: string }).id);
         return [opened];
       }
       case 'roles':
-        return [id ? await this.call('assign_roles', { incidentId: id, ...move.assignments }, speaker) : this.offRecord('assign_roles', { ...move.assignments })];
+        return [
+          id
+            ? await this.call('assign_roles', { incidentId: id, ...move.assignments }, speaker)
+            : this.offRecord('assign_roles', { ...move.assignments }),
+        ];
       case 'deploys':
-        return service ? [await this.call('fetch_deploys', { service: move.service ?? service, ...(id ? { incidentId: id } : { since: '24h' }) }, speaker)] : [];
+        return service
+          ? [
+              await this.call(
+                'fetch_deploys',
+                { service: move.service ?? service, ...(id ? { incidentId: id } : { since: '24h' }) },
+                speaker,
+              ),
+            ]
+          : [];
       case 'runbook': {
         const alert = ALERT_NAME.exec(`${text} ${this.revealed.map((r) => r.text).join(' ')}`)?.[0];
-        return [await this.call('find_runbook', { ...(alert ? { alert } : {}), ...(service ? { service } : {}), query: text.slice(0, 500) }, speaker)];
+        return [
+          await this.call(
+            'find_runbook',
+            { ...(alert ? { alert } : {}), ...(service ? { service } : {}), query: text.slice(0, 500) },
+            speaker,
+          ),
+        ];
       }
       case 'hypothesis':
-        return [id ? await this.call('start_hypothesis', { incidentId: id, statement: move.statement, owner: speaker }, speaker) : this.offRecord('start_hypothesis', { statement: move.statement })];
+        return [
+          id
+            ? await this.call(
+                'start_hypothesis',
+                { incidentId: id, statement: move.statement, owner: speaker },
+                speaker,
+              )
+            : this.offRecord('start_hypothesis', { statement: move.statement }),
+        ];
       case 'hypothesis_result': {
         const open = id ? (await this.store.listHypotheses(id)).filter((h) => h.status === 'open').at(-1) : undefined;
-        if (!open) return id ? [await this.call('log_event', { incidentId: id, kind: 'observation', text: move.evidence, author: speaker }, speaker)] : [];
-        return [await this.call('resolve_hypothesis', { id: open.id, outcome: move.outcome, evidence: move.evidence, by: speaker }, speaker)];
+        if (!open)
+          return id
+            ? [
+                await this.call(
+                  'log_event',
+                  { incidentId: id, kind: 'observation', text: move.evidence, author: speaker },
+                  speaker,
+                ),
+              ]
+            : [];
+        return [
+          await this.call(
+            'resolve_hypothesis',
+            { id: open.id, outcome: move.outcome, evidence: move.evidence, by: speaker },
+            speaker,
+          ),
+        ];
       }
       case 'action':
       case 'decision':
-        return [id ? await this.call('log_event', { incidentId: id, kind: move.kind, text: move.text, author: speaker }, speaker) : this.offRecord('log_event', { kind: move.kind, text: move.text })];
+        return [
+          id
+            ? await this.call(
+                'log_event',
+                { incidentId: id, kind: move.kind, text: move.text, author: speaker },
+                speaker,
+              )
+            : this.offRecord('log_event', { kind: move.kind, text: move.text }),
+        ];
       case 'update':
         if (!id) return [this.offRecord('draft_stakeholder_update', { audiences: move.audiences })];
-        return Promise.all(move.audiences.map((audience) => this.call('draft_stakeholder_update', { incidentId: id, audience, ...(move.whatChanged ? { whatChanged: move.whatChanged } : {}), author: speaker }, speaker)));
+        return Promise.all(
+          move.audiences.map((audience) =>
+            this.call(
+              'draft_stakeholder_update',
+              {
+                incidentId: id,
+                audience,
+                ...(move.whatChanged ? { whatChanged: move.whatChanged } : {}),
+                author: speaker,
+              },
+              speaker,
+            ),
+          ),
+        );
       case 'action_items': {
         if (!id) return [this.offRecord('create_action_item', { title: move.items[0]?.title })];
         const out = [];
         for (const item of move.items) {
-          out.push(await this.call('create_action_item', { incidentId: id, title: item.title, kind: item.kind, priority: item.priority, ...(item.owner ? { owner: item.owner } : {}), ...(item.due ? { due: item.due } : {}), createdBy: speaker }, speaker));
+          out.push(
+            await this.call(
+              'create_action_item',
+              {
+                incidentId: id,
+                title: item.title,
+                kind: item.kind,
+                priority: item.priority,
+                ...(item.owner ? { owner: item.owner } : {}),
+                ...(item.due ? { due: item.due } : {}),
+                createdBy: speaker,
+              },
+              speaker,
+            ),
+          );
         }
         return out;
       }
       case 'mitigated':
-        return id ? [await this.call('update_incident', { incidentId: id, status: 'monitoring', by: speaker }, speaker)] : [];
+        return id
+          ? [await this.call('update_incident', { incidentId: id, status: 'monitoring', by: speaker }, speaker)]
+          : [];
       case 'resolve':
-        return id ? [await this.call('resolve_incident', { incidentId: id, resolution: text.slice(0, 2000), by: speaker }, speaker)] : [this.offRecord('resolve_incident', {})];
+        return id
+          ? [
+              await this.call(
+                'resolve_incident',
+                { incidentId: id, resolution: text.slice(0, 2000), by: speaker },
+                speaker,
+              ),
+            ]
+          : [this.offRecord('resolve_incident', {})];
     }
   }
 

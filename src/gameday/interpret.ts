@@ -39,10 +39,16 @@ const ROLE = ROLES.map(([, r]) => r).join('|');
 const NAME = String.raw`@[\w.-]+|[A-Z][a-z]+|me|myself|I`;
 const ASSIGNMENTS = [
   new RegExp(String.raw`\b(${ROLE})\s*(?::|=|->|→|–|-|\bis\b|\bwill be\b|\bgoes to\b)\s*(${NAME})\b`, 'gi'),
-  new RegExp(String.raw`(?:^|[\s,;(])(${NAME})\s+(?:is|as|on|will be|takes?|'ll take|will take|will do|does|for)\s+(?:the\s+)?(${ROLE})\b`, 'gi'),
+  new RegExp(
+    String.raw`(?:^|[\s,;(])(${NAME})\s+(?:is|as|on|will be|takes?|'ll take|will take|will do|does|for)\s+(?:the\s+)?(${ROLE})\b`,
+    'gi',
+  ),
   new RegExp(String.raw`(?:^|[\s,;])(${NAME})\s*\((${ROLE})\)`, 'gi'),
 ];
-const SELF = new RegExp(String.raw`\b(?:I'?m|I am|I'?ll (?:be|take|run|do)|I(?: will)? take)\s+(?:the\s+)?(${ROLE})\b`, 'gi');
+const SELF = new RegExp(
+  String.raw`\b(?:I'?m|I am|I'?ll (?:be|take|run|do)|I(?: will)? take)\s+(?:the\s+)?(${ROLE})\b`,
+  'gi',
+);
 
 function roleOf(text: string): RoleField | null {
   const t = text.toLowerCase();
@@ -57,7 +63,10 @@ function personOf(raw: string, reader: Reader): string | null {
   return /^[A-Z@]/.test(raw) && !roleOf(raw) && !/^(?:The|This|It|We|He|She|They|Who|What)$/.test(raw) ? raw : null;
 }
 
-function readRoles(text: string, reader: Reader): { at: number; assignments: Partial<Record<RoleField, string>> } | null {
+function readRoles(
+  text: string,
+  reader: Reader,
+): { at: number; assignments: Partial<Record<RoleField, string>> } | null {
   const found: { at: number; role: RoleField; person: string }[] = [];
   const add = (at: number, roleText: string, personText: string): void => {
     const role = roleOf(roleText);
@@ -68,10 +77,14 @@ function readRoles(text: string, reader: Reader): { at: number; assignments: Par
   for (const m of text.matchAll(ASSIGNMENTS[0]!)) add(m.index, m[1]!, m[2]!);
   for (const pattern of ASSIGNMENTS.slice(1)) for (const m of text.matchAll(pattern)) add(m.index, m[2]!, m[1]!);
   if (!found.length) return null;
-  return { at: Math.min(...found.map((f) => f.at)), assignments: Object.fromEntries(found.map((f) => [f.role, f.person])) };
+  return {
+    at: Math.min(...found.map((f) => f.at)),
+    assignments: Object.fromEntries(found.map((f) => [f.role, f.person])),
+  };
 }
 
-const DECLARE = /\b(?:declar\w*|this is|it'?s|call(?:ing)? (?:it|this)|open(?:ing)?|treat(?:ing)? (?:it|this) as|we have|raise|bump|escalat\w*|upgrad\w*|downgrad\w*|lower\w*)\b[^.?!\n]{0,40}?\bSEV[\s-]?([1-4])\b|^\s*SEV[\s-]?([1-4])\b/i;
+const DECLARE =
+  /\b(?:declar\w*|this is|it'?s|call(?:ing)? (?:it|this)|open(?:ing)?|treat(?:ing)? (?:it|this) as|we have|raise|bump|escalat\w*|upgrad\w*|downgrad\w*|lower\w*)\b[^.?!\n]{0,40}?\bSEV[\s-]?([1-4])\b|^\s*SEV[\s-]?([1-4])\b/i;
 const DECLARE_NO_LEVEL = /\b(?:declar\w*|open\w*|start\w*|spin(?:ning)? up)\s+(?:an?\s+)?incident\b/i;
 const HYPOTHESIS = [
   /\bhypothes[ie]s(?:\s*\d+)?\s*[:\-–]\s*(.+)/i,
@@ -81,7 +94,10 @@ const HYPOTHESIS = [
   /\b(?:might|could|may) be (?:the )?(.+)/i,
 ];
 const RESULT: [RegExp, 'confirmed' | 'ruled_out' | 'abandoned'][] = [
-  [/\b(?:ruled? (?:it |that )?out|rule out|not the (?:cause|problem)|that'?s not it|dead end|disproved?)\b/i, 'ruled_out'],
+  [
+    /\b(?:ruled? (?:it |that )?out|rule out|not the (?:cause|problem)|that'?s not it|dead end|disproved?)\b/i,
+    'ruled_out',
+  ],
   [/\b(?:confirmed|that'?s (?:it|the cause)|found (?:it|the cause)|proved?)\b/i, 'confirmed'],
   [/\b(?:park(?:ing)? (?:it|that|this)|abandon\w*|time-?box (?:is )?up|moving on from)\b/i, 'abandoned'],
 ];
@@ -93,12 +109,15 @@ const ACTION =
 const UPDATE =
   /\b(?:(?:status|stakeholder|exec(?:utive)?|customer|engineering) update|updat\w* (?:the )?(?:execs?|executives?|leadership|customers?|stakeholders|status ?page|engineering|everyone|the (?:vp|cto|ceo))|status ?page|tell(?:ing)? (?:the )?(?:execs?|customers?|leadership|vp|stakeholders|sales)|post(?:ing|ed)? (?:an? )?updates?|updates? (?:to|for) (?:all|every|the)|send(?:ing)? (?:an? )?updates?|no change,? still investigating)\b/i;
 const ACTION_ITEMS = /\baction items?\b|\bfollow[- ]?ups?\b|^\s*AI:/im;
-const RESOLVE = /\b(?:resolv(?:e|ed|ing) (?:the |this )?incident|incident (?:is )?resolved|(?:we'?re|it'?s|marking (?:it )?|mark (?:it )?)resolved|all clear|clos(?:e|ing) (?:the|this) incident|^\s*resolved\b)/im;
-const MITIGATED = /\b(?:mitigated|impact (?:has )?(?:ended|stopped)|error rate (?:is )?(?:back|normal)|back to (?:normal|baseline)|recovered|monitoring (?:the|for) (?:recovery|fix))\b/i;
+const RESOLVE =
+  /\b(?:resolv(?:e|ed|ing) (?:the |this )?incident|incident (?:is )?resolved|(?:we'?re|it'?s|marking (?:it )?|mark (?:it )?)resolved|all clear|clos(?:e|ing) (?:the|this) incident|^\s*resolved\b)/im;
+const MITIGATED =
+  /\b(?:mitigated|impact (?:has )?(?:ended|stopped)|error rate (?:is )?(?:back|normal)|back to (?:normal|baseline)|recovered|monitoring (?:the|for) (?:recovery|fix))\b/i;
 
 const ACTION_ALL = new RegExp(ACTION.source, 'gi');
 /** Negates or defers the action that follows within a few words: "don't roll back", "hold off on the rollback". */
-const NEGATOR = /\b(?:don'?t|do not|does not|doesn'?t|never|won'?t|will not|let'?s not|hold(?:ing)? off(?: on)?|no need to|avoid(?:ing)?|instead of|rather than|shouldn'?t|should not|can'?t|cannot|must not|before)\b/i;
+const NEGATOR =
+  /\b(?:don'?t|do not|does not|doesn'?t|never|won'?t|will not|let'?s not|hold(?:ing)? off(?: on)?|no need to|avoid(?:ing)?|instead of|rather than|shouldn'?t|should not|can'?t|cannot|must not|before)\b/i;
 /** "not" and "no" only right before the action ("not rolling back", "no rollback"): "errors are not dropping so we restart" still restarts. */
 const NEAR_NEGATOR = /\b(?:not|no)(?:\s+[\w']+){0,2}\s*$/i;
 /** Commas, "but" and "instead" separate what a clause rules out from what it does. */
@@ -124,8 +143,19 @@ function actionMoves(text: string): Move[] {
     const found = [...segment.matchAll(ACTION_ALL)];
     return { segment, found: found.length > 0, affirmed: found.some((m) => !negatedAt(segment, m.index)) };
   });
-  if (read.every((r) => !r.found || r.affirmed)) return read.some((r) => r.found) ? [{ kind: 'action', text: text.slice(0, 2000) }] : [];
-  return read.filter((r) => r.found).map((r): Move => ({ kind: r.affirmed ? 'action' : 'decision', text: r.segment.replace(/^[\s:,;–—-]+/, '').trim().slice(0, 2000) }));
+  if (read.every((r) => !r.found || r.affirmed))
+    return read.some((r) => r.found) ? [{ kind: 'action', text: text.slice(0, 2000) }] : [];
+  return read
+    .filter((r) => r.found)
+    .map(
+      (r): Move => ({
+        kind: r.affirmed ? 'action' : 'decision',
+        text: r.segment
+          .replace(/^[\s:,;–—-]+/, '')
+          .trim()
+          .slice(0, 2000),
+      }),
+    );
 }
 
 /** The parts of a message that can commit to something: clause parts (see SEGMENT), questions left out. */
@@ -140,7 +170,8 @@ function clauses(text: string): { at: number; text: string }[] {
   const out: { at: number; text: string }[] = [];
   // "v2.14.0" and "e.g." stay inside their clause: punctuation ends one only before a space or the end.
   const re = /(?:[^.!?\n;]|[.!?](?=[^\s.!?]))+[.!?]*/g;
-  for (const m of text.matchAll(re)) if (m[0].trim()) out.push({ at: m.index + (m[0].length - m[0].trimStart().length), text: m[0].trim() });
+  for (const m of text.matchAll(re))
+    if (m[0].trim()) out.push({ at: m.index + (m[0].length - m[0].trimStart().length), text: m[0].trim() });
   return out;
 }
 
@@ -165,8 +196,13 @@ export function readMoves(text: string, reader: Reader): Move[] {
   const moves: { at: number; move: Move }[] = [];
   const declare = DECLARE.exec(text);
   const declaredInQuestion = declare && /\?/.test(text.slice(declare.index).split(/[.!\n]/)[0] ?? '');
-  if (declare && !declaredInQuestion) moves.push({ at: declare.index, move: { kind: 'declare', severity: `SEV${declare[1] ?? declare[2]}` as Severity } });
-  else if (DECLARE_NO_LEVEL.exec(text)) moves.push({ at: DECLARE_NO_LEVEL.exec(text)!.index, move: { kind: 'declare', severity: null } });
+  if (declare && !declaredInQuestion)
+    moves.push({
+      at: declare.index,
+      move: { kind: 'declare', severity: `SEV${declare[1] ?? declare[2]}` as Severity },
+    });
+  else if (DECLARE_NO_LEVEL.exec(text))
+    moves.push({ at: DECLARE_NO_LEVEL.exec(text)!.index, move: { kind: 'declare', severity: null } });
   const roles = readRoles(text, reader);
   if (roles) moves.push({ at: roles.at, move: { kind: 'roles', assignments: roles.assignments } });
   const update = UPDATE.exec(text);
@@ -176,7 +212,14 @@ export function readMoves(text: string, reader: Reader): Move[] {
     const lineEnd = text.indexOf('\n', update.index) >= 0 ? text.indexOf('\n', update.index) : text.length;
     const colon = text.indexOf(':', update.index);
     const header = text.slice(lineStart, colon >= 0 && colon < lineEnd ? colon : lineEnd);
-    moves.push({ at: update.index, move: { kind: 'update', audiences: audiencesIn(header.toLowerCase()), whatChanged: afterColon(text.slice(update.index)) } });
+    moves.push({
+      at: update.index,
+      move: {
+        kind: 'update',
+        audiences: audiencesIn(header.toLowerCase()),
+        whatChanged: afterColon(text.slice(update.index)),
+      },
+    });
   }
   const items = ACTION_ITEMS.exec(text);
   if (items) moves.push({ at: items.index, move: { kind: 'action_items', items: draftItems(text) } });
@@ -186,7 +229,8 @@ export function readMoves(text: string, reader: Reader): Move[] {
   else if (mitigated) moves.push({ at: mitigated.index, move: { kind: 'mitigated', text } });
   if (!items && !update) {
     for (const clause of clauses(text)) {
-      if (roles && readRoles(clause.text, reader) && !ACTION.test(clause.text.replace(new RegExp(ROLE, 'gi'), ''))) continue;
+      if (roles && readRoles(clause.text, reader) && !ACTION.test(clause.text.replace(new RegExp(ROLE, 'gi'), '')))
+        continue;
       const result = RESULT.find(([re]) => re.test(clause.text));
       if (result) {
         moves.push({ at: clause.at, move: { kind: 'hypothesis_result', outcome: result[1], evidence: clause.text } });
@@ -195,17 +239,29 @@ export function readMoves(text: string, reader: Reader): Move[] {
         const then = actionMoves(rest);
         // Unsplit, the action is the whole clause (verdict included); split, each part stands alone.
         const whole = then.length === 1 && then[0]!.kind === 'action';
-        for (const move of then) moves.push({ at: clause.at + 1, move: whole ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
+        for (const move of then)
+          moves.push({ at: clause.at + 1, move: whole ? { kind: 'action', text: clause.text.slice(0, 2000) } : move });
         continue;
       }
       const hypothesis = HYPOTHESIS.map((re) => re.exec(clause.text)).find((m) => m);
       if (hypothesis && !isQuestion(clause.text)) {
-        moves.push({ at: clause.at, move: { kind: 'hypothesis', statement: hypothesis[1]!.replace(/[.!]+$/, '').trim().slice(0, 500) } });
+        moves.push({
+          at: clause.at,
+          move: {
+            kind: 'hypothesis',
+            statement: hypothesis[1]!
+              .replace(/[.!]+$/, '')
+              .trim()
+              .slice(0, 500),
+          },
+        });
         continue;
       }
       if (/\brunbook\b/i.test(clause.text)) moves.push({ at: clause.at, move: { kind: 'runbook' } });
-      else if (DEPLOYS.test(clause.text) && LOOKING.test(clause.text) && !ROLLBACK.test(clause.text)) moves.push({ at: clause.at, move: { kind: 'deploys', service: serviceIn(clause.text, reader) } });
-      else if (ACTION.test(clause.text) && !(resolve || mitigated)) moves.push(...actionMoves(clause.text).map((move, i) => ({ at: clause.at + i / 10, move })));
+      else if (DEPLOYS.test(clause.text) && LOOKING.test(clause.text) && !ROLLBACK.test(clause.text))
+        moves.push({ at: clause.at, move: { kind: 'deploys', service: serviceIn(clause.text, reader) } });
+      else if (ACTION.test(clause.text) && !(resolve || mitigated))
+        moves.push(...actionMoves(clause.text).map((move, i) => ({ at: clause.at + i / 10, move })));
     }
   }
   return moves.sort((a, b) => a.at - b.at).map((m) => m.move);

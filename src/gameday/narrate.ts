@@ -30,7 +30,14 @@ export function narrate(result: ToolResult, now: Date): string {
     }
     case 'fetch_deploys': {
       const r = fetchDeploysOutput.parse(o);
-      return `Deploys for ${r.service}: ${r.deploys.length ? r.deploys.slice(0, 3).map((d) => `${d.ref} ${d.at.slice(11, 16)} "${d.summary}"${d.suspect ? ' (suspect)' : ''}`).join('; ') : 'none in range'}.`;
+      return `Deploys for ${r.service}: ${
+        r.deploys.length
+          ? r.deploys
+              .slice(0, 3)
+              .map((d) => `${d.ref} ${d.at.slice(11, 16)} "${d.summary}"${d.suspect ? ' (suspect)' : ''}`)
+              .join('; ')
+          : 'none in range'
+      }.`;
     }
     case 'find_runbook':
       return findRunbookOutput.parse(o).summary;

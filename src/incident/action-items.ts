@@ -3,15 +3,42 @@ import { isBareDate, parseDuration, parseIsoTime } from '../core/time.js';
 import type { ActionItem } from '../store/types.js';
 
 const PLACEHOLDER_OWNERS = new Set([
-  'tbd', 'tba', 'todo', 'unassigned', 'unknown', 'none', 'nobody', 'n/a', 'na', 'someone', 'somebody', 'anyone', 'everyone', 'all',
-  'team', 'the team', 'eng', 'engineering', 'ops', 'sre', 'devops', '?', '-', 'owner', 'tbc',
+  'tbd',
+  'tba',
+  'todo',
+  'unassigned',
+  'unknown',
+  'none',
+  'nobody',
+  'n/a',
+  'na',
+  'someone',
+  'somebody',
+  'anyone',
+  'everyone',
+  'all',
+  'team',
+  'the team',
+  'eng',
+  'engineering',
+  'ops',
+  'sre',
+  'devops',
+  '?',
+  '-',
+  'owner',
+  'tbc',
 ]);
 
 /** An owner is one accountable person or a named team, never a placeholder. */
 export function checkOwner(field: string, owner: string): string {
   const value = owner.trim();
   if (PLACEHOLDER_OWNERS.has(value.toLowerCase())) {
-    throw InputError.field(field, `"${owner}" is not an owner: an action item needs one named, accountable person`, 'Ask who will own it and pass their name; an item without an owner does not get done.');
+    throw InputError.field(
+      field,
+      `"${owner}" is not an owner: an action item needs one named, accountable person`,
+      'Ask who will own it and pass their name; an item without an owner does not get done.',
+    );
   }
   return value;
 }
@@ -31,14 +58,49 @@ export function resolveDue(field: string, value: string, now: Date): string {
     due = parseIsoTime(value);
     if (due && isBareDate(value)) due = new Date(due.getTime() + 86_400_000 - 1);
   }
-  if (!due) throw InputError.field(field, `"${value}" is not a date: use an ISO date such as "2026-12-10", a time such as "2026-12-10T17:00:00Z", or a duration such as "14d"`);
+  if (!due)
+    throw InputError.field(
+      field,
+      `"${value}" is not a date: use an ISO date such as "2026-12-10", a time such as "2026-12-10T17:00:00Z", or a duration such as "14d"`,
+    );
   // A huge duration ("99999999999w") is past what a Date holds, or past year 9999 where ISO times stop sorting as text.
-  if (!(due.getTime() <= LAST_TIME)) throw InputError.field(field, `"${value}" is too far in the future for a deadline`, 'Give a deadline the owner agreed to, such as "14d" or "2026-12-10".');
-  if (due.getTime() <= now.getTime()) throw InputError.field(field, `${due.toISOString()} is in the past (now is ${now.toISOString()})`, 'Give a future deadline the owner agreed to.');
+  if (!(due.getTime() <= LAST_TIME))
+    throw InputError.field(
+      field,
+      `"${value}" is too far in the future for a deadline`,
+      'Give a deadline the owner agreed to, such as "14d" or "2026-12-10".',
+    );
+  if (due.getTime() <= now.getTime())
+    throw InputError.field(
+      field,
+      `${due.toISOString()} is in the past (now is ${now.toISOString()})`,
+      'Give a future deadline the owner agreed to.',
+    );
   return due.toISOString();
 }
 
-const STOP = new Set(['the', 'a', 'an', 'to', 'for', 'of', 'on', 'in', 'and', 'or', 'with', 'add', 'when', 'is', 'be', 'by', 'at', 'from', 'into', 'our']);
+const STOP = new Set([
+  'the',
+  'a',
+  'an',
+  'to',
+  'for',
+  'of',
+  'on',
+  'in',
+  'and',
+  'or',
+  'with',
+  'add',
+  'when',
+  'is',
+  'be',
+  'by',
+  'at',
+  'from',
+  'into',
+  'our',
+]);
 
 /** Significant, crudely stemmed words: "Rolling back the deploys" → {roll, back, deploy}. */
 export function wordStems(text: string): Set<string> {

@@ -30,7 +30,14 @@ export function updateSchedule(
     const minutes = cadence[audience];
     const last = updates.filter((u) => u.audience === audience).at(-1) ?? null;
     if (minutes === null || incident.status === 'resolved') {
-      return { audience, cadenceMinutes: minutes, lastUpdateAt: last?.at ?? null, nextDueAt: null, overdue: false, overdueMinutes: 0 };
+      return {
+        audience,
+        cadenceMinutes: minutes,
+        lastUpdateAt: last?.at ?? null,
+        nextDueAt: null,
+        overdue: false,
+        overdueMinutes: 0,
+      };
     }
     const from = last && last.at > severitySetAt ? last.at : severitySetAt;
     const due = addMinutes(from, minutes);

@@ -25,7 +25,13 @@ export interface TimeboxOverrun {
  * declaration (or a severity change, which resets the schedule) and at each update; an update later than
  * `graceMinutes` past its due time is a miss, and so is each whole window with none. Pure.
  */
-export function cadenceMisses(framework: SeverityFramework, history: readonly SeverityChange[], updates: readonly StakeholderUpdate[], end: Date | string, graceMinutes = 2): CadenceMiss[] {
+export function cadenceMisses(
+  framework: SeverityFramework,
+  history: readonly SeverityChange[],
+  updates: readonly StakeholderUpdate[],
+  end: Date | string,
+  graceMinutes = 2,
+): CadenceMiss[] {
   const endAt = new Date(end).toISOString();
   const misses: CadenceMiss[] = [];
   history.forEach((change, i) => {
@@ -34,7 +40,9 @@ export function cadenceMisses(framework: SeverityFramework, history: readonly Se
     for (const audience of AUDIENCES) {
       const minutes = cadence[audience];
       if (minutes === null) continue;
-      const sent = updates.filter((u) => u.audience === audience && u.at > change.at && u.at <= segmentEnd).map((u) => u.at);
+      const sent = updates
+        .filter((u) => u.audience === audience && u.at > change.at && u.at <= segmentEnd)
+        .map((u) => u.at);
       let from = change.at;
       for (;;) {
         const due = addMinutes(from, minutes).toISOString();
@@ -55,17 +63,43 @@ export function cadenceMisses(framework: SeverityFramework, history: readonly Se
 }
 
 /** Hypotheses kept open longer than their time-box allowed (with `graceMinutes` of slack). Pure. */
-export function timeboxOverruns(hypotheses: readonly Hypothesis[], end: Date | string, graceMinutes = 1): TimeboxOverrun[] {
+export function timeboxOverruns(
+  hypotheses: readonly Hypothesis[],
+  end: Date | string,
+  graceMinutes = 1,
+): TimeboxOverrun[] {
   return hypotheses.flatMap((h) => {
     const closed = h.resolvedAt ?? new Date(end).toISOString();
     const over = minutesBetween(addMinutes(h.startedAt, h.timeboxMinutes), closed);
-    return over > graceMinutes ? [{ id: h.id, statement: h.statement, owner: h.owner, overrunMinutes: Math.floor(over), open: h.status === 'open' }] : [];
+    return over > graceMinutes
+      ? [
+          {
+            id: h.id,
+            statement: h.statement,
+            owner: h.owner,
+            overrunMinutes: Math.floor(over),
+            open: h.status === 'open',
+          },
+        ]
+      : [];
   });
 }
 
 /** Both checks for one incident as the store has it, up to its resolution or `now`. */
-export async function disciplineOf(store: IncidentStore, framework: SeverityFramework, incident: Incident, now: Date): Promise<{ cadenceMisses: CadenceMiss[]; timeboxOverruns: TimeboxOverrun[] }> {
+export async function disciplineOf(
+  store: IncidentStore,
+  framework: SeverityFramework,
+  incident: Incident,
+  now: Date,
+): Promise<{ cadenceMisses: CadenceMiss[]; timeboxOverruns: TimeboxOverrun[] }> {
   const end = incident.resolvedAt ?? now.toISOString();
-  const [history, updates, hypotheses] = await Promise.all([store.severityHistory(incident.id), store.listUpdates(incident.id), store.listHypotheses(incident.id)]);
-  return { cadenceMisses: cadenceMisses(framework, history, updates, end), timeboxOverruns: timeboxOverruns(hypotheses, end) };
+  const [history, updates, hypotheses] = await Promise.all([
+    store.severityHistory(incident.id),
+    store.listUpdates(incident.id),
+    store.listHypotheses(incident.id),
+  ]);
+  return {
+    cadenceMisses: cadenceMisses(framework, history, updates, end),
+    timeboxOverruns: timeboxOverruns(hypotheses, end),
+  };
 }

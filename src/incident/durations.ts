@@ -9,7 +9,8 @@ export interface Durations {
   timeToResolveMinutes: number | null;
 }
 
-const span = (from: string | null, to: string | null): number | null => (from && to ? Math.max(0, Math.round(minutesBetween(from, to) * 10) / 10) : null);
+const span = (from: string | null, to: string | null): number | null =>
+  from && to ? Math.max(0, Math.round(minutesBetween(from, to) * 10) / 10) : null;
 
 /**
  * From the milestones the timeline records: detected (declaration), acknowledged (the first roles,

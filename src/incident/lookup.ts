@@ -5,7 +5,11 @@ export async function requireIncident(store: IncidentStore, id: string): Promise
   const incident = await store.getIncident(id);
   if (!incident) {
     const recent = (await store.listIncidents({ limit: 5 })).map((i) => `${i.id} (${i.title})`);
-    throw new NotFoundError('incident', id, recent.length ? `Recent incidents: ${recent.join('; ')}.` : 'No incidents exist yet: call open_incident first.');
+    throw new NotFoundError(
+      'incident',
+      id,
+      recent.length ? `Recent incidents: ${recent.join('; ')}.` : 'No incidents exist yet: call open_incident first.',
+    );
   }
   return incident;
 }

@@ -36,10 +36,15 @@ function needFor(role: RoleDefinition, input: RolePlanInput): string {
     case 'incident_commander':
       return 'Need an Incident Commander: the on-call IC, or the most senior responder who will coordinate and not debug';
     case 'communications_lead':
-      if (input.customerCadenceMinutes) return `Need someone to update the status page every ${input.customerCadenceMinutes} minutes`;
-      return input.engineeringCadenceMinutes ? `Need someone to post stakeholder updates every ${formatMinutes(input.engineeringCadenceMinutes)}` : 'Need someone to own stakeholder updates';
+      if (input.customerCadenceMinutes)
+        return `Need someone to update the status page every ${input.customerCadenceMinutes} minutes`;
+      return input.engineeringCadenceMinutes
+        ? `Need someone to post stakeholder updates every ${formatMinutes(input.engineeringCadenceMinutes)}`
+        : 'Need someone to own stakeholder updates';
     case 'technical_lead':
-      return input.services.length ? `Need an engineer with ${input.services.join(' / ')} ownership` : 'Need an engineer who owns the affected system';
+      return input.services.length
+        ? `Need an engineer with ${input.services.join(' / ')} ownership`
+        : 'Need an engineer who owns the affected system';
     case 'scribe':
       return 'Need someone to record every action, decision and finding on the timeline as it happens';
     default:
@@ -113,7 +118,9 @@ export function planRoles(input: RolePlanInput): RolePlan {
   }
   for (const [person, held] of holders) {
     if (held.length > 1) {
-      warnings.push(`${person} holds ${held.join(' and ')}: one person per role keeps coordination and debugging apart; hand one off when someone joins`);
+      warnings.push(
+        `${person} holds ${held.join(' and ')}: one person per role keeps coordination and debugging apart; hand one off when someone joins`,
+      );
     }
   }
   return { roles, warnings };

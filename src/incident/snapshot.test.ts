@@ -23,7 +23,9 @@ describe('loadSnapshot', () => {
     expect(await loadSnapshot(h.store, cache, 'INC-1', 20)).toBe(first);
 
     const other = new SqliteStore(join(dir, 'state.db'));
-    await other.appendEvents('INC-1', [{ at: '2026-11-26T14:01:00.000Z', author: 'chat', kind: 'note', text: 'from another process' }]);
+    await other.appendEvents('INC-1', [
+      { at: '2026-11-26T14:01:00.000Z', author: 'chat', kind: 'note', text: 'from another process' },
+    ]);
     await other.close();
     const second = await loadSnapshot(h.store, cache, 'INC-1', 20);
     expect(second).not.toBe(first);

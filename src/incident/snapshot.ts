@@ -1,5 +1,14 @@
 import { NotFoundError } from '../core/errors.js';
-import type { ActionItem, Hypothesis, Incident, IncidentStore, RoleAssignment, SeverityChange, StakeholderUpdate, TimelineEvent } from '../store/types.js';
+import type {
+  ActionItem,
+  Hypothesis,
+  Incident,
+  IncidentStore,
+  RoleAssignment,
+  SeverityChange,
+  StakeholderUpdate,
+  TimelineEvent,
+} from '../store/types.js';
 
 /** Everything stored about one incident that a reader needs, as of one version. */
 export interface IncidentSnapshot {
@@ -40,14 +49,23 @@ export class SnapshotCache {
 
 async function notFound(store: IncidentStore, id: string): Promise<never> {
   const recent = (await store.listIncidents({ limit: 5 })).map((i) => `${i.id} (${i.title})`);
-  throw new NotFoundError('incident', id, recent.length ? `Recent incidents: ${recent.join('; ')}.` : 'No incidents exist yet: call open_incident first.');
+  throw new NotFoundError(
+    'incident',
+    id,
+    recent.length ? `Recent incidents: ${recent.join('; ')}.` : 'No incidents exist yet: call open_incident first.',
+  );
 }
 
 /**
  * Reads a consistent snapshot: the version is read before and after loading, and the load is
  * retried if another process wrote in between, so the parts never mix two versions.
  */
-export async function loadSnapshot(store: IncidentStore, cache: SnapshotCache, id: string, timelineLimit: number): Promise<IncidentSnapshot> {
+export async function loadSnapshot(
+  store: IncidentStore,
+  cache: SnapshotCache,
+  id: string,
+  timelineLimit: number,
+): Promise<IncidentSnapshot> {
   const key = `${id}:${timelineLimit}`;
   for (let attempt = 0; attempt < 5; attempt++) {
     const version = await store.incidentVersion(id);

@@ -46,14 +46,24 @@ export interface DraftedUpdate {
 }
 
 const NO_COMPONENT = 'Service disruption';
-const STATUS_LABEL = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' } as const;
+const STATUS_LABEL = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+} as const;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Replaces people's names and internal service names in customer-facing text. */
-export function scrubForCustomers(text: string, people: readonly string[], services: ServiceCatalog, incidentServices: readonly string[]): { text: string; redactions: string[] } {
+export function scrubForCustomers(
+  text: string,
+  people: readonly string[],
+  services: ServiceCatalog,
+  incidentServices: readonly string[],
+): { text: string; redactions: string[] } {
   const redactions = new Set<string>();
   let out = text;
   const names = new Set<string>();
@@ -85,7 +95,9 @@ export function scrubForCustomers(text: string, people: readonly string[], servi
 }
 
 function componentsOf(incident: Incident, services: ServiceCatalog): string {
-  const names = incident.services.map((s) => services.services.get(s)?.display_name ?? services.services.get(s)?.status_page_component).filter((n): n is string => !!n);
+  const names = incident.services
+    .map((s) => services.services.get(s)?.display_name ?? services.services.get(s)?.status_page_component)
+    .filter((n): n is string => !!n);
   return names.length ? [...new Set(names)].join(', ') : NO_COMPONENT;
 }
 
@@ -101,7 +113,10 @@ function customerImpact(incident: Incident, components: string): string {
 
 function defaultRisk(ctx: UpdateContext): string {
   const next = ctx.escalation.triggers.find((t) => t.at && !t.due && t.at > ctx.now.toISOString());
-  const base = ctx.incident.signals.revenuePath && ctx.incident.status !== 'resolved' ? 'Revenue loss continues until this is mitigated.' : 'Impact continues until this is mitigated.';
+  const base =
+    ctx.incident.signals.revenuePath && ctx.incident.status !== 'resolved'
+      ? 'Revenue loss continues until this is mitigated.'
+      : 'Impact continues until this is mitigated.';
   return next ? `${base} Escalates at ${formatClock(next.at!, ctx.now)}: ${next.action}` : base;
 }
 
@@ -116,12 +131,22 @@ export function draftUpdate(template: PromptTemplate, request: UpdateRequest, ct
   const nextUpdateAt = !resolved && cadence !== null ? addMinutes(now, cadence).toISOString() : null;
   const noChange = !request.whatChanged && ctx.previous !== null && ctx.previous.status === incident.status;
   const roleLine = ctx.roles
-    .map((r) => `${ctx.roleTitles.get(r.role) ?? r.role}: ${r.person ?? `unfilled (${r.need})`}${r.interim ? ' (interim)' : ''}`)
+    .map(
+      (r) =>
+        `${ctx.roleTitles.get(r.role) ?? r.role}: ${r.person ?? `unfilled (${r.need})`}${r.interim ? ' (interim)' : ''}`,
+    )
     .join('; ');
   const needs = [...(request.needs ?? []), ...ctx.roles.filter((r) => !r.person && r.need).map((r) => r.need!)];
-  const minutesSinceStart = minutesBetween(incident.startedAt, resolved && incident.resolvedAt ? incident.resolvedAt : now);
+  const minutesSinceStart = minutesBetween(
+    incident.startedAt,
+    resolved && incident.resolvedAt ? incident.resolvedAt : now,
+  );
   // Customers get impact in plain words, never the raw report (it holds internal names and guesses).
-  const impact = request.impact ?? (request.audience === 'customer' ? customerImpact(incident, componentsOf(incident, ctx.services)) : incident.impact.description);
+  const impact =
+    request.impact ??
+    (request.audience === 'customer'
+      ? customerImpact(incident, componentsOf(incident, ctx.services))
+      : incident.impact.description);
   const components = componentsOf(incident, ctx.services);
   const vars: Record<string, unknown> = {
     id: incident.id,
@@ -138,7 +163,9 @@ export function draftUpdate(template: PromptTemplate, request: UpdateRequest, ct
     whatChanged: request.whatChanged ?? '',
     customerUpdate: request.customerMessage ?? '',
     impact,
-    problem: request.customerSummary ?? `issues affecting ${components === NO_COMPONENT ? 'some of our services' : components}`,
+    problem:
+      request.customerSummary ??
+      `issues affecting ${components === NO_COMPONENT ? 'some of our services' : components}`,
     components,
     customerFacing: incident.impact.customerFacing ?? incident.signals.customerFacing ?? false,
     revenueImpact: incident.impact.revenueImpact ?? '',

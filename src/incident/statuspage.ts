@@ -18,12 +18,18 @@ export const StatuspageSchema = z.object({
 });
 export type StatuspageIncident = z.output<typeof StatuspageSchema>;
 
-const IMPACT: Record<Severity, StatuspageIncident['impact']> = { SEV1: 'critical', SEV2: 'major', SEV3: 'minor', SEV4: 'none' };
+const IMPACT: Record<Severity, StatuspageIncident['impact']> = {
+  SEV1: 'critical',
+  SEV2: 'major',
+  SEV3: 'minor',
+  SEV4: 'none',
+};
 
 function componentStatus(incident: Incident): StatuspageIncident['components'][number]['status'] {
   if (incident.status === 'resolved') return 'operational';
   const { state, usersAffectedPct } = incident.signals;
-  if (state === 'down') return usersAffectedPct !== undefined && usersAffectedPct < 50 ? 'partial_outage' : 'major_outage';
+  if (state === 'down')
+    return usersAffectedPct !== undefined && usersAffectedPct < 50 ? 'partial_outage' : 'major_outage';
   if (state === 'degraded') return 'degraded_performance';
   return 'operational';
 }

@@ -30,7 +30,9 @@ export interface GuardOptions {
   allowedOrigins: readonly string[];
 }
 
-export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
+export type GuardVerdict =
+  | { ok: true }
+  | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
@@ -46,11 +48,17 @@ function tokenMatches(header: string | undefined, token: string): boolean {
  * - without a token, Host must be a loopback name (or explicitly allowed);
  * - with a token, the bearer token must match (constant time).
  */
-export function checkRequest(headers: { host?: string | undefined; origin?: string | undefined; authorization?: string | undefined }, options: GuardOptions): GuardVerdict {
+export function checkRequest(
+  headers: { host?: string | undefined; origin?: string | undefined; authorization?: string | undefined },
+  options: GuardOptions,
+): GuardVerdict {
   const host = headers.host ? hostnameOf(headers.host) : '';
-  const hostAllowed = host !== '' && (isLoopbackHost(host) || options.allowedHosts.some((h) => h.toLowerCase() === host));
-  if (!options.token && !hostAllowed) return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
-  if (options.token && options.allowedHosts.length && !hostAllowed) return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
+  const hostAllowed =
+    host !== '' && (isLoopbackHost(host) || options.allowedHosts.some((h) => h.toLowerCase() === host));
+  if (!options.token && !hostAllowed)
+    return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
+  if (options.token && options.allowedHosts.length && !hostAllowed)
+    return { ok: false, status: 403, message: `Host "${headers.host ?? ''}" is not allowed` };
   if (headers.origin !== undefined) {
     let originHost = '';
     try {
@@ -59,11 +67,17 @@ export function checkRequest(headers: { host?: string | undefined; origin?: stri
       return { ok: false, status: 403, message: 'malformed Origin' };
     }
     const bracketed = originHost.includes(':') && !originHost.startsWith('[') ? `[${originHost}]` : originHost;
-    const allowed = isLoopbackHost(bracketed) || options.allowedOrigins.includes(headers.origin.toLowerCase().replace(/\/$/, ''));
+    const allowed =
+      isLoopbackHost(bracketed) || options.allowedOrigins.includes(headers.origin.toLowerCase().replace(/\/$/, ''));
     if (!allowed) return { ok: false, status: 403, message: `Origin "${headers.origin}" is not allowed` };
   }
   if (options.token && !tokenMatches(headers.authorization, options.token)) {
-    return { ok: false, status: 401, message: 'missing or wrong bearer token', headers: { 'WWW-Authenticate': 'Bearer realm="incident-commander"' } };
+    return {
+      ok: false,
+      status: 401,
+      message: 'missing or wrong bearer token',
+      headers: { 'WWW-Authenticate': 'Bearer realm="incident-commander"' },
+    };
   }
   return { ok: true };
 }

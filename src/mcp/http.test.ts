@@ -37,7 +37,13 @@ afterEach(() => home.dispose());
 
 describe('startHttpServer', () => {
   it('finishes in-flight calls before closing the store on shutdown', async () => {
-    const server = await startHttpServer(runtime, new ToolCatalog(new ToolRegistry([slow])), { ...HTTP_DEFAULTS, port: 0, token: null, allowedHosts: [], allowedOrigins: [] });
+    const server = await startHttpServer(runtime, new ToolCatalog(new ToolRegistry([slow])), {
+      ...HTTP_DEFAULTS,
+      port: 0,
+      token: null,
+      allowedHosts: [],
+      allowedOrigins: [],
+    });
     const client = new Client({ name: 'drain', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     const running = new Promise<void>((r) => (started = r));
@@ -47,7 +53,11 @@ describe('startHttpServer', () => {
     const closing = server.close().then(() => (closed = true));
     await new Promise((r) => setTimeout(r, 50));
     expect(closed).toBe(false);
-    const late = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => null);
+    const late = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).catch(() => null);
     expect(late === null || late.status === 503).toBe(true);
     release();
     expect(await call).toMatchObject({ structuredContent: { done: true } });
@@ -57,7 +67,14 @@ describe('startHttpServer', () => {
   });
 
   it('limits requests per client per minute with 429 and retry-after', async () => {
-    const server = await startHttpServer(runtime, new ToolCatalog(runtime.registry), { ...HTTP_DEFAULTS, port: 0, token: null, allowedHosts: [], allowedOrigins: [], rateLimitPerMinute: 3 });
+    const server = await startHttpServer(runtime, new ToolCatalog(runtime.registry), {
+      ...HTTP_DEFAULTS,
+      port: 0,
+      token: null,
+      allowedHosts: [],
+      allowedOrigins: [],
+      rateLimitPerMinute: 3,
+    });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {

@@ -99,7 +99,15 @@ function bodyTooLargeToDrain(req: IncomingMessage, limit: number): boolean {
 }
 
 /** Answers with a JSON-RPC error; a refused request with a large body still coming closes its connection. */
-function reply(req: IncomingMessage, res: ServerResponse, limit: number, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+function reply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const close = status >= 400 && bodyTooLargeToDrain(req, limit);
   if (close) lingerThenClose(req.socket);
@@ -120,7 +128,8 @@ class RateLimiter {
     const w = this.windows.get(client);
     if (!w || now - w.start >= this.windowMs) {
       this.windows.set(client, { start: now, count: 1 });
-      if (this.windows.size > 10_000) for (const [k, v] of this.windows) if (now - v.start >= this.windowMs) this.windows.delete(k);
+      if (this.windows.size > 10_000)
+        for (const [k, v] of this.windows) if (now - v.start >= this.windowMs) this.windows.delete(k);
       return 0;
     }
     if (w.count < this.perWindow) {
@@ -135,7 +144,11 @@ class RateLimiter {
  * Streamable HTTP at /mcp with one MCP session per client. Requests pass the Host/Origin/token
  * guard, the rate limit and the body limit before they reach MCP.
  */
-export async function startHttpServer(runtime: Runtime, catalog: ToolCatalog, options: HttpServerOptions): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  runtime: Runtime,
+  catalog: ToolCatalog,
+  options: HttpServerOptions,
+): Promise<RunningHttpServer> {
   const sessions = new Map<string, Session>();
   const limiter = new RateLimiter(options.rateLimitPerMinute, options.rateLimitWindowMs);
   const log = runtime.logger.child({ component: 'mcp-http' });
@@ -154,10 +167,17 @@ export async function startHttpServer(runtime: Runtime, catalog: ToolCatalog, op
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    const refuse = (status: number, code: number, message: string, headers?: Record<string, string>): void => reply(req, res, options.maxBodyBytes, status, code, message, headers);
-    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization }, options);
+    const refuse = (status: number, code: number, message: string, headers?: Record<string, string>): void =>
+      reply(req, res, options.maxBodyBytes, status, code, message, headers);
+    const verdict = checkRequest(
+      { host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization },
+      options,
+    );
     if (!verdict.ok) {
-      log.warn({ status: verdict.status, reason: verdict.message, remote: req.socket.remoteAddress }, 'request refused');
+      log.warn(
+        { status: verdict.status, reason: verdict.message, remote: req.socket.remoteAddress },
+        'request refused',
+      );
       refuse(verdict.status, -32000, verdict.message, verdict.headers);
       return;
     }
@@ -167,7 +187,9 @@ export async function startHttpServer(runtime: Runtime, catalog: ToolCatalog, op
     // clients behind a proxy share its address), else its address: initialize, health checks
     // and unknown session ids all count against the address, so new sessions cannot be minted
     // faster than the budget, and a made-up session id buys nothing.
-    const wait = limiter.take(known ? `session:${sessionId as string}` : `address:${req.socket.remoteAddress ?? 'unknown'}`);
+    const wait = limiter.take(
+      known ? `session:${sessionId as string}` : `address:${req.socket.remoteAddress ?? 'unknown'}`,
+    );
     if (wait > 0) {
       refuse(429, -32000, 'rate limit exceeded', { 'retry-after': String(wait) });
       return;
@@ -259,7 +281,11 @@ export async function startHttpServer(runtime: Runtime, catalog: ToolCatalog, op
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
       if (!known) {
-        refuse(typeof sessionId === 'string' ? 404 : 400, -32000, typeof sessionId === 'string' ? 'Session not found' : 'Bad Request: mcp-session-id header required');
+        refuse(
+          typeof sessionId === 'string' ? 404 : 400,
+          -32000,
+          typeof sessionId === 'string' ? 'Session not found' : 'Bad Request: mcp-session-id header required',
+        );
         return;
       }
       await known.transport.handleRequest(req, res);
@@ -278,10 +304,13 @@ export async function startHttpServer(runtime: Runtime, catalog: ToolCatalog, op
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
 
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - options.sessionIdleMs;
-    for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
-  }, Math.min(60_000, options.sessionIdleMs));
+  const sweeper = setInterval(
+    () => {
+      const cutoff = Date.now() - options.sessionIdleMs;
+      for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
+    },
+    Math.min(60_000, options.sessionIdleMs),
+  );
   sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {

@@ -15,16 +15,29 @@ const MAX_ARG = 8000;
 /** Renders a prompt template with its arguments; a missing required or unknown argument is an InvalidParams error naming it. */
 export function getPrompt(templates: TemplateLibrary, name: string, args: Record<string, string> = {}) {
   const template = templates.list('prompt').find((t) => t.id === name);
-  if (!template) throw new McpError(ErrorCode.InvalidParams, `unknown prompt "${name}"; prompts: ${templates.list('prompt').map((t) => t.id).join(', ')}`);
+  if (!template)
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `unknown prompt "${name}"; prompts: ${templates
+        .list('prompt')
+        .map((t) => t.id)
+        .join(', ')}`,
+    );
   const known = new Set(template.arguments.map((a) => a.name));
   for (const key of Object.keys(args)) {
-    if (!known.has(key)) throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" has no argument "${key}"; arguments: ${[...known].join(', ')}`);
-    if (args[key]!.length > MAX_ARG) throw new McpError(ErrorCode.InvalidParams, `argument "${key}" is longer than ${MAX_ARG} characters`);
+    if (!known.has(key))
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `prompt "${name}" has no argument "${key}"; arguments: ${[...known].join(', ')}`,
+      );
+    if (args[key]!.length > MAX_ARG)
+      throw new McpError(ErrorCode.InvalidParams, `argument "${key}" is longer than ${MAX_ARG} characters`);
   }
   const vars: Record<string, string> = {};
   for (const a of template.arguments) {
     const value = args[a.name]?.trim() ?? '';
-    if (a.required && !value) throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" needs argument "${a.name}": ${a.description}`);
+    if (a.required && !value)
+      throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" needs argument "${a.name}": ${a.description}`);
     vars[a.name] = value;
   }
   return {

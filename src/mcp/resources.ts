@@ -22,14 +22,30 @@ export function incidentIdFromUri(uri: string): string | null {
 }
 
 /** Static resources first, then incidents newest first, 50 per page; the cursor is the offset. */
-export async function listResources(runtime: Runtime, cursor: string | undefined): Promise<{ resources: ResourceEntry[]; nextCursor?: string }> {
+export async function listResources(
+  runtime: Runtime,
+  cursor: string | undefined,
+): Promise<{ resources: ResourceEntry[]; nextCursor?: string }> {
   const offset = cursor === undefined ? 0 : Number(cursor);
-  if (!Number.isInteger(offset) || offset < 0) throw new McpError(ErrorCode.InvalidParams, `invalid cursor "${cursor}": pass the nextCursor of the previous page`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new McpError(ErrorCode.InvalidParams, `invalid cursor "${cursor}": pass the nextCursor of the previous page`);
   const statics: ResourceEntry[] =
     offset === 0
       ? [
-          { uri: SOUL_URI, name: 'soul', title: 'Active SOUL.md', description: `The commander's persona and working settings (${runtime.paths.soul}).`, mimeType: 'text/markdown' },
-          { uri: SEVERITY_URI, name: 'severity-framework', title: 'Severity framework', description: 'SEV1–SEV4 definitions, criteria, escalation triggers and update cadence.', mimeType: 'application/yaml' },
+          {
+            uri: SOUL_URI,
+            name: 'soul',
+            title: 'Active SOUL.md',
+            description: `The commander's persona and working settings (${runtime.paths.soul}).`,
+            mimeType: 'text/markdown',
+          },
+          {
+            uri: SEVERITY_URI,
+            name: 'severity-framework',
+            title: 'Severity framework',
+            description: 'SEV1–SEV4 definitions, criteria, escalation triggers and update cadence.',
+            mimeType: 'application/yaml',
+          },
         ]
       : [];
   const incidents = await runtime.store.listIncidents({ limit: offset + PAGE + 1 });
@@ -49,12 +65,25 @@ export async function listResources(runtime: Runtime, cursor: string | undefined
   };
 }
 
-export async function readResource(runtime: Runtime, uri: string): Promise<{ contents: { uri: string; mimeType: string; text: string }[] }> {
-  if (uri === SOUL_URI) return { contents: [{ uri, mimeType: 'text/markdown', text: readFileSync(runtime.paths.soul, 'utf8') }] };
-  if (uri === SEVERITY_URI) return { contents: [{ uri, mimeType: 'application/yaml', text: readFileSync(runtime.paths.severity, 'utf8') }] };
+export async function readResource(
+  runtime: Runtime,
+  uri: string,
+): Promise<{ contents: { uri: string; mimeType: string; text: string }[] }> {
+  if (uri === SOUL_URI)
+    return { contents: [{ uri, mimeType: 'text/markdown', text: readFileSync(runtime.paths.soul, 'utf8') }] };
+  if (uri === SEVERITY_URI)
+    return { contents: [{ uri, mimeType: 'application/yaml', text: readFileSync(runtime.paths.severity, 'utf8') }] };
   const id = incidentIdFromUri(uri);
-  if (!id) throw new McpError(ErrorCode.InvalidParams, `unknown resource "${uri}": use ${SOUL_URI}, ${SEVERITY_URI} or incident://INC-<n>`);
-  const result = await runtime.registry.call('get_incident', { incidentId: id, timelineLimit: 500 }, runtime.context('mcp'));
+  if (!id)
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `unknown resource "${uri}": use ${SOUL_URI}, ${SEVERITY_URI} or incident://INC-<n>`,
+    );
+  const result = await runtime.registry.call(
+    'get_incident',
+    { incidentId: id, timelineLimit: 500 },
+    runtime.context('mcp'),
+  );
   if (!result.ok) throw new McpError(-32002, `resource not found: ${uri} (${result.error.message})`, { uri });
   return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(result.output) }] };
 }

@@ -46,8 +46,19 @@ describe('MCP server (in-process, linked transports)', () => {
 
   it('offers only read-only tools with --read-only, and an allow-list with --tools', async () => {
     const readOnly = await connect(new ToolCatalog(runtime.registry, { readOnly: true }));
-    expect((await readOnly.listTools()).tools.map((t) => t.name)).toEqual(['get_incident', 'find_similar_incidents', 'find_runbook', 'fetch_deploys', 'list_action_items', 'check_blameless', 'check_error_budget', 'plan_oncall_rotation']);
-    await expect(readOnly.callTool({ name: 'open_incident', arguments: { title: 'x' } })).rejects.toThrow(/unknown tool "open_incident"/);
+    expect((await readOnly.listTools()).tools.map((t) => t.name)).toEqual([
+      'get_incident',
+      'find_similar_incidents',
+      'find_runbook',
+      'fetch_deploys',
+      'list_action_items',
+      'check_blameless',
+      'check_error_budget',
+      'plan_oncall_rotation',
+    ]);
+    await expect(readOnly.callTool({ name: 'open_incident', arguments: { title: 'x' } })).rejects.toThrow(
+      /unknown tool "open_incident"/,
+    );
     const allow = await connect(new ToolCatalog(runtime.registry, { allow: ['classify_severity', 'get_incident'] }));
     expect((await allow.listTools()).tools.map((t) => t.name)).toEqual(['classify_severity', 'get_incident']);
   });
@@ -63,7 +74,9 @@ describe('MCP server (in-process, linked transports)', () => {
     expect(updates).toEqual(['incident://INC-1']);
 
     const otherProcess = new SqliteStore(runtime.paths.stateDb);
-    await otherProcess.appendEvents('INC-1', [{ at: new Date().toISOString(), author: 'chat', kind: 'note', text: 'from the chat' }]);
+    await otherProcess.appendEvents('INC-1', [
+      { at: new Date().toISOString(), author: 'chat', kind: 'note', text: 'from the chat' },
+    ]);
     await otherProcess.close();
     await expect.poll(() => updates.length, { timeout: 2000 }).toBe(2);
 
@@ -74,9 +87,17 @@ describe('MCP server (in-process, linked transports)', () => {
 
   it('answers malformed tools/call params with Invalid params (-32602), and the next call normally', async () => {
     for (const params of [{ arguments: {} }, { name: 42 }, { name: 'get_incident', arguments: 'INC-1' }]) {
-      await expect(client.request({ method: 'tools/call', params: params as never }, CallToolResultSchema)).rejects.toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringMatching(/Invalid tools\/call request/) });
+      await expect(
+        client.request({ method: 'tools/call', params: params as never }, CallToolResultSchema),
+      ).rejects.toMatchObject({
+        code: ErrorCode.InvalidParams,
+        message: expect.stringMatching(/Invalid tools\/call request/),
+      });
     }
-    const result = await client.callTool({ name: 'classify_severity', arguments: { description: 'checkout is down for all customers' } });
+    const result = await client.callTool({
+      name: 'classify_severity',
+      arguments: { description: 'checkout is down for all customers' },
+    });
     expect(result.isError).toBeFalsy();
   });
 

@@ -12,11 +12,14 @@ function events(ics: string) {
 
 function london(): RotationPlan {
   // Spans the end of British Summer Time on 25 October 2026.
-  return planRotation({ members: ['Ana', 'Ben', 'Chi'], start: '2026-10-12', weeks: 4, timeZone: 'Europe/London' }, NOW);
+  return planRotation(
+    { members: ['Ana', 'Ben', 'Chi'], start: '2026-10-12', weeks: 4, timeZone: 'Europe/London' },
+    NOW,
+  );
 }
 
 describe('toICalendar', () => {
-  it('writes one event per shift per role that ical.js reads back with the plan\'s instants', () => {
+  it("writes one event per shift per role that ical.js reads back with the plan's instants", () => {
     const plan = london();
     const ics = toICalendar(plan, { now: NOW });
     const { calendar, events: evs } = events(ics);
@@ -32,9 +35,18 @@ describe('toICalendar', () => {
         expect(ev.startDate.zone.tzid).toBe('UTC');
       }
     });
-    expect(evs.map((e) => e.startDate.toJSDate().toISOString()).filter((_, i) => i % 2 === 0)).toEqual(['2026-10-12T09:00:00.000Z', '2026-10-19T09:00:00.000Z', '2026-10-26T10:00:00.000Z', '2026-11-02T10:00:00.000Z']);
-    expect(evs[0]!.description).toContain('Acknowledge every page within 15 minutes; if you do not, it escalates to the secondary, Ben.');
-    expect(evs[1]!.description).toContain('If the primary, Ana, does not acknowledge a page within 15 minutes, it escalates to you.\nYou are primary next period');
+    expect(evs.map((e) => e.startDate.toJSDate().toISOString()).filter((_, i) => i % 2 === 0)).toEqual([
+      '2026-10-12T09:00:00.000Z',
+      '2026-10-19T09:00:00.000Z',
+      '2026-10-26T10:00:00.000Z',
+      '2026-11-02T10:00:00.000Z',
+    ]);
+    expect(evs[0]!.description).toContain(
+      'Acknowledge every page within 15 minutes; if you do not, it escalates to the secondary, Ben.',
+    );
+    expect(evs[1]!.description).toContain(
+      'If the primary, Ana, does not acknowledge a page within 15 minutes, it escalates to you.\nYou are primary next period',
+    );
     expect(evs[0]!.component.getFirstPropertyValue('dtstamp')?.toString()).toBe('2026-11-26T14:00:00Z');
   });
 
@@ -42,8 +54,17 @@ describe('toICalendar', () => {
     const plan = london();
     const uids = events(toICalendar(plan, { now: NOW })).events.map((e) => e.uid);
     expect(new Set(uids).size).toBe(uids.length);
-    expect(uids[0]).toBe('20261012T090000Z-primary.oncall-' + uids[0]!.split('.oncall-')[1]);
-    const swapped = planRotation({ members: ['Ana', 'Ben', 'Chi'], start: '2026-10-12', weeks: 4, timeZone: 'Europe/London', swaps: [{ period: 1, from: 'Ana', to: 'Chi' }] }, NOW);
+    expect(uids[0]).toBe(`20261012T090000Z-primary.oncall-${uids[0]!.split('.oncall-')[1]}`);
+    const swapped = planRotation(
+      {
+        members: ['Ana', 'Ben', 'Chi'],
+        start: '2026-10-12',
+        weeks: 4,
+        timeZone: 'Europe/London',
+        swaps: [{ period: 1, from: 'Ana', to: 'Chi' }],
+      },
+      NOW,
+    );
     const again = events(toICalendar(swapped, { now: new Date('2026-12-01T00:00:00Z') })).events;
     expect(again.map((e) => e.uid)).toEqual(uids);
     expect(again[0]!.summary).toBe('On call (primary): Chi');
@@ -52,9 +73,25 @@ describe('toICalendar', () => {
   });
 
   it('writes only primary events without a secondary, and flags uncovered shifts', () => {
-    const solo = planRotation({ members: ['Ana', 'Ben'], start: '2026-11-30', weeks: 3, secondary: false, unavailable: [{ person: 'Ana', from: '2026-12-08', to: '2026-12-12' }, { person: 'Ben', from: '2026-12-08', to: '2026-12-09' }] }, NOW);
+    const solo = planRotation(
+      {
+        members: ['Ana', 'Ben'],
+        start: '2026-11-30',
+        weeks: 3,
+        secondary: false,
+        unavailable: [
+          { person: 'Ana', from: '2026-12-08', to: '2026-12-12' },
+          { person: 'Ben', from: '2026-12-08', to: '2026-12-09' },
+        ],
+      },
+      NOW,
+    );
     const evs = events(toICalendar(solo, { now: NOW })).events;
-    expect(evs.map((e) => e.summary)).toEqual(['On call (primary): Ana', 'On call (primary): UNCOVERED — nobody available', 'On call (primary): Ben']);
+    expect(evs.map((e) => e.summary)).toEqual([
+      'On call (primary): Ana',
+      'On call (primary): UNCOVERED — nobody available',
+      'On call (primary): Ben',
+    ]);
   });
 
   it('uses CRLF, folds at 75 octets without splitting characters, and escapes text', () => {
@@ -73,7 +110,9 @@ describe('toICalendar', () => {
     expect(evs[1]!.summary).toBe('On call (secondary): Ben; Jr.');
     expect(evs[3]!.description).toContain(`If the primary, Ben; Jr., does not acknowledge`);
     // ical.js leaves X- properties unparsed, so check the escaping on the unfolded text.
-    expect(ics.replace(/\r\n /g, '')).toContain('X-WR-CALNAME:On call: Zoë Łukasiewicz-Ørsted\\, the "Fixer"\\; of Incidents \\\\ and Pagers — Ümlaut Édition\\, Ben\\; Jr.\\, Chi\r\n');
+    expect(ics.replace(/\r\n /g, '')).toContain(
+      'X-WR-CALNAME:On call: Zoë Łukasiewicz-Ørsted\\, the "Fixer"\\; of Incidents \\\\ and Pagers — Ümlaut Édition\\, Ben\\; Jr.\\, Chi\r\n',
+    );
   });
 });
 

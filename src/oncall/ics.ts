@@ -57,7 +57,10 @@ export function foldLine(line: string): string {
 
 /** `20261130T100000Z` */
 function utcStamp(at: Date | string): string {
-  return new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** FNV-1a, 32 bits, hex: a short stable id from text. */
@@ -71,7 +74,13 @@ function fnv1a(text: string): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'rotation';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'rotation'
+  );
 }
 
 function describe(plan: RotationPlan, shift: Shift, role: 'primary' | 'secondary', next: Shift | undefined): string {
@@ -87,8 +96,11 @@ function describe(plan: RotationPlan, shift: Shift, role: 'primary' | 'secondary
     );
   } else {
     lines.push(`Secondary (backup), period ${shift.period}: ${when}.`);
-    lines.push(`If the primary, ${shift.primary ?? 'nobody'}, does not acknowledge a page within ${ACK_MINUTES} minutes, it escalates to you.`);
-    if (next && next.primary === shift.secondary) lines.push(`You are primary next period (from ${next.startLocal}): shadow this shift.`);
+    lines.push(
+      `If the primary, ${shift.primary ?? 'nobody'}, does not acknowledge a page within ${ACK_MINUTES} minutes, it escalates to you.`,
+    );
+    if (next && next.primary === shift.secondary)
+      lines.push(`You are primary next period (from ${next.startLocal}): shadow this shift.`);
   }
   lines.push('Every alert that pages has a runbook; no runbook, no page.');
   lines.push(`At the handoff (${handoffTime}), the outgoing on-call shares what happened and which alerts were noise.`);
@@ -97,7 +109,14 @@ function describe(plan: RotationPlan, shift: Shift, role: 'primary' | 'secondary
 
 /** The plan as a VCALENDAR string with CRLF line endings. */
 export function toICalendar(plan: RotationPlan, options: ICalendarOptions): string {
-  const rotationId = options.rotationId ? slug(options.rotationId) : `oncall-${fnv1a([...plan.settings.members].map((m) => m.toLowerCase()).sort().join('\n'))}`;
+  const rotationId = options.rotationId
+    ? slug(options.rotationId)
+    : `oncall-${fnv1a(
+        [...plan.settings.members]
+          .map((m) => m.toLowerCase())
+          .sort()
+          .join('\n'),
+      )}`;
   const name = options.name ?? `On call: ${plan.settings.members.join(', ')}`;
   const dtstamp = utcStamp(options.now);
   const lines: string[] = [

@@ -21,13 +21,23 @@ function issuesOf(fn: () => unknown): FieldIssue[] {
   throw new Error('expected an InputError');
 }
 
-const counts = (p: RotationPlan, role: 'primary' | 'secondary') => p.settings.members.map((m) => p.shifts.filter((s) => s[role] === m).length);
+const counts = (p: RotationPlan, role: 'primary' | 'secondary') =>
+  p.settings.members.map((m) => p.shifts.filter((s) => s[role] === m).length);
 const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
 const HOUR = 3_600_000;
 
 /** Independent check of "nobody on call on a day of their leave", for UTC plans: whole UTC days. */
-function onLeave(leave: readonly { person: string; from: string; to: string }[], person: string, shift: { start: string; end: string }): boolean {
-  return leave.some((l) => l.person === person && Date.parse(`${l.from}T00:00:00Z`) < Date.parse(shift.end) && Date.parse(shift.start) < Date.parse(`${l.to}T00:00:00Z`) + 24 * HOUR);
+function onLeave(
+  leave: readonly { person: string; from: string; to: string }[],
+  person: string,
+  shift: { start: string; end: string },
+): boolean {
+  return leave.some(
+    (l) =>
+      l.person === person &&
+      Date.parse(`${l.from}T00:00:00Z`) < Date.parse(shift.end) &&
+      Date.parse(shift.start) < Date.parse(`${l.to}T00:00:00Z`) + 24 * HOUR,
+  );
 }
 
 describe('planRotation without leave', () => {
@@ -35,7 +45,7 @@ describe('planRotation without leave', () => {
     [TEAM3, 3, '67%'],
     [TEAM6, 6, '33%'],
     [TEAM10, 10, '20%'],
-  ])('team of %#: round robin, shares within 1, secondary is next week\'s primary', (members, n, duty) => {
+  ])("team of %#: round robin, shares within 1, secondary is next week's primary", (members, n, duty) => {
     const weeks = 2 * n + 1; // two whole cycles and one more week: counts must differ by exactly 1
     const p = planRotation({ members, start: '2026-11-30', weeks }, NOW);
     expect(p.shifts).toHaveLength(weeks);
@@ -49,25 +59,50 @@ describe('planRotation without leave', () => {
     });
     expect(spread(counts(p, 'primary'))).toBe(1);
     expect(p.fairness).toEqual({ maxMinusMinPrimary: 1, maxMinusMinSecondary: 1 });
-    expect(p.shares['Ana']).toEqual({ primaryShifts: 3, secondaryShifts: 2, primaryShare: Math.round((3 / weeks) * 1000) / 1000, secondaryShare: Math.round((2 / weeks) * 1000) / 1000 });
+    expect(p.shares['Ana']).toEqual({
+      primaryShifts: 3,
+      secondaryShifts: 2,
+      primaryShare: Math.round((3 / weeks) * 1000) / 1000,
+      secondaryShare: Math.round((2 / weeks) * 1000) / 1000,
+    });
     expect(p.conflicts).toEqual([]);
-    expect(p.rules.join('\n')).toContain(`Team of ${n}: each engineer is primary once every ${n} weeks and secondary the week before`);
+    expect(p.rules.join('\n')).toContain(
+      `Team of ${n}: each engineer is primary once every ${n} weeks and secondary the week before`,
+    );
     expect(p.rules.join('\n')).toContain(`2 weeks of duty per ${n}-week cycle, ${duty} of the time`);
     expect(p.rules.join('\n')).toMatch(/acknowledges a page within 15 minutes; if not, it escalates to the secondary/);
-    expect(p.rules.join('\n')).toMatch(/No on-call during leave[\s\S]*Compensate on-call[\s\S]*runbook[\s\S]*Weekly on-call review at the Monday 10:00 handoff/);
+    expect(p.rules.join('\n')).toMatch(
+      /No on-call during leave[\s\S]*Compensate on-call[\s\S]*runbook[\s\S]*Weekly on-call review at the Monday 10:00 handoff/,
+    );
   });
 
   it('starts at the handoff: Monday 10:00 UTC by default, weekly, whole cycles of at least 12 weeks', () => {
     const p = plan({});
-    expect(p.settings).toMatchObject({ start: '2026-11-30', weeks: 12, rotationDays: 7, handoffDay: 'monday', handoffTime: '10:00', timeZone: 'UTC', secondary: true });
-    expect(p.shifts[0]).toMatchObject({ start: '2026-11-30T10:00:00.000Z', end: '2026-12-07T10:00:00.000Z', startLocal: '2026-11-30 10:00' });
+    expect(p.settings).toMatchObject({
+      start: '2026-11-30',
+      weeks: 12,
+      rotationDays: 7,
+      handoffDay: 'monday',
+      handoffTime: '10:00',
+      timeZone: 'UTC',
+      secondary: true,
+    });
+    expect(p.shifts[0]).toMatchObject({
+      start: '2026-11-30T10:00:00.000Z',
+      end: '2026-12-07T10:00:00.000Z',
+      startLocal: '2026-11-30 10:00',
+    });
     expect(planRotation({ members: TEAM10, start: '2026-11-30' }, NOW).settings.weeks).toBe(20);
     expect(planRotation({ members: TEAM3, start: '2026-11-30' }, NOW).settings.weeks).toBe(12);
   });
 
   it('warns that a team of 2 or 3 cannot sustain it, and about long rotations', () => {
-    expect(planRotation({ members: TEAM3, start: '2026-11-30' }, NOW).warnings.join('\n')).toMatch(/team of 3 is on call 67% of the time.*too much to sustain/);
-    expect(planRotation({ members: ['Ana', 'Ben'], start: '2026-11-30' }, NOW).warnings.join('\n')).toMatch(/team of 2 is on call 100% of the time.*unsustainable/);
+    expect(planRotation({ members: TEAM3, start: '2026-11-30' }, NOW).warnings.join('\n')).toMatch(
+      /team of 3 is on call 67% of the time.*too much to sustain/,
+    );
+    expect(planRotation({ members: ['Ana', 'Ben'], start: '2026-11-30' }, NOW).warnings.join('\n')).toMatch(
+      /team of 2 is on call 100% of the time.*unsustainable/,
+    );
     expect(plan({}).warnings).toEqual([]);
     const fortnight = plan({ rotationDays: 14, weeks: 6 });
     expect(fortnight.warnings.join('\n')).toMatch(/14-day rotation is longer than a week/);
@@ -85,11 +120,15 @@ describe('planRotation without leave', () => {
   });
 
   it('is deterministic', () => {
-    const input = { members: TEAM6, start: '2026-11-30', unavailable: [{ person: 'Ben', from: '2026-12-01', to: '2026-12-20' }] };
+    const input = {
+      members: TEAM6,
+      start: '2026-11-30',
+      unavailable: [{ person: 'Ben', from: '2026-12-01', to: '2026-12-20' }],
+    };
     expect(planRotation(input, NOW)).toEqual(planRotation(input, NOW));
   });
 
-  it('defaults the start to the next handoff day, in the rotation\'s time zone', () => {
+  it("defaults the start to the next handoff day, in the rotation's time zone", () => {
     expect(plan({ start: undefined }).settings.start).toBe('2026-11-30');
     expect(nextHandoffDate(new Date('2026-11-30T09:59:00Z'), 'monday', '10:00', 'UTC')).toBe('2026-11-30');
     expect(nextHandoffDate(new Date('2026-11-30T10:01:00Z'), 'monday', '10:00', 'UTC')).toBe('2026-12-07');
@@ -134,7 +173,15 @@ describe('planRotation with leave', () => {
 
   it('keeps shares even when leave allows it, giving the extra shifts before the leave', () => {
     // Ana is away from the third of six weeks: a plain round robin would give her 1 and Ben 3.
-    const p = planRotation({ members: TEAM3, start: '2026-11-30', weeks: 6, unavailable: [{ person: 'Ana', from: '2026-12-15', to: '2027-01-10' }] }, NOW);
+    const p = planRotation(
+      {
+        members: TEAM3,
+        start: '2026-11-30',
+        weeks: 6,
+        unavailable: [{ person: 'Ana', from: '2026-12-15', to: '2027-01-10' }],
+      },
+      NOW,
+    );
     expect(counts(p, 'primary')).toEqual([2, 2, 2]);
     expect(p.shifts.slice(0, 2).map((s) => s.primary)).toEqual(['Ana', 'Ana']);
     expect(p.shifts.slice(2).every((s) => s.primary !== 'Ana' && s.secondary !== 'Ana')).toBe(true);
@@ -142,13 +189,21 @@ describe('planRotation with leave', () => {
   });
 
   it('is as fair as leave allows and says so when it cannot be even', () => {
-    const p = planRotation({ members: TEAM3, start: '2026-11-30', weeks: 9, unavailable: [{ person: 'Ana', from: '2026-12-08', to: '2027-01-31' }] }, NOW);
+    const p = planRotation(
+      {
+        members: TEAM3,
+        start: '2026-11-30',
+        weeks: 9,
+        unavailable: [{ person: 'Ana', from: '2026-12-08', to: '2027-01-31' }],
+      },
+      NOW,
+    );
     expect(p.shares['Ana']!.primaryShifts).toBe(1);
     expect(spread(counts(p, 'primary').slice(1))).toBeLessThanOrEqual(1);
     expect(p.warnings.join('\n')).toMatch(/Primary shifts are uneven because of leave: (Ben|Chi) has 4, Ana has 1/);
   });
 
-  it('keeps secondary shares even when next week\'s primary is on leave and cannot shadow', () => {
+  it("keeps secondary shares even when next week's primary is on leave and cannot shadow", () => {
     // Ben is primary in week 2 as usual, but on leave for week 1, so he cannot shadow it: he takes a
     // secondary week later instead, rather than Chi carrying three.
     const p = plan({ unavailable: [{ person: 'Ben', from: '2026-12-01', to: '2026-12-06' }] });
@@ -179,13 +234,30 @@ describe('planRotation with leave', () => {
       ['Ana', 'Ben'],
     ]);
     expect(p.conflicts).toEqual([
-      expect.objectContaining({ period: 2, role: 'secondary', onLeave: ['Ana'], reason: expect.stringMatching(/No secondary in period 2 \(2026-12-07 10:00 → 2026-12-14 10:00 UTC\): only Ben is available \(Ana on leave\)/) }),
-      expect.objectContaining({ period: 3, role: 'primary', onLeave: ['Ana', 'Ben'], start: '2026-12-14T10:00:00.000Z', reason: expect.stringMatching(/Nobody can be primary in period 3.*Ana and Ben are all on leave/) }),
+      expect.objectContaining({
+        period: 2,
+        role: 'secondary',
+        onLeave: ['Ana'],
+        reason: expect.stringMatching(
+          /No secondary in period 2 \(2026-12-07 10:00 → 2026-12-14 10:00 UTC\): only Ben is available \(Ana on leave\)/,
+        ),
+      }),
+      expect.objectContaining({
+        period: 3,
+        role: 'primary',
+        onLeave: ['Ana', 'Ben'],
+        start: '2026-12-14T10:00:00.000Z',
+        reason: expect.stringMatching(/Nobody can be primary in period 3.*Ana and Ben are all on leave/),
+      }),
     ]);
   });
 
   it('warns about leave outside the planned shifts', () => {
-    expect(plan({ unavailable: [{ person: 'Dee', from: '2028-01-01', to: '2028-01-05' }] }).warnings.join('\n')).toContain('unavailable[0] (Dee 2028-01-01 → 2028-01-05) is outside the planned shifts (2026-11-30 → 2027-02-22); ignored.');
+    expect(
+      plan({ unavailable: [{ person: 'Dee', from: '2028-01-01', to: '2028-01-05' }] }).warnings.join('\n'),
+    ).toContain(
+      'unavailable[0] (Dee 2028-01-01 → 2028-01-05) is outside the planned shifts (2026-11-30 → 2027-02-22); ignored.',
+    );
   });
 });
 
@@ -222,9 +294,18 @@ describe('planRotation swaps', () => {
       }),
     );
     expect(issues).toEqual([
-      { field: 'swaps[0].to', problem: expect.stringMatching(/^Fay is on leave during period 3 .*unavailable\[0\]: 2026-12-15 → 2026-12-18/) },
-      { field: 'swaps[1].from', problem: expect.stringMatching(/^Eve is not on call in period 3 \(primary Chi, secondary Dee\)/) },
-      { field: 'swaps[2].period', problem: expect.stringMatching(/no planned shift starts on 2026-12-02; shifts start on 2026-11-30, 2026-12-07/) },
+      {
+        field: 'swaps[0].to',
+        problem: expect.stringMatching(/^Fay is on leave during period 3 .*unavailable\[0\]: 2026-12-15 → 2026-12-18/),
+      },
+      {
+        field: 'swaps[1].from',
+        problem: expect.stringMatching(/^Eve is not on call in period 3 \(primary Chi, secondary Dee\)/),
+      },
+      {
+        field: 'swaps[2].period',
+        problem: expect.stringMatching(/no planned shift starts on 2026-12-02; shifts start on 2026-11-30, 2026-12-07/),
+      },
     ]);
   });
 });
@@ -244,7 +325,16 @@ describe('planRotation time zones', () => {
 
   it('reads leave dates as local days', () => {
     // Leave on Monday 30 March in London starts at 23:00 UTC the day before.
-    const p = planRotation({ members: TEAM3, start: '2026-03-23', weeks: 2, timeZone: 'Europe/London', unavailable: [{ person: 'Ben', from: '2026-03-30', to: '2026-03-30' }] }, NOW);
+    const p = planRotation(
+      {
+        members: TEAM3,
+        start: '2026-03-23',
+        weeks: 2,
+        timeZone: 'Europe/London',
+        unavailable: [{ person: 'Ben', from: '2026-03-30', to: '2026-03-30' }],
+      },
+      NOW,
+    );
     expect([p.shifts[0]!.primary, p.shifts[0]!.secondary]).not.toContain('Ben');
   });
 
@@ -275,20 +365,43 @@ describe('planRotation errors name the field', () => {
       ),
     );
     expect(issues).toEqual([
-      { field: 'members[2]', problem: '"ana" is listed twice (also members[0] "Ana"); names are compared without case' },
+      {
+        field: 'members[2]',
+        problem: '"ana" is listed twice (also members[0] "Ana"); names are compared without case',
+      },
       { field: 'timeZone', problem: expect.stringContaining('"Mars/Olympus_Mons" is not an IANA time zone') },
-      { field: 'start', problem: '2026-12-01 is a Tuesday, but the handoff day is Monday; start on 2026-11-30 or 2026-12-07' },
+      {
+        field: 'start',
+        problem: '2026-12-01 is a Tuesday, but the handoff day is Monday; start on 2026-11-30 or 2026-12-07',
+      },
       { field: 'unavailable[0].person', problem: '"Zed" is not a member of the rotation; members are "Ana", "Ben"' },
-      { field: 'unavailable[1].to', problem: '2026-12-01 is before from (2026-12-10); give the first and the last day of leave, in that order' },
+      {
+        field: 'unavailable[1].to',
+        problem: '2026-12-01 is before from (2026-12-10); give the first and the last day of leave, in that order',
+      },
       { field: 'swaps[0].to', problem: '"Nobody" is not a member of the rotation; members are "Ana", "Ben"' },
     ]);
   });
 
   it('checks sizes, times and periods', () => {
     expect(issuesOf(() => planRotation({ members: ['Ana'] }, NOW)).map((i) => i.field)).toEqual(['members']);
-    const fields = issuesOf(() => plan({ weeks: 105, rotationDays: 0, handoffTime: '25:00', handoffDay: 'funday', swaps: [{ period: 0, from: 'Ana', to: 'Ben' }] })).map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['weeks', 'rotationDays', 'handoffTime', 'handoffDay', 'swaps[0].period']));
-    expect(issuesOf(() => plan({ weeks: 4, swaps: [{ period: 5, from: 'Ana', to: 'Ben' }] }))).toEqual([{ field: 'swaps[0].period', problem: '5 is not a planned period; periods are numbered 1 to 4' }]);
-    expect(issuesOf(() => plan({ unavailable: [{ person: 'Ana', from: '2026-02-30', to: '2026-03-01' }] }))[0]!.field).toBe('unavailable[0].from');
+    const fields = issuesOf(() =>
+      plan({
+        weeks: 105,
+        rotationDays: 0,
+        handoffTime: '25:00',
+        handoffDay: 'funday',
+        swaps: [{ period: 0, from: 'Ana', to: 'Ben' }],
+      }),
+    ).map((i) => i.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['weeks', 'rotationDays', 'handoffTime', 'handoffDay', 'swaps[0].period']),
+    );
+    expect(issuesOf(() => plan({ weeks: 4, swaps: [{ period: 5, from: 'Ana', to: 'Ben' }] }))).toEqual([
+      { field: 'swaps[0].period', problem: '5 is not a planned period; periods are numbered 1 to 4' },
+    ]);
+    expect(
+      issuesOf(() => plan({ unavailable: [{ person: 'Ana', from: '2026-02-30', to: '2026-03-01' }] }))[0]!.field,
+    ).toBe('unavailable[0].from');
   });
 });

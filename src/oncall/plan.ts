@@ -1,3 +1,4 @@
+import { ANY_CONTROL as CONTROL } from '../core/control.js';
 import { InputError, type FieldIssue } from '../core/errors.js';
 
 /**
@@ -10,8 +11,21 @@ import { InputError, type FieldIssue } from '../core/errors.js';
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export const ROTATION_LIMITS = { minMembers: 2, maxMembers: 50, maxWeeks: 104, minRotationDays: 1, maxRotationDays: 28, defaultMinPeriods: 12 } as const;
-export const ROTATION_DEFAULTS = { rotationDays: 7, handoffDay: 'monday', handoffTime: '10:00', timeZone: 'UTC', secondary: true } as const;
+export const ROTATION_LIMITS = {
+  minMembers: 2,
+  maxMembers: 50,
+  maxWeeks: 104,
+  minRotationDays: 1,
+  maxRotationDays: 28,
+  defaultMinPeriods: 12,
+} as const;
+export const ROTATION_DEFAULTS = {
+  rotationDays: 7,
+  handoffDay: 'monday',
+  handoffTime: '10:00',
+  timeZone: 'UTC',
+  secondary: true,
+} as const;
 /** The seed's acknowledgement window: a primary who does not acknowledge in this time is escalated past. */
 export const ACK_MINUTES = 15;
 
@@ -103,8 +117,6 @@ export interface RotationPlan {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f\u009b]/;
 const DAY_MS = 86_400_000;
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -124,7 +136,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -151,8 +172,16 @@ interface Wall {
 
 function wallClock(ms: number, timeZone: string): Wall {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { y: parts['year'] ?? 0, mo: parts['month'] ?? 1, d: parts['day'] ?? 1, h: (parts['hour'] ?? 0) % 24, mi: parts['minute'] ?? 0, s: parts['second'] ?? 0 };
+  for (const p of formatter(timeZone).formatToParts(new Date(ms)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return {
+    y: parts['year'] ?? 0,
+    mo: parts['month'] ?? 1,
+    d: parts['day'] ?? 1,
+    h: (parts['hour'] ?? 0) % 24,
+    mi: parts['minute'] ?? 0,
+    s: parts['second'] ?? 0,
+  };
 }
 
 /** UTC offset of the zone at an instant, in ms (Europe/London in summer: +3 600 000). */
@@ -211,7 +240,8 @@ export function nextHandoffDate(now: Date, handoffDay: Weekday, handoffTime: str
   const today = localDate(now, timeZone);
   for (let k = 0; k <= 7; k++) {
     const date = addDays(today, k);
-    if (weekdayOf(date) === handoffDay && localToUtc(date, handoffTime, timeZone).getTime() >= now.getTime()) return date;
+    if (weekdayOf(date) === handoffDay && localToUtc(date, handoffTime, timeZone).getTime() >= now.getTime())
+      return date;
   }
   return addDays(today, 7);
 }
@@ -258,7 +288,10 @@ class FlowNetwork {
   }
 
   add(u: number, v: number, c: number): void {
-    for (const [a, b, cc] of [[u, v, c], [v, u, 0]] as const) {
+    for (const [a, b, cc] of [
+      [u, v, c],
+      [v, u, 0],
+    ] as const) {
       this.to.push(b);
       this.cap.push(cc);
       this.next.push(this.head[a]!);
@@ -365,7 +398,13 @@ interface Normalised extends RotationSettings {
  * free that week and not its primary. Shifts that break the shadow rule move first. Each chain
  * lowers the sum of squared counts, so this ends; when no chain exists, leave makes it as even as it can be.
  */
-function balanceSecondaries(primaryIdx: readonly (number | null)[], secondaryIdx: (number | null)[], counts: number[], avail: readonly (readonly number[])[], P: number): void {
+function balanceSecondaries(
+  primaryIdx: readonly (number | null)[],
+  secondaryIdx: (number | null)[],
+  counts: number[],
+  avail: readonly (readonly number[])[],
+  P: number,
+): void {
   const shadow = (k: number): boolean => secondaryIdx[k] === primaryIdx[k + 1];
   for (;;) {
     const order = [...Array(P).keys()].sort((a, b) => Number(shadow(a)) - Number(shadow(b)) || a - b);
@@ -413,20 +452,38 @@ function normalise(input: RotationInput, now: Date): Normalised {
   const members: string[] = [];
   const rawMembers = Array.isArray(input.members) ? input.members : [];
   if (rawMembers.length < ROTATION_LIMITS.minMembers || rawMembers.length > ROTATION_LIMITS.maxMembers) {
-    bad('members', `must list ${ROTATION_LIMITS.minMembers}–${ROTATION_LIMITS.maxMembers} people, got ${rawMembers.length}`);
+    bad(
+      'members',
+      `must list ${ROTATION_LIMITS.minMembers}–${ROTATION_LIMITS.maxMembers} people, got ${rawMembers.length}`,
+    );
   }
   const seen = new Map<string, number>();
-  rawMembers.forEach((raw, i) => {
+  for (const [i, raw] of rawMembers.entries()) {
     const name = typeof raw === 'string' ? raw.trim() : '';
-    if (!name) return bad(`members[${i}]`, 'must be a name, got an empty string');
-    if (name.length > 100) return bad(`members[${i}]`, 'must be at most 100 characters');
-    if (CONTROL.test(name)) return bad(`members[${i}]`, 'must not contain control characters (newlines, escape sequences)');
+    if (!name) {
+      bad(`members[${i}]`, 'must be a name, got an empty string');
+      continue;
+    }
+    if (name.length > 100) {
+      bad(`members[${i}]`, 'must be at most 100 characters');
+      continue;
+    }
+    if (CONTROL.test(name)) {
+      bad(`members[${i}]`, 'must not contain control characters (newlines, escape sequences)');
+      continue;
+    }
     const key = name.toLowerCase();
     const first = seen.get(key);
-    if (first !== undefined) return bad(`members[${i}]`, `"${name}" is listed twice (also members[${first}] "${members[first]}"); names are compared without case`);
+    if (first !== undefined) {
+      bad(
+        `members[${i}]`,
+        `"${name}" is listed twice (also members[${first}] "${members[first]}"); names are compared without case`,
+      );
+      continue;
+    }
     seen.set(key, members.length);
     members.push(name);
-  });
+  }
   const memberList = members.map((m) => `"${m}"`).join(', ');
   const memberIndex = (field: string, raw: unknown): number => {
     const name = typeof raw === 'string' ? raw.trim() : '';
@@ -440,7 +497,11 @@ function normalise(input: RotationInput, now: Date): Normalised {
 
   const timeZoneRaw = input.timeZone ?? ROTATION_DEFAULTS.timeZone;
   const timeZone = canonicalTimeZone(timeZoneRaw);
-  if (!timeZone) bad('timeZone', `"${timeZoneRaw}" is not an IANA time zone; use a name such as "Europe/London", "America/New_York" or "UTC"`);
+  if (!timeZone)
+    bad(
+      'timeZone',
+      `"${timeZoneRaw}" is not an IANA time zone; use a name such as "Europe/London", "America/New_York" or "UTC"`,
+    );
 
   const handoffDayRaw = (input.handoffDay ?? ROTATION_DEFAULTS.handoffDay).trim().toLowerCase();
   const handoffDay = WEEKDAYS.find((d) => d === handoffDayRaw);
@@ -450,19 +511,33 @@ function normalise(input: RotationInput, now: Date): Normalised {
   if (!isHandoffTime(handoffTime)) bad('handoffTime', `"${handoffTime}" is not a 24-hour time HH:MM such as "10:00"`);
 
   const rotationDays = input.rotationDays ?? ROTATION_DEFAULTS.rotationDays;
-  if (!Number.isInteger(rotationDays) || rotationDays < ROTATION_LIMITS.minRotationDays || rotationDays > ROTATION_LIMITS.maxRotationDays) {
-    bad('rotationDays', `must be a whole number of days from ${ROTATION_LIMITS.minRotationDays} to ${ROTATION_LIMITS.maxRotationDays}, got ${String(rotationDays)}`);
+  if (
+    !Number.isInteger(rotationDays) ||
+    rotationDays < ROTATION_LIMITS.minRotationDays ||
+    rotationDays > ROTATION_LIMITS.maxRotationDays
+  ) {
+    bad(
+      'rotationDays',
+      `must be a whole number of days from ${ROTATION_LIMITS.minRotationDays} to ${ROTATION_LIMITS.maxRotationDays}, got ${String(rotationDays)}`,
+    );
   }
 
   const weeks = input.weeks ?? defaultWeeks(Math.max(members.length, 1));
-  if (!Number.isInteger(weeks) || weeks < 1 || weeks > ROTATION_LIMITS.maxWeeks) bad('weeks', `must be a whole number of rotation periods from 1 to ${ROTATION_LIMITS.maxWeeks}, got ${String(weeks)}`);
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > ROTATION_LIMITS.maxWeeks)
+    bad(
+      'weeks',
+      `must be a whole number of rotation periods from 1 to ${ROTATION_LIMITS.maxWeeks}, got ${String(weeks)}`,
+    );
 
   let start = input.start?.trim() ?? '';
   if (input.start !== undefined) {
     if (!isIsoDate(start)) bad('start', `"${input.start}" is not a date YYYY-MM-DD such as "2026-11-30"`);
     else if (handoffDay && weekdayOf(start) !== handoffDay) {
       const back = (WEEKDAYS.indexOf(weekdayOf(start)) - WEEKDAYS.indexOf(handoffDay) + 7) % 7;
-      bad('start', `${start} is a ${capitalise(weekdayOf(start))}, but the handoff day is ${capitalise(handoffDay)}; start on ${addDays(start, -back)} or ${addDays(start, 7 - back)}`);
+      bad(
+        'start',
+        `${start} is a ${capitalise(weekdayOf(start))}, but the handoff day is ${capitalise(handoffDay)}; start on ${addDays(start, -back)} or ${addDays(start, 7 - back)}`,
+      );
     }
   } else if (handoffDay && timeZone && isHandoffTime(handoffTime)) {
     start = nextHandoffDate(now, handoffDay, handoffTime, timeZone);
@@ -478,7 +553,8 @@ function normalise(input: RotationInput, now: Date): Normalised {
     const toOk = isIsoDate(to);
     if (!fromOk) bad(`${at}.from`, `"${from}" is not a date YYYY-MM-DD (the first day of leave)`);
     if (!toOk) bad(`${at}.to`, `"${to}" is not a date YYYY-MM-DD (the last day of leave)`);
-    if (fromOk && toOk && to < from) bad(`${at}.to`, `${to} is before from (${from}); give the first and the last day of leave, in that order`);
+    if (fromOk && toOk && to < from)
+      bad(`${at}.to`, `${to} is before from (${from}); give the first and the last day of leave, in that order`);
     if (person >= 0 && fromOk && toOk && to >= from) leave.push({ index: i, person, from, to });
   });
 
@@ -492,18 +568,34 @@ function normalise(input: RotationInput, now: Date): Normalised {
     if (typeof s.period === 'number') {
       if (!Number.isInteger(s.period) || s.period < 1 || (weeksOk && s.period > weeks)) {
         periodOk = false;
-        bad(`${at}.period`, `${s.period} is not a planned period; periods are numbered 1 to ${weeksOk ? weeks : 'weeks'}`);
+        bad(
+          `${at}.period`,
+          `${s.period} is not a planned period; periods are numbered 1 to ${weeksOk ? weeks : 'weeks'}`,
+        );
       }
     } else if (!isIsoDate(String(s.period).trim())) {
       periodOk = false;
       bad(`${at}.period`, `"${String(s.period)}" is neither a period number nor a shift's start date YYYY-MM-DD`);
     }
-    if (from >= 0 && to >= 0 && from === to) bad(`${at}.to`, `is the same person as from ("${members[from]}"); name who takes the shift`);
-    if (from >= 0 && to >= 0 && from !== to && periodOk) swaps.push({ index: i, period: typeof s.period === 'number' ? s.period : String(s.period).trim(), from, to });
+    if (from >= 0 && to >= 0 && from === to)
+      bad(`${at}.to`, `is the same person as from ("${members[from]}"); name who takes the shift`);
+    if (from >= 0 && to >= 0 && from !== to && periodOk)
+      swaps.push({ index: i, period: typeof s.period === 'number' ? s.period : String(s.period).trim(), from, to });
   });
 
   if (issues.length || !timeZone || !handoffDay) throw new InputError(issues);
-  return { members, start, weeks, rotationDays, handoffDay, handoffTime, timeZone, secondary: input.secondary ?? ROTATION_DEFAULTS.secondary, leave, swaps };
+  return {
+    members,
+    start,
+    weeks,
+    rotationDays,
+    handoffDay,
+    handoffTime,
+    timeZone,
+    secondary: input.secondary ?? ROTATION_DEFAULTS.secondary,
+    leave,
+    swaps,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,14 +616,22 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
   // Handoff instants for periods 0..P+1: shift k runs [starts[k], starts[k+1]); period P is a look-ahead.
   const startDates = Array.from({ length: P + 2 }, (_, k) => addDays(cfg.start, k * rd));
   const starts = startDates.map((d) => localToUtc(d, cfg.handoffTime, timeZone).getTime());
-  const leaveSpans = cfg.leave.map((l) => ({ ...l, startMs: localToUtc(l.from, '00:00', timeZone).getTime(), endMs: localToUtc(addDays(l.to, 1), '00:00', timeZone).getTime() }));
-  const leaveDuring = (k: number, m: number) => leaveSpans.filter((l) => l.person === m && l.startMs < starts[k + 1]! && starts[k]! < l.endMs);
-  const avail = Array.from({ length: P + 1 }, (_, k) => members.map((_, m) => m).filter((m) => leaveDuring(k, m).length === 0));
+  const leaveSpans = cfg.leave.map((l) => ({
+    ...l,
+    startMs: localToUtc(l.from, '00:00', timeZone).getTime(),
+    endMs: localToUtc(addDays(l.to, 1), '00:00', timeZone).getTime(),
+  }));
+  const leaveDuring = (k: number, m: number) =>
+    leaveSpans.filter((l) => l.person === m && l.startMs < starts[k + 1]! && starts[k]! < l.endMs);
+  const avail = Array.from({ length: P + 1 }, (_, k) =>
+    members.map((_, m) => m).filter((m) => leaveDuring(k, m).length === 0),
+  );
   const onLeaveNames = (k: number) => members.filter((_, m) => !avail[k]!.includes(m));
 
   const warnings: string[] = [];
   const conflicts: Conflict[] = [];
-  const shiftLabel = (k: number) => `period ${k + 1} (${localDateTime(new Date(starts[k]!), timeZone)} → ${localDateTime(new Date(starts[k + 1]!), timeZone)} ${timeZone})`;
+  const shiftLabel = (k: number) =>
+    `period ${k + 1} (${localDateTime(new Date(starts[k]!), timeZone)} → ${localDateTime(new Date(starts[k + 1]!), timeZone)} ${timeZone})`;
 
   // Primaries: greedy in time order, fewest shifts first, then longest since the last one, then
   // the order given — exact round robin without leave. With leave, each choice must leave the rest
@@ -541,10 +641,24 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
   let hi = Math.ceil(coverable.length / n);
   const allGroups = groupsOf(avail, coverable);
   const zero = members.map(() => 0);
-  while (!feasible(allGroups, members.map(() => hi), zero)) hi++;
+  while (
+    !feasible(
+      allGroups,
+      members.map(() => hi),
+      zero,
+    )
+  )
+    hi++;
   let floorLevel = Math.floor(coverable.length / n);
   let lo = availableCount.map((a) => Math.min(a, floorLevel));
-  while (floorLevel > 0 && !feasible(allGroups, members.map(() => hi), lo)) {
+  while (
+    floorLevel > 0 &&
+    !feasible(
+      allGroups,
+      members.map(() => hi),
+      lo,
+    )
+  ) {
     floorLevel--;
     lo = availableCount.map((a) => Math.min(a, floorLevel));
   }
@@ -561,7 +675,11 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
     let chosen = candidates[0]!;
     for (const m of candidates) {
       count[m]!++;
-      const ok = feasible(restGroups, members.map((_, i) => hi - count[i]!), members.map((_, i) => Math.max(0, lo[i]! - count[i]!)));
+      const ok = feasible(
+        restGroups,
+        members.map((_, i) => hi - count[i]!),
+        members.map((_, i) => Math.max(0, lo[i]! - count[i]!)),
+      );
       count[m]!--;
       if (ok) {
         chosen = m;
@@ -604,7 +722,9 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
         return j < 0 ? Infinity : j;
       };
       let s: number | undefined = next !== null && next !== undefined && free(next) ? next : undefined;
-      s ??= avail[k]!.filter(free).sort((a, b) => secCount[a]! - secCount[b]! || soonest(a) - soonest(b) || ((a - p + n) % n) - ((b - p + n) % n))[0];
+      s ??= avail[k]!.filter(free).sort(
+        (a, b) => secCount[a]! - secCount[b]! || soonest(a) - soonest(b) || ((a - p + n) % n) - ((b - p + n) % n),
+      )[0];
       if (s === undefined) {
         const away = onLeaveNames(k);
         conflicts.push({
@@ -639,8 +759,13 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
       const date = swap.period;
       k = Array.from({ length: P }, (_, i) => i).find((i) => startDateOf(i) === date) ?? -1;
       if (k < 0) {
-        const near = Array.from({ length: P }, (_, i) => startDateOf(i)).filter((d) => Math.abs(Date.parse(d) - Date.parse(date)) <= rd * DAY_MS * 2);
-        issues.push({ field: `${at}.period`, problem: `no planned shift starts on ${date}; shifts start on ${(near.length ? near : [startDateOf(0), startDateOf(P - 1)]).join(', ')}${near.length ? '' : ' (first and last)'} — or give the period number` });
+        const near = Array.from({ length: P }, (_, i) => startDateOf(i)).filter(
+          (d) => Math.abs(Date.parse(d) - Date.parse(date)) <= rd * DAY_MS * 2,
+        );
+        issues.push({
+          field: `${at}.period`,
+          problem: `no planned shift starts on ${date}; shifts start on ${(near.length ? near : [startDateOf(0), startDateOf(P - 1)]).join(', ')}${near.length ? '' : ' (first and last)'} — or give the period number`,
+        });
         continue;
       }
     }
@@ -649,28 +774,39 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
     const away = leaveDuring(k, swap.to);
     if (away.length) {
       const l = away[0]!;
-      issues.push({ field: `${at}.to`, problem: `${to} is on leave during ${shiftLabel(k)} (unavailable[${l.index}]: ${l.from} → ${l.to}); the swap would put them on call during their leave — pick someone who is available` });
+      issues.push({
+        field: `${at}.to`,
+        problem: `${to} is on leave during ${shiftLabel(k)} (unavailable[${l.index}]: ${l.from} → ${l.to}); the swap would put them on call during their leave — pick someone who is available`,
+      });
       continue;
     }
     if (primaryIdx[k] === swap.from) {
       if (secondaryIdx[k] === swap.to) {
         secondaryIdx[k] = swap.from;
-        warnings.push(`Swap ${at}: ${to} was already secondary in period ${k + 1}, so ${from} and ${to} trade roles (${to} primary, ${from} secondary).`);
+        warnings.push(
+          `Swap ${at}: ${to} was already secondary in period ${k + 1}, so ${from} and ${to} trade roles (${to} primary, ${from} secondary).`,
+        );
       }
       primaryIdx[k] = swap.to;
     } else if (secondaryIdx[k] === swap.from) {
       if (primaryIdx[k] === swap.to) {
         primaryIdx[k] = swap.from;
-        warnings.push(`Swap ${at}: ${to} was already primary in period ${k + 1}, so ${from} and ${to} trade roles (${from} primary, ${to} secondary).`);
+        warnings.push(
+          `Swap ${at}: ${to} was already primary in period ${k + 1}, so ${from} and ${to} trade roles (${from} primary, ${to} secondary).`,
+        );
       }
       secondaryIdx[k] = swap.to;
     } else {
       const p = primaryIdx[k];
       const s = secondaryIdx[k];
-      issues.push({ field: `${at}.from`, problem: `${from} is not on call in period ${k + 1} (primary ${p === null || p === undefined ? 'nobody' : members[p]}, secondary ${s === null || s === undefined ? 'nobody' : members[s]}); name the person who gives the shift away` });
+      issues.push({
+        field: `${at}.from`,
+        problem: `${from} is not on call in period ${k + 1} (primary ${p === null || p === undefined ? 'nobody' : members[p]}, secondary ${s === null || s === undefined ? 'nobody' : members[s]}); name the person who gives the shift away`,
+      });
     }
   }
-  if (issues.length) throw new InputError(issues, 'Fix the swaps named above (the plan before swaps is unchanged), then call again.');
+  if (issues.length)
+    throw new InputError(issues, 'Fix the swaps named above (the plan before swaps is unchanged), then call again.');
 
   const shifts: Shift[] = Array.from({ length: P }, (_, k) => {
     const p = primaryIdx[k];
@@ -691,13 +827,21 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
   for (const m of members) {
     const primaryShifts = shifts.filter((s) => s.primary === m).length;
     const secondaryShifts = shifts.filter((s) => s.secondary === m).length;
-    shares[m] = { primaryShifts, secondaryShifts, primaryShare: round(primaryShifts / P), secondaryShare: round(secondaryShifts / P) };
+    shares[m] = {
+      primaryShifts,
+      secondaryShifts,
+      primaryShare: round(primaryShifts / P),
+      secondaryShare: round(secondaryShifts / P),
+    };
   }
   const spread = (key: 'primaryShifts' | 'secondaryShifts') => {
     const values = Object.values(shares).map((s) => s[key]);
     return Math.max(...values) - Math.min(...values);
   };
-  const fairness = { maxMinusMinPrimary: spread('primaryShifts'), maxMinusMinSecondary: cfg.secondary ? spread('secondaryShifts') : 0 };
+  const fairness = {
+    maxMinusMinPrimary: spread('primaryShifts'),
+    maxMinusMinSecondary: cfg.secondary ? spread('secondaryShifts') : 0,
+  };
 
   // Warnings: sustainability first, then the plan's own caveats.
   const dutyPeriods = cfg.secondary ? 2 : 1;
@@ -709,25 +853,56 @@ export function planRotation(input: RotationInput, now: Date = new Date()): Rota
         : `A team of 3 is on call ${pct(duty)} of the time (${cfg.secondary ? `two ${span(rd)}s in three` : `one ${span(rd)} in three`}): too much to sustain — share the secondary with another team, or page out of hours only for SLO burn.`,
     );
   }
-  if (n >= 9) warnings.push(`With ${n} people each is primary only once every ${span(n * rd)}: skills fade between shifts — add shadow shifts for new joiners and a game day each quarter.`);
-  if (rd > 7) warnings.push(`A ${rd}-day rotation is longer than a week: fatigue builds over a long shift and a bad week becomes a bad fortnight — prefer weekly handoffs.`);
-  if (rd % 7 !== 0) warnings.push(`A ${rd}-day rotation does not hand off on the same weekday each time: only the first handoff is on a ${capitalise(cfg.handoffDay)}.`);
-  if (!cfg.secondary) warnings.push(`No secondary: a page the primary does not acknowledge within ${ACK_MINUTES} minutes has no backup in this rotation — name who it escalates to.`);
-  if (P < n) warnings.push(`The plan covers ${P} period(s) for ${n} people, so ${n - P} of them get no primary shift in it; plan at least ${n} periods to see a whole cycle.`);
+  if (n >= 9)
+    warnings.push(
+      `With ${n} people each is primary only once every ${span(n * rd)}: skills fade between shifts — add shadow shifts for new joiners and a game day each quarter.`,
+    );
+  if (rd > 7)
+    warnings.push(
+      `A ${rd}-day rotation is longer than a week: fatigue builds over a long shift and a bad week becomes a bad fortnight — prefer weekly handoffs.`,
+    );
+  if (rd % 7 !== 0)
+    warnings.push(
+      `A ${rd}-day rotation does not hand off on the same weekday each time: only the first handoff is on a ${capitalise(cfg.handoffDay)}.`,
+    );
+  if (!cfg.secondary)
+    warnings.push(
+      `No secondary: a page the primary does not acknowledge within ${ACK_MINUTES} minutes has no backup in this rotation — name who it escalates to.`,
+    );
+  if (P < n)
+    warnings.push(
+      `The plan covers ${P} period(s) for ${n} people, so ${n - P} of them get no primary shift in it; plan at least ${n} periods to see a whole cycle.`,
+    );
   for (const l of leaveSpans) {
-    if (l.endMs <= starts[0]! || l.startMs >= starts[P]!) warnings.push(`unavailable[${l.index}] (${members[l.person]} ${l.from} → ${l.to}) is outside the planned shifts (${startDateOf(0)} → ${localDate(new Date(starts[P]!), timeZone)}); ignored.`);
+    if (l.endMs <= starts[0]! || l.startMs >= starts[P]!)
+      warnings.push(
+        `unavailable[${l.index}] (${members[l.person]} ${l.from} → ${l.to}) is outside the planned shifts (${startDateOf(0)} → ${localDate(new Date(starts[P]!), timeZone)}); ignored.`,
+      );
   }
   if (fairness.maxMinusMinPrimary > 1) {
     const entries = Object.entries(shares);
     const most = entries.reduce((a, b) => (b[1].primaryShifts > a[1].primaryShifts ? b : a));
     const least = entries.reduce((a, b) => (b[1].primaryShifts < a[1].primaryShifts ? b : a));
-    const cause = spreadBeforeSwaps > 1 ? (fairness.maxMinusMinPrimary > spreadBeforeSwaps ? 'leave and swaps' : 'leave') : 'swaps';
-    warnings.push(`Primary shifts are uneven because of ${cause}: ${most[0]} has ${most[1].primaryShifts}, ${least[0]} has ${least[1].primaryShifts} — even them out in the next plan.`);
+    const cause =
+      spreadBeforeSwaps > 1 ? (fairness.maxMinusMinPrimary > spreadBeforeSwaps ? 'leave and swaps' : 'leave') : 'swaps';
+    warnings.push(
+      `Primary shifts are uneven because of ${cause}: ${most[0]} has ${most[1].primaryShifts}, ${least[0]} has ${least[1].primaryShifts} — even them out in the next plan.`,
+    );
   }
-  if (starts[0]! < now.getTime()) warnings.push(`The plan starts in the past (${localDateTime(new Date(starts[0]!), timeZone)} ${timeZone}).`);
+  if (starts[0]! < now.getTime())
+    warnings.push(`The plan starts in the past (${localDateTime(new Date(starts[0]!), timeZone)} ${timeZone}).`);
 
   return {
-    settings: { members, start: cfg.start, weeks: P, rotationDays: rd, handoffDay: cfg.handoffDay, handoffTime: cfg.handoffTime, timeZone, secondary: cfg.secondary },
+    settings: {
+      members,
+      start: cfg.start,
+      weeks: P,
+      rotationDays: rd,
+      handoffDay: cfg.handoffDay,
+      handoffTime: cfg.handoffTime,
+      timeZone,
+      secondary: cfg.secondary,
+    },
     shifts,
     shares,
     fairness,
@@ -742,7 +917,10 @@ function rulesFor(cfg: Normalised, duty: number): string[] {
   const rd = cfg.rotationDays;
   const day = capitalise(cfg.handoffDay);
   const cadence = rd === 7 ? 'Weekly' : `Every ${span(rd)}:`;
-  const when = rd % 7 === 0 ? `every ${rd === 7 ? '' : `${rd / 7}${rd / 7 === 2 ? 'nd' : rd / 7 === 3 ? 'rd' : 'th'} `}${day} at ${cfg.handoffTime} (${cfg.timeZone})` : `at ${cfg.handoffTime} (${cfg.timeZone}) every ${span(rd)}, starting ${day} ${cfg.start}`;
+  const when =
+    rd % 7 === 0
+      ? `every ${rd === 7 ? '' : `${rd / 7}${rd / 7 === 2 ? 'nd' : rd / 7 === 3 ? 'rd' : 'th'} `}${day} at ${cfg.handoffTime} (${cfg.timeZone})`
+      : `at ${cfg.handoffTime} (${cfg.timeZone}) every ${span(rd)}, starting ${day} ${cfg.start}`;
   const dutyText = cfg.secondary
     ? `each engineer is primary once every ${span(n * rd)} and secondary the ${span(rd)} before (shadow and backup): ${span(2 * rd)} of duty per ${cycle(n * rd)} cycle, ${pct(duty)} of the time`
     : `each engineer is primary once every ${span(n * rd)}: ${pct(duty)} of the time`;

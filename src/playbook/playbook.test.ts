@@ -22,7 +22,17 @@ beforeEach(() => {
   soul = loadSoul(join(packageRoot(), 'SOUL.md'), TOOL_NAMES);
   session = newSession(h.clock.now());
   const playbook = new Playbook(() => ({ services: [], settings: soul.config.settings, severity: h.ctx.severity }));
-  agent = new Agent({ model: playbook, fallback: null, soul: () => soul, registry: h.registry, context: () => h.ctx, templates: h.ctx.templates, clock: h.clock, logger: silentLogger(), actor: 'alex' });
+  agent = new Agent({
+    model: playbook,
+    fallback: null,
+    soul: () => soul,
+    registry: h.registry,
+    context: () => h.ctx,
+    templates: h.ctx.templates,
+    clock: h.clock,
+    logger: silentLogger(),
+    actor: 'alex',
+  });
 });
 afterEach(() => h.close());
 
@@ -68,7 +78,13 @@ describe('offline playbook: incident reports it has never seen', () => {
   });
 
   it('never calls a tool the persona does not allow', async () => {
-    soul = { ...soul, config: { ...soul.config, tools: soul.config.tools.filter((t) => t !== 'fetch_deploys' && t !== 'draft_stakeholder_update') } };
+    soul = {
+      ...soul,
+      config: {
+        ...soul.config,
+        tools: soul.config.tools.filter((t) => t !== 'fetch_deploys' && t !== 'draft_stakeholder_update'),
+      },
+    };
     const result = await say("Our payment API is returning 500 errors and customers can't check out");
     expect(names(result)).toEqual(['classify_severity', 'open_incident', 'assign_roles', 'find_similar_incidents']);
     expect(result.reply).toMatch(/Stakeholder update: customers every 15 minutes/);
@@ -78,27 +94,44 @@ describe('offline playbook: incident reports it has never seen', () => {
 describe('offline playbook: reading messages', () => {
   it('tells reports from questions, and spots pushback', () => {
     const svc: never[] = [];
-    expect(readMessage('How do I set up a good on-call rotation for a team of 6?', svc)).toMatchObject({ report: false, wants: { oncall: { teamSize: 6 } } });
+    expect(readMessage('How do I set up a good on-call rotation for a team of 6?', svc)).toMatchObject({
+      report: false,
+      wants: { oncall: { teamSize: 6 } },
+    });
     expect(readMessage('checkout is down, skip the roles and just debug', svc).pushback.skipRoles).toBe(true);
     expect(readMessage("don't bother with severity, the API is down", svc).pushback.skipSeverity).toBe(true);
     expect(readMessage('whose fault is this?', svc).pushback.blame).toBe(true);
     expect(readMessage('Dave broke prod again', svc).pushback.blame).toBe(true);
-    expect(readMessage('the first error in the log is a timeout, that is the root cause', svc).pushback.firstError).toBe(true);
+    expect(
+      readMessage('the first error in the log is a timeout, that is the root cause', svc).pushback.firstError,
+    ).toBe(true);
     expect(readMessage('what is an SLO?', svc).report).toBe(false);
-    expect(readMessage('who caused this outage? whose fault is it?', svc)).toMatchObject({ report: false, pushback: { blame: true } });
-    expect(readMessage('Checkout is down for all customers and payments are failing — who broke it?', svc)).toMatchObject({
+    expect(readMessage('who caused this outage? whose fault is it?', svc)).toMatchObject({
+      report: false,
+      pushback: { blame: true },
+    });
+    expect(
+      readMessage('Checkout is down for all customers and payments are failing — who broke it?', svc),
+    ).toMatchObject({
       report: true,
       facts: 'Checkout is down for all customers and payments are failing',
       pushback: { blame: true },
     });
-    expect(readMessage('draft an update for the execs and customers', svc).wants.statusUpdate).toEqual(['executive', 'customer']);
+    expect(readMessage('draft an update for the execs and customers', svc).wants.statusUpdate).toEqual([
+      'executive',
+      'customer',
+    ]);
   });
 
   it('reads action items, and never invents an owner or a date', () => {
     expect(draftItems('action item: add an alert on checkout error rate, owner Priya, due in 2 weeks')).toEqual([
       { title: 'add an alert on checkout error rate', owner: 'Priya', due: '2w', kind: 'detect', priority: 'P2' },
     ]);
-    expect(draftItems('follow-ups:\n- canary deploys for payment-api, owner Sam, due 2026-12-20\n- write the DB failover runbook')).toEqual([
+    expect(
+      draftItems(
+        'follow-ups:\n- canary deploys for payment-api, owner Sam, due 2026-12-20\n- write the DB failover runbook',
+      ),
+    ).toEqual([
       { title: 'canary deploys for payment-api', owner: 'Sam', due: '2026-12-20', kind: 'detect', priority: 'P2' },
       { title: 'write the DB failover runbook', owner: null, due: null, kind: 'process', priority: 'P2' },
     ]);

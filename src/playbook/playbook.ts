@@ -57,7 +57,12 @@ export class Playbook implements ModelPort {
       if (calls.length) {
         const base = request.messages.length;
         return {
-          content: calls.map((c, i) => ({ type: 'tool_use', id: `toolu_playbook_${base}_${i}`, name: c.name, input: c.input })),
+          content: calls.map((c, i) => ({
+            type: 'tool_use',
+            id: `toolu_playbook_${base}_${i}`,
+            name: c.name,
+            input: c.input,
+          })),
           stopReason: 'tool_use',
           usage: ZERO_USAGE,
           model: PLAYBOOK_MODEL,
@@ -65,7 +70,9 @@ export class Playbook implements ModelPort {
       }
     }
     const text =
-      step.kind === 'reply' ? step.text : `I would need ${step.calls.map((c) => c.name).join(', ')} for this, but this persona does not allow ${step.calls.length > 1 ? 'them' : 'it'} (SOUL.md tools).`;
+      step.kind === 'reply'
+        ? step.text
+        : `I would need ${step.calls.map((c) => c.name).join(', ')} for this, but this persona does not allow ${step.calls.length > 1 ? 'them' : 'it'} (SOUL.md tools).`;
     for (const chunk of text.match(/[\s\S]{1,400}/g) ?? []) events.onText(chunk);
     return { content: [{ type: 'text', text }], stopReason: 'end_turn', usage: ZERO_USAGE, model: PLAYBOOK_MODEL };
   }

@@ -13,7 +13,10 @@ export interface ToolCall {
 /** What the playbook does next: call tools (one response may hold several), or answer. */
 export type Step = { kind: 'tools'; calls: ToolCall[] } | { kind: 'reply'; text: string };
 
-export const call = (name: string, input: Record<string, unknown>): Step => ({ kind: 'tools', calls: [{ name, input }] });
+export const call = (name: string, input: Record<string, unknown>): Step => ({
+  kind: 'tools',
+  calls: [{ name, input }],
+});
 export const reply = (text: string): Step => ({ kind: 'reply', text });
 
 /** A configured service, as the playbook needs it. */
@@ -28,7 +31,12 @@ export interface KnownService extends ServiceHint {
 export function knownServices(catalog: ServiceCatalog): KnownService[] {
   return serviceHints(catalog).map((hint) => {
     const s = catalog.services.get(hint.name)!;
-    return { ...hint, deploys: s.repoPath !== null || s.deployLogPath !== null, dependencies: s.dependencies, displayName: s.display_name ?? null };
+    return {
+      ...hint,
+      deploys: s.repoPath !== null || s.deployLogPath !== null,
+      dependencies: s.dependencies,
+      displayName: s.display_name ?? null,
+    };
   });
 }
 

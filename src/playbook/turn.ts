@@ -44,7 +44,10 @@ export function readTurn(messages: readonly Message[]): Turn {
   }
   const texts = start >= 0 ? userTexts(messages[start]!) : [];
   const context = texts.find((t) => CONTEXT.test(t.trim())) ?? '';
-  const text = texts.filter((t) => !CONTEXT.test(t.trim())).join('\n').trim();
+  const text = texts
+    .filter((t) => !CONTEXT.test(t.trim()))
+    .join('\n')
+    .trim();
   const active = /Active incident: (INC-\d+) "[^\n]*" — (SEV\d), (\w+),/.exec(context);
   const incident = active?.[1] ?? /Active incident: (INC-\d+)/.exec(context)?.[1] ?? null;
   const nowMatch = /Now: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC/.exec(context);
@@ -60,7 +63,12 @@ export function readTurn(messages: readonly Message[]): Turn {
         if (!use) continue;
         const ok = !b.is_error;
         // The tool's output from inside the untrusted-data envelope: read as data, never as a context block or a message.
-        calls.push({ name: use.name, input: use.input, ok, output: ok ? readToolOutput(b.content) : toolOutputText(b.content) });
+        calls.push({
+          name: use.name,
+          input: use.input,
+          ok,
+          output: ok ? readToolOutput(b.content) : toolOutputText(b.content),
+        });
       }
     }
   }

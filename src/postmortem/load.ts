@@ -6,7 +6,11 @@ import { generatePostmortem, type Postmortem, type PostmortemInput } from './gen
 export type PostmortemExtras = Pick<PostmortemInput, 'whys' | 'factors' | 'wentWell' | 'wentBadly' | 'timelineLimit'>;
 
 /** Reads the whole record of one incident (every timeline entry) and drafts its post-mortem. */
-export async function draftPostmortem(ctx: ToolContext, incidentId: string, extras: PostmortemExtras = {}): Promise<Postmortem> {
+export async function draftPostmortem(
+  ctx: ToolContext,
+  incidentId: string,
+  extras: PostmortemExtras = {},
+): Promise<Postmortem> {
   const incident = await requireIncident(ctx.store, incidentId);
   const [roles, history, updates, items, hypotheses, timeline] = await Promise.all([
     ctx.store.listRoles(incident.id),

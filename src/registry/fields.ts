@@ -1,9 +1,8 @@
+import { CONTROL } from '../core/control.js';
 import { z } from 'zod';
 import { parseDuration, parseIsoTime } from '../core/time.js';
 
-/** Control characters free text may not carry (tab, CR and LF are allowed): NUL, ESC, DEL and the C1 controls (8-bit CSI, OSC, DCS: terminal escapes too). */
-// eslint-disable-next-line no-control-regex
-export const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+export { CONTROL };
 
 /** Half of a UTF-16 surrogate pair: not a character, and SQLite would store it as U+FFFD while JSON columns keep it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -16,7 +15,10 @@ export function text(max: number, min = 1) {
     .min(min)
     .max(max)
     .refine((s) => !CONTROL.test(s), 'must not contain control characters (escape sequences, NUL); remove them')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode: it contains half of a character (an unpaired surrogate); send whole characters');
+    .refine(
+      (s) => !LONE_SURROGATE.test(s),
+      'must be valid Unicode: it contains half of a character (an unpaired surrogate); send whole characters',
+    );
 }
 
 /** A person's name or handle. */
@@ -45,6 +47,16 @@ export const durationOrTime = () =>
     .string()
     .trim()
     .max(100)
-    .refine((s) => parseDuration(s) !== null || parseIsoTime(s) !== null, 'must be a duration such as "2h", "90m", "7d" or an ISO 8601 time such as "2026-11-26T14:05:00Z"');
+    .refine(
+      (s) => parseDuration(s) !== null || parseIsoTime(s) !== null,
+      'must be a duration such as "2h", "90m", "7d" or an ISO 8601 time such as "2026-11-26T14:05:00Z"',
+    );
 
-export const limit = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback).describe(`Most items to return (default ${fallback}, at most ${max}).`);
+export const limit = (fallback: number, max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallback)
+    .describe(`Most items to return (default ${fallback}, at most ${max}).`);

@@ -17,14 +17,43 @@ describe('ToolRegistry', () => {
     annotations,
     handler: async ({ text }) => ({ text }),
   });
-  const conflict = defineTool({ name: 'conflict', title: 'c', description: 'c', input: z.object({}), output: z.object({}), annotations, handler: async () => Promise.reject(new ConflictError('already resolved', 'Reopen it first.')) });
-  const crash = defineTool({ name: 'crash', title: 'c', description: 'c', input: z.object({}), output: z.object({}), annotations, handler: async () => Promise.reject(new Error('disk on fire')) });
-  const liar = defineTool({ name: 'liar', title: 'l', description: 'l', input: z.object({}), output: z.object({ n: z.number() }), annotations, handler: async () => ({ n: Number.NaN }) });
+  const conflict = defineTool({
+    name: 'conflict',
+    title: 'c',
+    description: 'c',
+    input: z.object({}),
+    output: z.object({}),
+    annotations,
+    handler: async () => Promise.reject(new ConflictError('already resolved', 'Reopen it first.')),
+  });
+  const crash = defineTool({
+    name: 'crash',
+    title: 'c',
+    description: 'c',
+    input: z.object({}),
+    output: z.object({}),
+    annotations,
+    handler: async () => Promise.reject(new Error('disk on fire')),
+  });
+  const liar = defineTool({
+    name: 'liar',
+    title: 'l',
+    description: 'l',
+    input: z.object({}),
+    output: z.object({ n: z.number() }),
+    annotations,
+    handler: async () => ({ n: Number.NaN }),
+  });
   const registry = new ToolRegistry([echo, conflict, crash, liar]);
   const { ctx } = createHarness();
 
   it('returns validated output and its JSON text', async () => {
-    expect(await registry.call('echo', { text: 'hi' }, ctx)).toEqual({ ok: true, tool: 'echo', output: { text: 'hi' }, text: '{"text":"hi"}' });
+    expect(await registry.call('echo', { text: 'hi' }, ctx)).toEqual({
+      ok: true,
+      tool: 'echo',
+      output: { text: 'hi' },
+      text: '{"text":"hi"}',
+    });
   });
 
   it('names each bad field, the problem and how to recover', async () => {
@@ -48,12 +77,21 @@ describe('ToolRegistry', () => {
 
   it('returns an unknown tool as data with the valid names', async () => {
     const result = await registry.call('page_everyone', {}, ctx);
-    expect(result).toMatchObject({ ok: false, error: { code: 'unknown_tool', hint: 'Use one of: echo, conflict, crash, liar.' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_tool', hint: 'Use one of: echo, conflict, crash, liar.' },
+    });
   });
 
   it('returns expected failures with their code and hint, and unexpected ones as internal errors', async () => {
-    expect(await registry.call('conflict', {}, ctx)).toMatchObject({ ok: false, error: { code: 'conflict', message: 'already resolved', hint: 'Reopen it first.' } });
-    expect(await registry.call('crash', {}, ctx)).toMatchObject({ ok: false, error: { code: 'internal_error', message: 'disk on fire' } });
+    expect(await registry.call('conflict', {}, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'already resolved', hint: 'Reopen it first.' },
+    });
+    expect(await registry.call('crash', {}, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'internal_error', message: 'disk on fire' },
+    });
     expect(await registry.call('liar', {}, ctx)).toMatchObject({ ok: false, error: { code: 'internal_error' } });
   });
 

@@ -20,7 +20,12 @@ export const EscalationSchema = z.object({
   postmortemRequired: z.boolean(),
 });
 
-export const CadenceSchema = z.object(Object.fromEntries(AUDIENCES.map((a) => [a, z.number().nullable()])) as Record<(typeof AUDIENCES)[number], z.ZodNullable<z.ZodNumber>>);
+export const CadenceSchema = z.object(
+  Object.fromEntries(AUDIENCES.map((a) => [a, z.number().nullable()])) as Record<
+    (typeof AUDIENCES)[number],
+    z.ZodNullable<z.ZodNumber>
+  >,
+);
 
 export const ImpactSchema = z.object({
   customerFacing: z.boolean().nullable(),

@@ -13,7 +13,10 @@ const RunbookFrontMatter = z
     owner: z.string().min(1).max(100),
     last_tested: z
       .string()
-      .refine((s) => parseIsoTime(s) !== null, 'must be a date such as 2026-09-14 (when the runbook was last exercised end to end)')
+      .refine(
+        (s) => parseIsoTime(s) !== null,
+        'must be a date such as 2026-09-14 (when the runbook was last exercised end to end)',
+      )
       .nullable()
       .default(null),
   })
@@ -40,21 +43,46 @@ export interface RunbookCatalog {
 export const EMPTY_RUNBOOKS: RunbookCatalog = { dir: null, runbooks: [], errors: [] };
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.md') && e.name.toLowerCase() !== 'readme.md' ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? walk(join(dir, e.name))
+      : e.name.endsWith('.md') && e.name.toLowerCase() !== 'readme.md'
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
 /** Every markdown runbook under `dir` (recursively), front matter validated; bad files are collected, not fatal. */
 export function loadRunbooks(dir: string | null): RunbookCatalog {
   if (!dir) return EMPTY_RUNBOOKS;
-  if (!existsSync(dir)) throw new ConfigError(dir, [{ field: '', problem: 'folder not found' }], 'Pass --runbooks DIR or set INCIDENT_COMMANDER_RUNBOOKS to an existing folder of runbooks.');
+  if (!existsSync(dir))
+    throw new ConfigError(
+      dir,
+      [{ field: '', problem: 'folder not found' }],
+      'Pass --runbooks DIR or set INCIDENT_COMMANDER_RUNBOOKS to an existing folder of runbooks.',
+    );
   const runbooks: Runbook[] = [];
   const errors: ConfigError[] = [];
   for (const path of walk(dir).sort()) {
     try {
       const doc = parseFrontMatter(readFileSync(path, 'utf8'), path);
       const fm = validateConfig(RunbookFrontMatter, doc.data, path);
-      if (!doc.body.trim()) throw new ConfigError(path, [{ field: '(body)', problem: 'no steps: a runbook needs the remediation steps after the front matter' } satisfies FieldIssue]);
-      runbooks.push({ file: relative(dir, path), title: fm.title, services: fm.services, alerts: fm.alerts, owner: fm.owner, lastTested: fm.last_tested ? parseIsoTime(fm.last_tested)!.toISOString() : null, body: doc.body.trim() });
+      if (!doc.body.trim())
+        throw new ConfigError(path, [
+          {
+            field: '(body)',
+            problem: 'no steps: a runbook needs the remediation steps after the front matter',
+          } satisfies FieldIssue,
+        ]);
+      runbooks.push({
+        file: relative(dir, path),
+        title: fm.title,
+        services: fm.services,
+        alerts: fm.alerts,
+        owner: fm.owner,
+        lastTested: fm.last_tested ? parseIsoTime(fm.last_tested)!.toISOString() : null,
+        body: doc.body.trim(),
+      });
     } catch (error) {
       if (error instanceof ConfigError) errors.push(error);
       else throw error;

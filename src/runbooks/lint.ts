@@ -25,13 +25,34 @@ export function isStale(r: Runbook, now: Date): boolean {
 export function lintRunbooks(catalog: RunbookCatalog, services: ServiceCatalog, now: Date): RunbookLint {
   const answered = new Set(catalog.runbooks.flatMap((r) => r.alerts.map((a) => a.toLowerCase())));
   return {
-    stale: catalog.runbooks.filter((r) => isStale(r, now)).map((r) => ({ file: r.file, title: r.title, owner: r.owner, lastTested: r.lastTested, daysSinceTest: daysSince(r.lastTested, now) })),
-    uncovered: [...services.services.values()].flatMap((s) => s.alerts.filter((a) => a.paging && !answered.has(a.name.toLowerCase())).map((a) => ({ service: s.name, alert: a.name }))),
-    unknownServices: services.services.size ? catalog.runbooks.flatMap((r) => r.services.filter((s) => !services.services.has(s)).map((service) => ({ file: r.file, service }))) : [],
+    stale: catalog.runbooks
+      .filter((r) => isStale(r, now))
+      .map((r) => ({
+        file: r.file,
+        title: r.title,
+        owner: r.owner,
+        lastTested: r.lastTested,
+        daysSinceTest: daysSince(r.lastTested, now),
+      })),
+    uncovered: [...services.services.values()].flatMap((s) =>
+      s.alerts
+        .filter((a) => a.paging && !answered.has(a.name.toLowerCase()))
+        .map((a) => ({ service: s.name, alert: a.name })),
+    ),
+    unknownServices: services.services.size
+      ? catalog.runbooks.flatMap((r) =>
+          r.services.filter((s) => !services.services.has(s)).map((service) => ({ file: r.file, service })),
+        )
+      : [],
     invalid: [
       ...catalog.errors.map((e) => ({ file: e.file, message: e.message })),
       // A test date in the future is a typo, and would hide a stale runbook for months.
-      ...catalog.runbooks.filter((r) => r.lastTested && Date.parse(r.lastTested) > now.getTime() + 86_400_000).map((r) => ({ file: r.file, message: `${r.file}: field "last_tested": ${r.lastTested!.slice(0, 10)} is in the future` })),
+      ...catalog.runbooks
+        .filter((r) => r.lastTested && Date.parse(r.lastTested) > now.getTime() + 86_400_000)
+        .map((r) => ({
+          file: r.file,
+          message: `${r.file}: field "last_tested": ${r.lastTested!.slice(0, 10)} is in the future`,
+        })),
     ],
   };
 }

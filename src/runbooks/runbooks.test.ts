@@ -10,13 +10,27 @@ import { rankRunbooks, splitWords } from './search.js';
 const NOW = new Date('2026-11-26T12:00:00Z');
 let dir: string;
 
-function runbook(file: string, fm: string, body = '1. Roll back the last deploy.\n2. Watch the error rate for 10 minutes.\n'): void {
+function runbook(
+  file: string,
+  fm: string,
+  body = '1. Roll back the last deploy.\n2. Watch the error rate for 10 minutes.\n',
+): void {
   mkdirSync(join(dir, file, '..'), { recursive: true });
   writeFileSync(join(dir, file), `---\n${fm}\n---\n${body}`);
 }
 
 const services = parseServices(
-  ['services:', '  payment-api:', '    alerts:', '      - name: CheckoutErrorRateHigh', '      - name: PaymentGatewayTimeouts', '      - name: CheckoutSlowBurn', '        paging: false', '  search:', '    alerts: [{ name: SearchIndexLagHigh }]'].join('\n'),
+  [
+    'services:',
+    '  payment-api:',
+    '    alerts:',
+    '      - name: CheckoutErrorRateHigh',
+    '      - name: PaymentGatewayTimeouts',
+    '      - name: CheckoutSlowBurn',
+    '        paging: false',
+    '  search:',
+    '    alerts: [{ name: SearchIndexLagHigh }]',
+  ].join('\n'),
   '/etc/ic/services.yaml',
 );
 
@@ -27,16 +41,41 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('runbook catalog and lint', () => {
   it('finds a stale runbook, a never-tested one, and a paging alert without a runbook', () => {
-    runbook('payments/checkout.md', 'title: Checkout errors\nservices: [payment-api]\nalerts: [CheckoutErrorRateHigh]\nowner: payments-oncall\nlast_tested: 2026-10-01');
-    runbook('payments/latency.md', 'title: Checkout latency\nservices: [payment-api]\nalerts: []\nowner: payments-oncall\nlast_tested: 2026-05-20');
-    runbook('search/index-lag.md', 'title: Search index lag\nservices: [search]\nalerts: [SearchIndexLagHigh]\nowner: search-team');
+    runbook(
+      'payments/checkout.md',
+      'title: Checkout errors\nservices: [payment-api]\nalerts: [CheckoutErrorRateHigh]\nowner: payments-oncall\nlast_tested: 2026-10-01',
+    );
+    runbook(
+      'payments/latency.md',
+      'title: Checkout latency\nservices: [payment-api]\nalerts: []\nowner: payments-oncall\nlast_tested: 2026-05-20',
+    );
+    runbook(
+      'search/index-lag.md',
+      'title: Search index lag\nservices: [search]\nalerts: [SearchIndexLagHigh]\nowner: search-team',
+    );
     writeFileSync(join(dir, 'README.md'), '# How we write runbooks\n');
     const catalog = loadRunbooks(dir);
-    expect(catalog.runbooks.map((r) => r.file)).toEqual(['payments/checkout.md', 'payments/latency.md', 'search/index-lag.md']);
+    expect(catalog.runbooks.map((r) => r.file)).toEqual([
+      'payments/checkout.md',
+      'payments/latency.md',
+      'search/index-lag.md',
+    ]);
     const lint = lintRunbooks(catalog, services, NOW);
     expect(lint.stale).toEqual([
-      { file: 'payments/latency.md', title: 'Checkout latency', owner: 'payments-oncall', lastTested: '2026-05-20T00:00:00.000Z', daysSinceTest: 190 },
-      { file: 'search/index-lag.md', title: 'Search index lag', owner: 'search-team', lastTested: null, daysSinceTest: null },
+      {
+        file: 'payments/latency.md',
+        title: 'Checkout latency',
+        owner: 'payments-oncall',
+        lastTested: '2026-05-20T00:00:00.000Z',
+        daysSinceTest: 190,
+      },
+      {
+        file: 'search/index-lag.md',
+        title: 'Search index lag',
+        owner: 'search-team',
+        lastTested: null,
+        daysSinceTest: null,
+      },
     ]);
     // CheckoutSlowBurn is a ticket, not a page: it needs no runbook.
     expect(lint.uncovered).toEqual([{ service: 'payment-api', alert: 'PaymentGatewayTimeouts' }]);
@@ -58,8 +97,13 @@ describe('runbook catalog and lint', () => {
     const catalog = loadRunbooks(dir);
     expect(catalog.runbooks.map((r) => r.file)).toEqual(['future.md', 'good.md']);
     const lint = lintRunbooks(catalog, services, NOW);
-    expect(lint.invalid.at(-1)).toEqual({ file: 'future.md', message: 'future.md: field "last_tested": 2027-11-01 is in the future' });
-    expect(lint.invalid.map((i) => i.message).join('\n')).toMatch(/bad-date\.md: field "last_tested": must be a date[\s\S]*empty\.md: field "\(body\)": no steps[\s\S]*no-owner\.md: field "owner"/);
+    expect(lint.invalid.at(-1)).toEqual({
+      file: 'future.md',
+      message: 'future.md: field "last_tested": 2027-11-01 is in the future',
+    });
+    expect(lint.invalid.map((i) => i.message).join('\n')).toMatch(
+      /bad-date\.md: field "last_tested": must be a date[\s\S]*empty\.md: field "\(body\)": no steps[\s\S]*no-owner\.md: field "owner"/,
+    );
     expect(lint.unknownServices).toEqual([{ file: 'good.md', service: 'billing' }]);
   });
 
@@ -70,18 +114,43 @@ describe('runbook catalog and lint', () => {
 
 describe('runbook search', () => {
   it('ranks an exact alert match above service and word matches, and reads alert names as words', () => {
-    runbook('checkout.md', 'title: Checkout errors\nservices: [payment-api]\nalerts: [CheckoutErrorRateHigh]\nowner: x');
-    runbook('latency.md', 'title: Checkout latency\nservices: [payment-api]\nowner: x', 'Scale out when p99 latency is high.\n');
-    runbook('index.md', 'title: Search index lag\nservices: [search]\nalerts: [SearchIndexLagHigh]\nowner: x', 'Restart the indexer workers.\n');
+    runbook(
+      'checkout.md',
+      'title: Checkout errors\nservices: [payment-api]\nalerts: [CheckoutErrorRateHigh]\nowner: x',
+    );
+    runbook(
+      'latency.md',
+      'title: Checkout latency\nservices: [payment-api]\nowner: x',
+      'Scale out when p99 latency is high.\n',
+    );
+    runbook(
+      'index.md',
+      'title: Search index lag\nservices: [search]\nalerts: [SearchIndexLagHigh]\nowner: x',
+      'Restart the indexer workers.\n',
+    );
     const { runbooks } = loadRunbooks(dir);
     expect(splitWords('CheckoutErrorRateHigh')).toBe('Checkout Error Rate High');
-    expect(rankRunbooks(runbooks, { alert: 'checkouterrorratehigh', services: ['payment-api'] }).map((r) => [r.runbook.file, r.match])).toEqual([
+    expect(
+      rankRunbooks(runbooks, { alert: 'checkouterrorratehigh', services: ['payment-api'] }).map((r) => [
+        r.runbook.file,
+        r.match,
+      ]),
+    ).toEqual([
       ['checkout.md', 'alert'],
       ['latency.md', 'service'],
     ]);
-    expect(rankRunbooks(runbooks, { words: 'the indexer is lagging behind' }).map((r) => r.runbook.file)).toEqual(['index.md']);
+    expect(rankRunbooks(runbooks, { words: 'the indexer is lagging behind' }).map((r) => r.runbook.file)).toEqual([
+      'index.md',
+    ]);
     // No runbook answers this alert; the nearest ones by words are offered, never as an alert match.
-    expect(rankRunbooks(runbooks, { alert: 'SearchLatencyHigh' }).map((r) => [r.runbook.file, r.match]).sort()).toEqual([['index.md', 'words'], ['latency.md', 'words']]);
+    expect(
+      rankRunbooks(runbooks, { alert: 'SearchLatencyHigh' })
+        .map((r) => [r.runbook.file, r.match])
+        .sort(),
+    ).toEqual([
+      ['index.md', 'words'],
+      ['latency.md', 'words'],
+    ]);
     expect(rankRunbooks(runbooks, { words: 'kafka consumer rebalancing' })).toEqual([]);
   });
 });

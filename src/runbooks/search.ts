@@ -23,7 +23,24 @@ export function splitWords(text: string): string {
   return text.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\-./:]+/g, ' ');
 }
 
-const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'into', 'our', 'are', 'was', 'has', 'have', 'not', 'after', 'when', 'high', 'low']);
+const STOP = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'from',
+  'into',
+  'our',
+  'are',
+  'was',
+  'has',
+  'have',
+  'not',
+  'after',
+  'when',
+  'high',
+  'low',
+]);
 
 /** Crude stems, enough to match "lagging indexer" to "index lag": plurals, -ing/-ed/-er, doubled consonants. */
 function stem(word: string): string {
@@ -52,7 +69,10 @@ export function rankRunbooks(runbooks: readonly Runbook[], query: RunbookQuery):
   const words = stems(`${query.words ?? ''} ${query.alert ?? ''}`);
   const ranked: RankedRunbook[] = [];
   for (const runbook of runbooks) {
-    const wordScore = words.size ? overlap(words, stems(`${runbook.title} ${runbook.alerts.join(' ')}`)) * 0.7 + overlap(words, stems(runbook.body)) * 0.3 : 0;
+    const wordScore = words.size
+      ? overlap(words, stems(`${runbook.title} ${runbook.alerts.join(' ')}`)) * 0.7 +
+        overlap(words, stems(runbook.body)) * 0.3
+      : 0;
     let match: RunbookMatch | null = null;
     let score = 0;
     if (alert && runbook.alerts.some((a) => a.toLowerCase() === alert)) [match, score] = ['alert', 3];

@@ -62,7 +62,9 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const roster = loadRoster(paths.roster);
   const runbooks = loadRunbooks(paths.runbooks);
   const templates = TemplateLibrary.load(paths.prompts);
-  const store = options.store ?? lazyStore(async () => new (await import('../store/sqlite/sqlite-store.js')).SqliteStore(paths.stateDb));
+  const store =
+    options.store ??
+    lazyStore(async () => new (await import('../store/sqlite/sqlite-store.js')).SqliteStore(paths.stateDb));
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
   const cache = new SnapshotCache();
@@ -89,7 +91,20 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     git,
     logger,
     context(actor) {
-      return { store, clock, settings: runtime.soul.config.settings, severity, services, roster, runbooks, templates, git, cache, logger, actor };
+      return {
+        store,
+        clock,
+        settings: runtime.soul.config.settings,
+        severity,
+        services,
+        roster,
+        runbooks,
+        templates,
+        git,
+        cache,
+        logger,
+        actor,
+      };
     },
     refreshSoul() {
       const now = stamp();

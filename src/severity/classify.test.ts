@@ -9,16 +9,76 @@ const framework = loadFramework(join(packageRoot(), 'config', 'severity.yaml'));
 
 describe('classify with the shipped framework', () => {
   it.each([
-    ['SEV1', 'revenue path down', { customerFacing: true, revenuePath: true, state: 'down' as const }, 'revenue_path_down'],
+    [
+      'SEV1',
+      'revenue path down',
+      { customerFacing: true, revenuePath: true, state: 'down' as const },
+      'revenue_path_down',
+    ],
     ['SEV1', 'data loss alone', { dataLoss: true }, 'data_loss'],
     ['SEV1', 'security breach alone', { securityBreach: true, customerFacing: false }, 'security_breach'],
-    ['SEV1', 'most users locked out', { customerFacing: true, revenuePath: false, state: 'down' as const, usersAffectedPct: 80 }, 'majority_outage'],
-    ['SEV2', 'checkout slow', { customerFacing: true, revenuePath: true, state: 'degraded' as const }, 'revenue_path_degraded'],
-    ['SEV2', 'login failing for some', { customerFacing: true, revenuePath: false, criticalFunction: true, state: 'down' as const, usersAffectedPct: 10 }, 'critical_function_impaired'],
-    ['SEV2', 'long customer impact', { customerFacing: true, revenuePath: false, criticalFunction: false, state: 'degraded' as const, usersAffectedPct: 3, durationMinutes: 300 }, 'long_customer_impact'],
-    ['SEV3', 'small non-critical feature', { customerFacing: true, revenuePath: false, criticalFunction: false, state: 'degraded' as const, usersAffectedPct: 3, durationMinutes: 20 }, 'customer_facing_minor'],
-    ['SEV3', 'internal tool down', { customerFacing: false, state: 'down' as const, dataLoss: false, securityBreach: false }, 'internal_outage'],
-    ['SEV4', 'disk filling, no impact yet', { customerFacing: false, state: 'at_risk' as const, dataLoss: false, securityBreach: false }, 'at_risk'],
+    [
+      'SEV1',
+      'most users locked out',
+      { customerFacing: true, revenuePath: false, state: 'down' as const, usersAffectedPct: 80 },
+      'majority_outage',
+    ],
+    [
+      'SEV2',
+      'checkout slow',
+      { customerFacing: true, revenuePath: true, state: 'degraded' as const },
+      'revenue_path_degraded',
+    ],
+    [
+      'SEV2',
+      'login failing for some',
+      {
+        customerFacing: true,
+        revenuePath: false,
+        criticalFunction: true,
+        state: 'down' as const,
+        usersAffectedPct: 10,
+      },
+      'critical_function_impaired',
+    ],
+    [
+      'SEV2',
+      'long customer impact',
+      {
+        customerFacing: true,
+        revenuePath: false,
+        criticalFunction: false,
+        state: 'degraded' as const,
+        usersAffectedPct: 3,
+        durationMinutes: 300,
+      },
+      'long_customer_impact',
+    ],
+    [
+      'SEV3',
+      'small non-critical feature',
+      {
+        customerFacing: true,
+        revenuePath: false,
+        criticalFunction: false,
+        state: 'degraded' as const,
+        usersAffectedPct: 3,
+        durationMinutes: 20,
+      },
+      'customer_facing_minor',
+    ],
+    [
+      'SEV3',
+      'internal tool down',
+      { customerFacing: false, state: 'down' as const, dataLoss: false, securityBreach: false },
+      'internal_outage',
+    ],
+    [
+      'SEV4',
+      'disk filling, no impact yet',
+      { customerFacing: false, state: 'at_risk' as const, dataLoss: false, securityBreach: false },
+      'at_risk',
+    ],
   ])('%s for %s', (level, _label, signals, criterion) => {
     const result = classify(framework, signals);
     expect(result.level).toBe(level);
@@ -27,7 +87,12 @@ describe('classify with the shipped framework', () => {
   });
 
   it('falls back to the default level when nothing matches', () => {
-    const result = classify(framework, { customerFacing: false, state: 'healthy', dataLoss: false, securityBreach: false });
+    const result = classify(framework, {
+      customerFacing: false,
+      state: 'healthy',
+      dataLoss: false,
+      securityBreach: false,
+    });
     expect(result).toMatchObject({ level: 'SEV4', basis: 'default', matchedCriteria: [] });
   });
 
@@ -41,7 +106,14 @@ describe('classify with the shipped framework', () => {
   });
 
   it('does not raise when the known facts rule out every worse level', () => {
-    const result = classify(framework, { customerFacing: true, state: 'degraded', revenuePath: false, criticalFunction: false, usersAffectedPct: 1, durationMinutes: 5 });
+    const result = classify(framework, {
+      customerFacing: true,
+      state: 'degraded',
+      revenuePath: false,
+      criticalFunction: false,
+      usersAffectedPct: 1,
+      durationMinutes: 5,
+    });
     expect(result.level).toBe('SEV3');
     expect(result.basis).toBe('matched');
   });
@@ -61,7 +133,14 @@ describe('classify with the shipped framework', () => {
   it('follows an edited framework: a lower SEV1 share threshold changes the result', () => {
     const yaml = readShipped().replace('users_affected_pct: { gte: 50 }', 'users_affected_pct: { gte: 20 }');
     const edited = parseFramework(yaml, 'edited.yaml');
-    const signals = { customerFacing: true, revenuePath: false, state: 'down' as const, usersAffectedPct: 30, dataLoss: false, securityBreach: false };
+    const signals = {
+      customerFacing: true,
+      revenuePath: false,
+      state: 'down' as const,
+      usersAffectedPct: 30,
+      dataLoss: false,
+      securityBreach: false,
+    };
     expect(classify(framework, signals).level).toBe('SEV2');
     expect(classify(edited, signals).level).toBe('SEV1');
   });

@@ -66,7 +66,9 @@ export function classify(framework: SeverityFramework, signals: Signals): Classi
   const defaultLevel = framework.levels.find((l) => l.default)!;
   const matchedLevel = matches.length ? SEVERITIES.find((s) => matches.some((m) => m.level === s))! : defaultLevel.id;
 
-  const higher = evaluations.filter((e) => severityRank(e.level) < severityRank(matchedLevel) && e.violated.length === 0);
+  const higher = evaluations.filter(
+    (e) => severityRank(e.level) < severityRank(matchedLevel) && e.violated.length === 0,
+  );
   const openQuestions: OpenQuestion[] = [];
   for (const e of [...higher].sort((a, b) => severityRank(a.level) - severityRank(b.level))) {
     for (const signal of e.unknown) {
@@ -101,6 +103,8 @@ export function classify(framework: SeverityFramework, signals: Signals): Classi
     basis,
     matchedCriteria,
     assumed,
-    openQuestions: openQuestions.filter((q) => assumed.includes(q.signal) || severityRank(q.couldRaiseTo) < severityRank(level)),
+    openQuestions: openQuestions.filter(
+      (q) => assumed.includes(q.signal) || severityRank(q.couldRaiseTo) < severityRank(level),
+    ),
   };
 }

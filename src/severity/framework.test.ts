@@ -27,18 +27,27 @@ describe('severity framework file', () => {
 
   it('names the field of an unknown signal and lists the accepted ones', () => {
     const [problem] = problems(shipped.replace('when: { data_loss: true }', 'when: { dataloss: true }'));
-    expect(problem).toMatch(/^levels\[0\]\.criteria\[2\]\.when: unknown field\(s\) "dataloss"; accepted fields here: customer_facing, .*data_loss/);
+    expect(problem).toMatch(
+      /^levels\[0\]\.criteria\[2\]\.when: unknown field\(s\) "dataloss"; accepted fields here: customer_facing, .*data_loss/,
+    );
   });
 
   it('refuses levels out of order, a missing default and a bad cadence', () => {
     const swapped = shipped.replace('- id: SEV1', '- id: SEVX').replace('default: true', 'default: false');
-    const out = problems(swapped.replace('cadence_minutes: { engineering: 15, executive: 30, customer: 15 }', 'cadence_minutes: { engineering: 0, executive: 30, customer: 15 }'));
+    const out = problems(
+      swapped.replace(
+        'cadence_minutes: { engineering: 15, executive: 30, customer: 15 }',
+        'cadence_minutes: { engineering: 0, executive: 30, customer: 15 }',
+      ),
+    );
     expect(out.join('\n')).toMatch(/levels\[0\]\.id: expected one of "SEV1", "SEV2", "SEV3", "SEV4", got "SEVX"/);
     expect(out.join('\n')).toMatch(/levels\[0\]\.cadence_minutes\.engineering: must be at least 1/);
   });
 
   it('requires exactly one default level', () => {
-    expect(problems(shipped.replace('default: true', 'default: false')).join('\n')).toMatch(/exactly one level must have "default: true"/);
+    expect(problems(shipped.replace('default: true', 'default: false')).join('\n')).toMatch(
+      /exactly one level must have "default: true"/,
+    );
   });
 
   it('reports YAML syntax errors with the line', () => {

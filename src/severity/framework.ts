@@ -8,7 +8,12 @@ import { SERVICE_STATES, SEVERITIES, SIGNALS, SIGNAL_NAMES, type Severity, type 
 const NumberTest = z.union([
   z.number(),
   z
-    .object({ gte: z.number().optional(), gt: z.number().optional(), lte: z.number().optional(), lt: z.number().optional() })
+    .object({
+      gte: z.number().optional(),
+      gt: z.number().optional(),
+      lte: z.number().optional(),
+      lt: z.number().optional(),
+    })
     .strict()
     .refine((o) => Object.keys(o).length > 0, 'give at least one of gte, gt, lte, lt'),
 ]);
@@ -44,7 +49,12 @@ const TriggerSchema = z
   .strict();
 
 const CadenceSchema = z
-  .object(Object.fromEntries(AUDIENCES.map((a) => [a, z.number().int().min(1).max(10_080).nullable()])) as Record<Audience, z.ZodNullable<z.ZodNumber>>)
+  .object(
+    Object.fromEntries(AUDIENCES.map((a) => [a, z.number().int().min(1).max(10_080).nullable()])) as Record<
+      Audience,
+      z.ZodNullable<z.ZodNumber>
+    >,
+  )
   .strict();
 
 const LevelSchema = z
@@ -77,15 +87,27 @@ export const FrameworkSchema = z
   .superRefine((fw, ctx) => {
     fw.levels.forEach((level, index) => {
       if (level.id !== SEVERITIES[index]) {
-        ctx.addIssue({ code: 'custom', path: ['levels', index, 'id'], message: `expected ${SEVERITIES[index]}: list levels in order SEV1, SEV2, SEV3, SEV4` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', index, 'id'],
+          message: `expected ${SEVERITIES[index]}: list levels in order SEV1, SEV2, SEV3, SEV4`,
+        });
       }
       if (!level.default && level.criteria.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['levels', index, 'criteria'], message: 'a level that is not the default needs at least one criterion' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', index, 'criteria'],
+          message: 'a level that is not the default needs at least one criterion',
+        });
       }
     });
     const defaults = fw.levels.filter((l) => l.default);
     if (defaults.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['levels'], message: `exactly one level must have "default: true" (the level used when no criterion matches); found ${defaults.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['levels'],
+        message: `exactly one level must have "default: true" (the level used when no criterion matches); found ${defaults.length}`,
+      });
     }
   });
 
@@ -123,7 +145,12 @@ export function loadFramework(path: string): SeverityFramework {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [{ field: '', problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message }]);
+    throw new ConfigError(path, [
+      {
+        field: '',
+        problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message,
+      },
+    ]);
   }
   return parseFramework(text, path);
 }

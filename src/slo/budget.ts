@@ -14,9 +14,21 @@ import { InputError } from '../core/errors.js';
 export const ALERT_WINDOWS = ['5m', '30m', '1h', '6h', '3d'] as const;
 export type AlertWindow = (typeof ALERT_WINDOWS)[number];
 
-export const WINDOW_HOURS: Readonly<Record<AlertWindow, number>> = { '5m': 5 / 60, '30m': 0.5, '1h': 1, '6h': 6, '3d': 72 };
+export const WINDOW_HOURS: Readonly<Record<AlertWindow, number>> = {
+  '5m': 5 / 60,
+  '30m': 0.5,
+  '1h': 1,
+  '6h': 6,
+  '3d': 72,
+};
 
-const WINDOW_WORDS: Readonly<Record<AlertWindow, string>> = { '5m': '5 minutes', '30m': '30 minutes', '1h': '1 hour', '6h': '6 hours', '3d': '3 days' };
+const WINDOW_WORDS: Readonly<Record<AlertWindow, string>> = {
+  '5m': '5 minutes',
+  '30m': '30 minutes',
+  '1h': '1 hour',
+  '6h': '6 hours',
+  '3d': '3 days',
+};
 
 /** Error ratio (bad / all events, 0–1) per alerting window; a window left out is unknown. */
 export type ErrorRatios = { [W in AlertWindow]?: number | undefined };
@@ -71,20 +83,31 @@ export function formatPercent(fraction: number): string {
 }
 
 function checkTarget(target: number, field = 'target'): void {
-  if (!Number.isFinite(target) || target <= 0 || target > 1) throw InputError.field(field, `must be a fraction between 0 and 1 (99.9% is 0.999), got ${String(target)}`);
-  if (target === 1) throw InputError.field(field, 'a 100% target leaves no error budget (every failure breaks the SLO, and burn rates divide by zero); use a target below 1 such as 0.999');
+  if (!Number.isFinite(target) || target <= 0 || target > 1)
+    throw InputError.field(field, `must be a fraction between 0 and 1 (99.9% is 0.999), got ${String(target)}`);
+  if (target === 1)
+    throw InputError.field(
+      field,
+      'a 100% target leaves no error budget (every failure breaks the SLO, and burn rates divide by zero); use a target below 1 such as 0.999',
+    );
 }
 
 function checkWindowDays(windowDays: number): void {
-  if (!Number.isFinite(windowDays) || windowDays <= 0) throw InputError.field('windowDays', `must be a positive number of days, got ${String(windowDays)}`);
+  if (!Number.isFinite(windowDays) || windowDays <= 0)
+    throw InputError.field('windowDays', `must be a positive number of days, got ${String(windowDays)}`);
 }
 
 function checkCount(value: number, field: string): void {
-  if (!Number.isFinite(value) || value < 0) throw InputError.field(field, `must be a number of events, 0 or more, got ${String(value)}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw InputError.field(field, `must be a number of events, 0 or more, got ${String(value)}`);
 }
 
 function checkRatio(value: number, field: string): void {
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw InputError.field(field, `must be an error ratio between 0 and 1 (bad events / all events), got ${String(value)}`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw InputError.field(
+      field,
+      `must be an error ratio between 0 and 1 (bad events / all events), got ${String(value)}`,
+    );
 }
 
 /** 1 − target: the fraction of events allowed to fail. 0.999 → 0.001 exactly (not 0.0010000000000000009). */
@@ -111,11 +134,16 @@ export function errorBudget(input: { target: number; windowDays: number; good: n
   checkWindowDays(input.windowDays);
   checkCount(input.good, 'good');
   checkCount(input.total, 'total');
-  if (input.good > input.total) throw InputError.field('good', `${input.good} good events is more than the ${input.total} total events; good counts only the successful ones among total`);
+  if (input.good > input.total)
+    throw InputError.field(
+      'good',
+      `${input.good} good events is more than the ${input.total} total events; good counts only the successful ones among total`,
+    );
   const allowedBadEvents = clean(fraction * input.total);
   const badEvents = clean(input.total - input.good);
   // No events at all: nothing failed, nothing was spent.
-  const consumedFraction = badEvents === 0 ? 0 : allowedBadEvents === 0 ? Number.POSITIVE_INFINITY : clean(badEvents / allowedBadEvents);
+  const consumedFraction =
+    badEvents === 0 ? 0 : allowedBadEvents === 0 ? Number.POSITIVE_INFINITY : clean(badEvents / allowedBadEvents);
   return {
     allowedBadEvents,
     badEvents,
@@ -138,7 +166,11 @@ export function budgetConsumedByBurn(input: { burnRate: number; hours: number; w
 }
 
 /** The burn rate that spends `budgetFraction` of the window's budget in `longWindowHours`. */
-export function burnRateThreshold(input: { budgetFraction: number; longWindowHours: number; windowDays: number }): number {
+export function burnRateThreshold(input: {
+  budgetFraction: number;
+  longWindowHours: number;
+  windowDays: number;
+}): number {
   checkWindowDays(input.windowDays);
   return clean((input.budgetFraction * input.windowDays * 24) / input.longWindowHours);
 }
@@ -184,18 +216,40 @@ export interface BurnRateAlerts {
 }
 
 function evaluateRule(rule: BurnRule, windowDays: number, burn: ReadonlyMap<AlertWindow, number>): RuleResult {
-  const threshold = burnRateThreshold({ budgetFraction: rule.budgetFractionPerLongWindow, longWindowHours: WINDOW_HOURS[rule.longWindow], windowDays });
+  const threshold = burnRateThreshold({
+    budgetFraction: rule.budgetFractionPerLongWindow,
+    longWindowHours: WINDOW_HOURS[rule.longWindow],
+    windowDays,
+  });
   const longBurnRate = burn.get(rule.longWindow) ?? null;
   const shortBurnRate = burn.get(rule.shortWindow) ?? null;
   const missing = [rule.longWindow, rule.shortWindow].filter((w) => !burn.has(w));
-  const base = { name: rule.name, action: rule.action, longWindow: rule.longWindow, shortWindow: rule.shortWindow, threshold, longBurnRate, shortBurnRate, budgetFractionPerLongWindow: rule.budgetFractionPerLongWindow };
+  const base = {
+    name: rule.name,
+    action: rule.action,
+    longWindow: rule.longWindow,
+    shortWindow: rule.shortWindow,
+    threshold,
+    longBurnRate,
+    shortBurnRate,
+    budgetFractionPerLongWindow: rule.budgetFractionPerLongWindow,
+  };
   const t = formatNumber(threshold);
   if (WINDOW_HOURS[rule.longWindow] > windowDays * 24) {
-    return { ...base, fired: null, status: 'not_applicable', missing: [], explanation: `not applicable: its ${rule.longWindow} long window is longer than the ${formatNumber(windowDays)}-day SLO window` };
+    return {
+      ...base,
+      fired: null,
+      status: 'not_applicable',
+      missing: [],
+      explanation: `not applicable: its ${rule.longWindow} long window is longer than the ${formatNumber(windowDays)}-day SLO window`,
+    };
   }
   const longHigh = longBurnRate === null ? null : atLeast(longBurnRate, threshold);
   const shortHigh = shortBurnRate === null ? null : atLeast(shortBurnRate, threshold);
-  const describe = (w: AlertWindow, rate: number | null) => (rate === null ? `${w} unknown (no data)` : `${w} burn rate ${formatNumber(rate)} ${atLeast(rate, threshold) ? '≥' : '<'} ${t}`);
+  const describe = (w: AlertWindow, rate: number | null) =>
+    rate === null
+      ? `${w} unknown (no data)`
+      : `${w} burn rate ${formatNumber(rate)} ${atLeast(rate, threshold) ? '≥' : '<'} ${t}`;
   const both = `${describe(rule.longWindow, longBurnRate)}; ${describe(rule.shortWindow, shortBurnRate)}`;
   if (longHigh === true && shortHigh === true) {
     return { ...base, fired: true, status: 'fired', missing, explanation: `${rule.action}: ${both}` };
@@ -203,10 +257,18 @@ function evaluateRule(rule: BurnRule, windowDays: number, burn: ReadonlyMap<Aler
   // A rule is an AND of its two windows: one window known below the threshold settles it, whatever the other shows.
   if (longHigh === false || shortHigh === false) {
     const recovered = longHigh === true && shortHigh === false;
-    const note = recovered ? ` — the ${rule.longWindow} window is still high but the ${rule.shortWindow} window is back below: the burn has stopped (recovered), no ${rule.action}` : '';
+    const note = recovered
+      ? ` — the ${rule.longWindow} window is still high but the ${rule.shortWindow} window is back below: the burn has stopped (recovered), no ${rule.action}`
+      : '';
     return { ...base, fired: false, status: 'not_fired', missing, explanation: `not fired: ${both}${note}` };
   }
-  return { ...base, fired: null, status: 'unknown', missing, explanation: `unknown: ${both}; give the error ratio for ${missing.join(' and ')} to check it` };
+  return {
+    ...base,
+    fired: null,
+    status: 'unknown',
+    missing,
+    explanation: `unknown: ${both}; give the error ratio for ${missing.join(' and ')} to check it`,
+  };
 }
 
 function ruleHeadline(rule: RuleResult, windowDays: number): string {
@@ -217,7 +279,12 @@ function ruleHeadline(rule: RuleResult, windowDays: number): string {
  * Evaluates the workbook's three rules (page 1h/5m, page 6h/30m, ticket 3d/6h) with thresholds
  * scaled to the window. Windows without data are unknown, never assumed fine.
  */
-export function burnRateAlerts(input: { target: number; windowDays: number; errorRatios: ErrorRatios; rules?: readonly BurnRule[] }): BurnRateAlerts {
+export function burnRateAlerts(input: {
+  target: number;
+  windowDays: number;
+  errorRatios: ErrorRatios;
+  rules?: readonly BurnRule[];
+}): BurnRateAlerts {
   const fraction = errorBudgetFraction(input.target);
   checkWindowDays(input.windowDays);
   const burn = new Map<AlertWindow, number>();
@@ -238,8 +305,10 @@ export function burnRateAlerts(input: { target: number; windowDays: number; erro
   const unknown = rules.filter((r) => r.status === 'unknown');
   const firedPage = fired.filter((r) => r.action === 'page');
   const firedTicket = fired.filter((r) => r.action === 'ticket');
-  const headline = (r: RuleResult) => `${ruleHeadline(r, input.windowDays)}: ${r.action} (${r.explanation.replace(/^\w+: /, '')})`;
-  const missingOf = (list: RuleResult[]) => [...new Set(list.flatMap((r) => r.missing))].sort((a, b) => ALERT_WINDOWS.indexOf(a) - ALERT_WINDOWS.indexOf(b));
+  const headline = (r: RuleResult) =>
+    `${ruleHeadline(r, input.windowDays)}: ${r.action} (${r.explanation.replace(/^\w+: /, '')})`;
+  const missingOf = (list: RuleResult[]) =>
+    [...new Set(list.flatMap((r) => r.missing))].sort((a, b) => ALERT_WINDOWS.indexOf(a) - ALERT_WINDOWS.indexOf(b));
 
   let decision: AlertDecision;
   let reason: string;
@@ -254,7 +323,8 @@ export function burnRateAlerts(input: { target: number; windowDays: number; erro
       decision = 'ticket';
       missingWindows = missingOf(unknownPage);
       reason = firedTicket.map(headline).join('. ');
-      if (unknownPage.length) reason += `. This may be a page: ${unknownPage.map((r) => r.name).join(', ')} could not be checked — missing error ratio for ${missingWindows.join(', ')}`;
+      if (unknownPage.length)
+        reason += `. This may be a page: ${unknownPage.map((r) => r.name).join(', ')} could not be checked — missing error ratio for ${missingWindows.join(', ')}`;
     } else if (unknown.length) {
       decision = 'unknown';
       missingWindows = missingOf(unknown);
@@ -299,32 +369,63 @@ export const MIN_SERIES_COVERAGE = 0.9;
  * interval falls in [now − window, now). A window is unknown (never 0) when the series covers less
  * than 90% of it, when its step is longer than the window, or when it holds no events.
  */
-export function ratiosFromSeries(points: readonly SeriesPoint[], now: Date, options: { stepMs?: number } = {}): { errorRatios: ErrorRatios; windows: SeriesWindow[]; stepMs: number | null } {
+export function ratiosFromSeries(
+  points: readonly SeriesPoint[],
+  now: Date,
+  options: { stepMs?: number } = {},
+): { errorRatios: ErrorRatios; windows: SeriesWindow[]; stepMs: number | null } {
   const nowMs = now.getTime();
   const parsed = points.map((p, i) => {
     const at = Date.parse(p.at);
-    if (Number.isNaN(at)) throw InputError.field(`series[${i}].at`, `must be an ISO 8601 time such as "2026-11-26T14:05:00Z", got ${JSON.stringify(p.at)}`);
+    if (Number.isNaN(at))
+      throw InputError.field(
+        `series[${i}].at`,
+        `must be an ISO 8601 time such as "2026-11-26T14:05:00Z", got ${JSON.stringify(p.at)}`,
+      );
     checkCount(p.good, `series[${i}].good`);
     checkCount(p.total, `series[${i}].total`);
-    if (p.good > p.total) throw InputError.field(`series[${i}].good`, `${p.good} good events is more than the ${p.total} total events of that interval`);
-    if (at > nowMs) throw InputError.field(`series[${i}].at`, `${p.at} is after the evaluation time ${now.toISOString()}; counts from the future cannot be right (check the time zone, or evaluate as of a later time)`);
+    if (p.good > p.total)
+      throw InputError.field(
+        `series[${i}].good`,
+        `${p.good} good events is more than the ${p.total} total events of that interval`,
+      );
+    if (at > nowMs)
+      throw InputError.field(
+        `series[${i}].at`,
+        `${p.at} is after the evaluation time ${now.toISOString()}; counts from the future cannot be right (check the time zone, or evaluate as of a later time)`,
+      );
     return { at, good: p.good, total: p.total, index: i };
   });
   parsed.sort((a, b) => a.at - b.at);
   for (let i = 1; i < parsed.length; i++) {
-    if (parsed[i]!.at === parsed[i - 1]!.at) throw InputError.field(`series[${parsed[i]!.index}].at`, `two points at the same time (also series[${parsed[i - 1]!.index}]); give one count per interval`);
+    if (parsed[i]!.at === parsed[i - 1]!.at)
+      throw InputError.field(
+        `series[${parsed[i]!.index}].at`,
+        `two points at the same time (also series[${parsed[i - 1]!.index}]); give one count per interval`,
+      );
   }
   let stepMs: number | null = options.stepMs ?? null;
   if (stepMs === null && parsed.length >= 2) {
-    const gaps = parsed.slice(1).map((p, i) => p.at - parsed[i]!.at).sort((a, b) => a - b);
+    const gaps = parsed
+      .slice(1)
+      .map((p, i) => p.at - parsed[i]!.at)
+      .sort((a, b) => a - b);
     stepMs = gaps[Math.floor((gaps.length - 1) / 2)]!;
   }
   const errorRatios: ErrorRatios = {};
   const windows = ALERT_WINDOWS.map((window): SeriesWindow => {
     const windowMs = WINDOW_HOURS[window] * 3_600_000;
     const empty = { window, points: 0, good: 0, total: 0, coverage: 0, errorRatio: null };
-    if (stepMs === null) return { ...empty, unknownBecause: parsed.length ? 'one point only: the interval length is unknown' : 'no points' };
-    if (stepMs > windowMs) return { ...empty, unknownBecause: `the series step (${formatNumber(stepMs / 60_000)} min) is longer than the window` };
+    if (stepMs === null)
+      return {
+        ...empty,
+        unknownBecause: parsed.length ? 'one point only: the interval length is unknown' : 'no points',
+      };
+    if (stepMs > windowMs)
+      return {
+        ...empty,
+        unknownBecause: `the series step (${formatNumber(stepMs / 60_000)} min) is longer than the window`,
+      };
     const step = stepMs;
     const inWindow = parsed.filter((p) => {
       const middle = p.at + step / 2;
@@ -334,7 +435,12 @@ export function ratiosFromSeries(points: readonly SeriesPoint[], now: Date, opti
     const total = clean(inWindow.reduce((s, p) => s + p.total, 0));
     const coverage = Math.min(1, clean((inWindow.length * step) / windowMs));
     const counted = { window, points: inWindow.length, good, total, coverage };
-    if (coverage < MIN_SERIES_COVERAGE) return { ...counted, errorRatio: null, unknownBecause: `the series covers ${formatPercent(coverage)} of the window (needs ${formatPercent(MIN_SERIES_COVERAGE)})` };
+    if (coverage < MIN_SERIES_COVERAGE)
+      return {
+        ...counted,
+        errorRatio: null,
+        unknownBecause: `the series covers ${formatPercent(coverage)} of the window (needs ${formatPercent(MIN_SERIES_COVERAGE)})`,
+      };
     if (total === 0) return { ...counted, errorRatio: null, unknownBecause: 'no events in the window' };
     const errorRatio = clean((total - good) / total);
     errorRatios[window] = errorRatio;
@@ -359,11 +465,16 @@ export interface PolicyConsequences {
  * a 4-week budget. For another window length the 4-week budget is scaled from this window's
  * (allowed bad events × 28 / window days), which assumes steady traffic.
  */
-export function policyConsequences(input: { budget: ErrorBudget | null; windowDays: number; incidentBadEvents?: number | undefined }): PolicyConsequences {
+export function policyConsequences(input: {
+  budget: ErrorBudget | null;
+  windowDays: number;
+  incidentBadEvents?: number | undefined;
+}): PolicyConsequences {
   checkWindowDays(input.windowDays);
   const { budget } = input;
   let releaseFreeze: boolean | null = null;
-  let releaseFreezeReason = 'unknown: give good and total events over the window to know whether the budget is exhausted';
+  let releaseFreezeReason =
+    'unknown: give good and total events over the window to know whether the budget is exhausted';
   if (budget) {
     releaseFreeze = budget.exhausted;
     releaseFreezeReason = budget.exhausted
@@ -372,7 +483,8 @@ export function policyConsequences(input: { budget: ErrorBudget | null; windowDa
   }
   let postmortemRequired: boolean | null = null;
   let incidentFractionOfFourWeekBudget: number | null = null;
-  let postmortemReason = 'not checked: give incidentBadEvents (bad events caused by one incident) to check the 20%-of-a-4-week-budget rule';
+  let postmortemReason =
+    'not checked: give incidentBadEvents (bad events caused by one incident) to check the 20%-of-a-4-week-budget rule';
   if (input.incidentBadEvents !== undefined) {
     checkCount(input.incidentBadEvents, 'incidentBadEvents');
     if (!budget) {
@@ -385,7 +497,10 @@ export function policyConsequences(input: { budget: ErrorBudget | null; windowDa
         const fraction = clean(input.incidentBadEvents / fourWeekBudget);
         incidentFractionOfFourWeekBudget = fraction;
         postmortemRequired = moreThan(fraction, POSTMORTEM_BUDGET_FRACTION);
-        const scaled = input.windowDays === POSTMORTEM_WINDOW_DAYS ? '' : ` (4-week budget scaled from this ${formatNumber(input.windowDays)}-day window: ${formatNumber(fourWeekBudget)} bad events, assuming steady traffic)`;
+        const scaled =
+          input.windowDays === POSTMORTEM_WINDOW_DAYS
+            ? ''
+            : ` (4-week budget scaled from this ${formatNumber(input.windowDays)}-day window: ${formatNumber(fourWeekBudget)} bad events, assuming steady traffic)`;
         postmortemReason = `${postmortemRequired ? 'post-mortem required' : 'no post-mortem required by the budget rule'}: the incident consumed ${formatPercent(fraction)} of a 4-week budget${postmortemRequired ? ', more than' : ', not more than'} ${formatPercent(POSTMORTEM_BUDGET_FRACTION)}${scaled}`;
       }
     }
@@ -405,21 +520,46 @@ export interface BudgetCheck {
 }
 
 /** Budget, burn-rate decision and policy consequences in one report (the tool and the CLI both use it). */
-export function checkBudget(input: { target: number; windowDays: number; good?: number | undefined; total?: number | undefined; errorRatios: ErrorRatios; incidentBadEvents?: number | undefined }): BudgetCheck {
+export function checkBudget(input: {
+  target: number;
+  windowDays: number;
+  good?: number | undefined;
+  total?: number | undefined;
+  errorRatios: ErrorRatios;
+  incidentBadEvents?: number | undefined;
+}): BudgetCheck {
   const fraction = errorBudgetFraction(input.target);
   checkWindowDays(input.windowDays);
   if ((input.good === undefined) !== (input.total === undefined)) {
-    throw InputError.field(input.good === undefined ? 'good' : 'total', 'give both good and total (events over the SLO window), or neither');
+    throw InputError.field(
+      input.good === undefined ? 'good' : 'total',
+      'give both good and total (events over the SLO window), or neither',
+    );
   }
-  const budget = input.good !== undefined && input.total !== undefined ? errorBudget({ target: input.target, windowDays: input.windowDays, good: input.good, total: input.total }) : null;
+  const budget =
+    input.good !== undefined && input.total !== undefined
+      ? errorBudget({ target: input.target, windowDays: input.windowDays, good: input.good, total: input.total })
+      : null;
   const alerts = burnRateAlerts({ target: input.target, windowDays: input.windowDays, errorRatios: input.errorRatios });
-  const policy = policyConsequences({ budget, windowDays: input.windowDays, incidentBadEvents: input.incidentBadEvents });
+  const policy = policyConsequences({
+    budget,
+    windowDays: input.windowDays,
+    incidentBadEvents: input.incidentBadEvents,
+  });
   const slo = `${formatPercent(input.target)} over ${formatNumber(input.windowDays)} days: ${formatPercent(fraction)} of events may fail`;
   const spent = budget
     ? `${formatNumber(budget.badEvents)} of ${formatNumber(budget.allowedBadEvents)} allowed bad events, ${formatPercent(budget.consumedFraction)} of the budget consumed${budget.exhausted ? ' — EXHAUSTED' : `, ${formatPercent(budget.remainingFraction)} remains`}`
     : 'budget unknown (no good/total counts)';
   const summary = `${slo}. ${spent}. Decision: ${alerts.decision.toUpperCase()} — ${alerts.reason}.${policy.releaseFreeze ? ' Freeze releases.' : ''}${policy.postmortemRequired ? ' Post-mortem required.' : ''}`;
-  return { target: input.target, windowDays: input.windowDays, errorBudgetFraction: fraction, budget, alerts, policy, summary };
+  return {
+    target: input.target,
+    windowDays: input.windowDays,
+    errorBudgetFraction: fraction,
+    budget,
+    alerts,
+    policy,
+    summary,
+  };
 }
 
 /** The decision part of a report, flat, as the tool and `slo check --json` both print it. */

@@ -66,9 +66,42 @@ describe('OpenSLO reader', () => {
   it('reads every SLO of a multi-document file, one entry per objective, skipping other kinds', () => {
     const slos = parseOpenSlo(TWO_SLOS, 'slo.yaml');
     expect(slos).toEqual([
-      { name: 'checkout-availability', displayName: 'Checkout availability', service: 'checkout', target: 0.999, windowDays: 30, isRolling: true, budgetingMethod: 'Occurrences', objective: 'Successful checkouts', objectiveIndex: 0, document: 1 },
-      { name: 'search-latency', displayName: null, service: 'search', target: 0.995, windowDays: 28, isRolling: false, budgetingMethod: 'Occurrences', objective: 'Fast searches', objectiveIndex: 0, document: 2 },
-      { name: 'search-latency', displayName: null, service: 'search', target: 0.999, windowDays: 28, isRolling: false, budgetingMethod: 'Occurrences', objective: 'Not too slow', objectiveIndex: 1, document: 2 },
+      {
+        name: 'checkout-availability',
+        displayName: 'Checkout availability',
+        service: 'checkout',
+        target: 0.999,
+        windowDays: 30,
+        isRolling: true,
+        budgetingMethod: 'Occurrences',
+        objective: 'Successful checkouts',
+        objectiveIndex: 0,
+        document: 1,
+      },
+      {
+        name: 'search-latency',
+        displayName: null,
+        service: 'search',
+        target: 0.995,
+        windowDays: 28,
+        isRolling: false,
+        budgetingMethod: 'Occurrences',
+        objective: 'Fast searches',
+        objectiveIndex: 0,
+        document: 2,
+      },
+      {
+        name: 'search-latency',
+        displayName: null,
+        service: 'search',
+        target: 0.999,
+        windowDays: 28,
+        isRolling: false,
+        budgetingMethod: 'Occurrences',
+        objective: 'Not too slow',
+        objectiveIndex: 1,
+        document: 2,
+      },
     ]);
   });
 
@@ -104,12 +137,24 @@ spec:
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { field: 'documents[3].spec.service', problem: 'is required (expected string)' },
-        { field: 'documents[3].spec.timeWindow[0].duration', problem: expect.stringMatching(/"1M": months, quarters and years have no fixed number of days/) },
-        { field: 'documents[3].spec.budgetingMethod', problem: 'expected one of "Occurrences", "Timeslices", "RatioTimeslices", got "Occurences"' },
+        {
+          field: 'documents[3].spec.timeWindow[0].duration',
+          problem: expect.stringMatching(/"1M": months, quarters and years have no fixed number of days/),
+        },
+        {
+          field: 'documents[3].spec.budgetingMethod',
+          problem: 'expected one of "Occurrences", "Timeslices", "RatioTimeslices", got "Occurences"',
+        },
         { field: 'documents[3].spec.objectives[0].target', problem: 'must be less than 1' },
         { field: 'documents[3].spec.objectives[1].targetPercent', problem: 'give target or targetPercent, not both' },
-        { field: 'documents[3].spec.objectives[2].target', problem: expect.stringMatching(/^is required: give target/) },
-        { field: 'documents[4].metadata.name', problem: expect.stringMatching(/duplicate SLO name "checkout-availability" \(also documents\[1\]\)/) },
+        {
+          field: 'documents[3].spec.objectives[2].target',
+          problem: expect.stringMatching(/^is required: give target/),
+        },
+        {
+          field: 'documents[4].metadata.name',
+          problem: expect.stringMatching(/duplicate SLO name "checkout-availability" \(also documents\[1\]\)/),
+        },
       ]),
     );
     expect(error.message).toMatch(/^broken\.yaml: field "documents\[3\]\.spec\.service": is required/);
@@ -127,14 +172,23 @@ just a string
     const error = configError(() => parseOpenSlo(text, 'old.yaml'));
     expect(error.issues).toEqual([
       { field: 'documents[0].apiVersion', problem: 'expected one of "openslo/v1", got "openslo/v1alpha"' },
-      { field: 'documents[0].spec.timeWindow[0].duration', problem: expect.stringMatching(/"180d" is 180 day\(s\); windows from 1 to 90 days/) },
+      {
+        field: 'documents[0].spec.timeWindow[0].duration',
+        problem: expect.stringMatching(/"180d" is 180 day\(s\); windows from 1 to 90 days/),
+      },
       { field: 'documents[1]', problem: expect.stringMatching(/must be a mapping/) },
     ]);
   });
 
   it('reports YAML syntax errors with the line, and a file without SLOs', () => {
-    expect(configError(() => parseOpenSlo('apiVersion: openslo/v1\nkind: SLO\n---\nmetadata: [unclosed\n', 'bad.yaml')).issues[0]?.problem).toMatch(/^invalid YAML at line \d+/);
-    expect(configError(() => parseOpenSlo('apiVersion: openslo/v1\nkind: Service\nmetadata: { name: x }\n', 'none.yaml')).issues[0]?.problem).toMatch(/no SLO in the file/);
+    expect(
+      configError(() => parseOpenSlo('apiVersion: openslo/v1\nkind: SLO\n---\nmetadata: [unclosed\n', 'bad.yaml'))
+        .issues[0]?.problem,
+    ).toMatch(/^invalid YAML at line \d+/);
+    expect(
+      configError(() => parseOpenSlo('apiVersion: openslo/v1\nkind: Service\nmetadata: { name: x }\n', 'none.yaml'))
+        .issues[0]?.problem,
+    ).toMatch(/no SLO in the file/);
   });
 
   it('refuses Timeslices budgets for the event math, naming the field', () => {
@@ -150,7 +204,14 @@ spec:
     const [slo] = parseOpenSlo(text, 'uptime.yaml');
     expect(slo?.budgetingMethod).toBe('Timeslices');
     const error = configError(() => requireOccurrences(slo!, 'uptime.yaml'));
-    expect(error.issues).toEqual([{ field: 'documents[0].spec.budgetingMethod', problem: expect.stringMatching(/uses Timeslices, which is not supported: .*would be wrong\. Only Occurrences is supported/) }]);
+    expect(error.issues).toEqual([
+      {
+        field: 'documents[0].spec.budgetingMethod',
+        problem: expect.stringMatching(
+          /uses Timeslices, which is not supported: .*would be wrong\. Only Occurrences is supported/,
+        ),
+      },
+    ]);
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'ic-openslo-'));
@@ -160,6 +221,8 @@ spec:
     const file = join(dir, 'slo.yaml');
     writeFileSync(file, TWO_SLOS);
     expect(loadOpenSlo(file).map((s) => s.name)).toEqual(['checkout-availability', 'search-latency', 'search-latency']);
-    expect(configError(() => loadOpenSlo(join(dir, 'missing.yaml'))).issues).toEqual([{ field: '', problem: 'file not found' }]);
+    expect(configError(() => loadOpenSlo(join(dir, 'missing.yaml'))).issues).toEqual([
+      { field: '', problem: 'file not found' },
+    ]);
   });
 });

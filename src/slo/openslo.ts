@@ -36,17 +36,26 @@ const DAY_UNITS: Record<string, number> = { m: 1 / 1440, h: 1 / 24, d: 1, w: 7 }
 const Duration = z.string().transform((value, ctx) => {
   const match = /^(\d+)([mhdwMQY])$/.exec(value.trim());
   if (!match) {
-    ctx.addIssue({ code: 'custom', message: `must be a duration such as "30d", "28d" or "4w", got ${JSON.stringify(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a duration such as "30d", "28d" or "4w", got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   const perUnit = DAY_UNITS[match[2]!];
   if (perUnit === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}": months, quarters and years have no fixed number of days, so burn-rate thresholds cannot be computed; write the window in days or weeks, such as "30d" or "4w"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}": months, quarters and years have no fixed number of days, so burn-rate thresholds cannot be computed; write the window in days or weeks, such as "30d" or "4w"`,
+    });
     return z.NEVER;
   }
   const days = Number(match[1]) * perUnit;
   if (days < 1 || days > 90) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is ${Number(days.toPrecision(4))} day(s); windows from 1 to 90 days are supported` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is ${Number(days.toPrecision(4))} day(s); windows from 1 to 90 days are supported`,
+    });
     return z.NEVER;
   }
   return days;
@@ -59,8 +68,14 @@ const Objective = z
     targetPercent: z.number().gt(0).lt(100).optional(),
   })
   .superRefine((o, ctx) => {
-    if (o.target === undefined && o.targetPercent === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: 'is required: give target (a fraction, 0.999) or targetPercent (99.9)' });
-    if (o.target !== undefined && o.targetPercent !== undefined) ctx.addIssue({ code: 'custom', path: ['targetPercent'], message: 'give target or targetPercent, not both' });
+    if (o.target === undefined && o.targetPercent === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'is required: give target (a fraction, 0.999) or targetPercent (99.9)',
+      });
+    if (o.target !== undefined && o.targetPercent !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['targetPercent'], message: 'give target or targetPercent, not both' });
   });
 
 const SloDocument = z.object({
@@ -115,7 +130,10 @@ export function parseOpenSlo(text: string, file: string): OpenSlo[] {
     const at = (path: readonly PropertyKey[]) => formatPath(['documents', index, ...path]);
     if (doc === null || doc === undefined) return;
     if (typeof doc !== 'object' || Array.isArray(doc)) {
-      issues.push({ field: at([]), problem: 'must be a mapping (an OpenSLO object with apiVersion, kind, metadata and spec)' });
+      issues.push({
+        field: at([]),
+        problem: 'must be a mapping (an OpenSLO object with apiVersion, kind, metadata and spec)',
+      });
       return;
     }
     const kind = (doc as Record<string, unknown>)['kind'];
@@ -130,7 +148,10 @@ export function parseOpenSlo(text: string, file: string): OpenSlo[] {
     const slo = result.data;
     const first = seen.get(slo.metadata.name);
     if (first !== undefined) {
-      issues.push({ field: at(['metadata', 'name']), problem: `duplicate SLO name "${slo.metadata.name}" (also documents[${first}]); names must be unique` });
+      issues.push({
+        field: at(['metadata', 'name']),
+        problem: `duplicate SLO name "${slo.metadata.name}" (also documents[${first}]); names must be unique`,
+      });
       return;
     }
     seen.set(slo.metadata.name, index);
@@ -152,13 +173,24 @@ export function parseOpenSlo(text: string, file: string): OpenSlo[] {
     });
   });
   if (issues.length) throw new ConfigError(file, issues, `Fix ${file} and try again. ${HINT_DOCUMENTS}`);
-  if (!slos.length) throw new ConfigError(file, [{ field: '', problem: 'no SLO in the file: expected at least one document with "apiVersion: openslo/v1" and "kind: SLO"' }]);
+  if (!slos.length)
+    throw new ConfigError(file, [
+      {
+        field: '',
+        problem: 'no SLO in the file: expected at least one document with "apiVersion: openslo/v1" and "kind: SLO"',
+      },
+    ]);
   return slos;
 }
 
 /** Reads an OpenSLO file. */
 export function loadOpenSlo(path: string): OpenSlo[] {
-  if (!existsSync(path)) throw new ConfigError(path, [{ field: '', problem: 'file not found' }], 'Pass --file with the path of an OpenSLO YAML file.');
+  if (!existsSync(path))
+    throw new ConfigError(
+      path,
+      [{ field: '', problem: 'file not found' }],
+      'Pass --file with the path of an OpenSLO YAML file.',
+    );
   return parseOpenSlo(readFileSync(path, 'utf8'), path);
 }
 

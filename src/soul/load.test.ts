@@ -23,7 +23,12 @@ describe('loadSoul', () => {
   it('loads the shipped SOUL.md with the seed settings and renders placeholders', () => {
     const soul = loadSoul(join(packageRoot(), 'SOUL.md'), TOOL_NAMES);
     expect(soul.config.settings).toMatchObject({ hypothesis_timebox_minutes: 15, postmortem_deadline_hours: 48 });
-    expect(soul.config.settings.roles.map((r) => r.title)).toEqual(['Incident Commander', 'Communications Lead', 'Technical Lead', 'Scribe']);
+    expect(soul.config.settings.roles.map((r) => r.title)).toEqual([
+      'Incident Commander',
+      'Communications Lead',
+      'Technical Lead',
+      'Scribe',
+    ]);
     expect(soul.persona).toContain('each hypothesis gets 15 minutes');
     expect(soul.persona).toContain('within 48 hours');
     expect(soul.persona).not.toMatch(/\{\{/);
@@ -31,7 +36,7 @@ describe('loadSoul', () => {
     expect(soulWarnings(soul)).toEqual([]);
   });
 
-  it('covers every should and shouldn\'t rule of the seed', () => {
+  it("covers every should and shouldn't rule of the seed", () => {
     const persona = loadSoul(join(packageRoot(), 'SOUL.md'), TOOL_NAMES).persona.toLowerCase();
     for (const phrase of [
       'assign explicit roles before troubleshooting',
@@ -52,13 +57,18 @@ describe('loadSoul', () => {
   });
 
   it('changes the prompt when a setting changes: settings drive wording too', () => {
-    const text = readFileSync(join(packageRoot(), 'SOUL.md'), 'utf8').replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 10');
+    const text = readFileSync(join(packageRoot(), 'SOUL.md'), 'utf8').replace(
+      'hypothesis_timebox_minutes: 15',
+      'hypothesis_timebox_minutes: 10',
+    );
     const soul = parseSoul(text, { file: 'SOUL.md', toolNames: TOOL_NAMES });
     expect(soul.persona).toContain('each hypothesis gets 10 minutes');
   });
 
   it('explains a file without front matter', () => {
-    expect(issuesOf('no-front-matter.md')).toEqual([expect.stringMatching(/no front matter: the file must start with a line "---"/)]);
+    expect(issuesOf('no-front-matter.md')).toEqual([
+      expect.stringMatching(/no front matter: the file must start with a line "---"/),
+    ]);
   });
 
   it('reports YAML syntax errors with the line', () => {
@@ -68,7 +78,9 @@ describe('loadSoul', () => {
   it('names unknown tools, suggests the closest and lists the valid ones', () => {
     const issues = issuesOf('unknown-tool.md');
     expect(issues).toHaveLength(2);
-    expect(issues[0]).toMatch(/^tools\[1\]: unknown tool "clasify_severity" \(did you mean "classify_severity"\?\); valid tools: classify_severity, open_incident, assign_roles/);
+    expect(issues[0]).toMatch(
+      /^tools\[1\]: unknown tool "clasify_severity" \(did you mean "classify_severity"\?\); valid tools: classify_severity, open_incident, assign_roles/,
+    );
     expect(issues[1]).toMatch(/^tools\[2\]: unknown tool "page_everyone"; valid tools:/);
   });
 
@@ -77,23 +89,35 @@ describe('loadSoul', () => {
     expect(issues).toContain('name: must be kebab-case');
     expect(issues).toContain('max_tokens: expected number, got "lots"');
     expect(issues).toContain('settings.hypothesis_timebox_minutes: expected number, got "fifteen"');
-    expect(issues).toMatch(/settings: unknown field\(s\) "postmortem_deadline_hour"; accepted fields here: .*postmortem_deadline_hours/);
+    expect(issues).toMatch(
+      /settings: unknown field\(s\) "postmortem_deadline_hour"; accepted fields here: .*postmortem_deadline_hours/,
+    );
   });
 
   it('names missing required fields', () => {
     const issues = issuesOf('missing-fields.md');
-    expect(issues).toEqual(expect.arrayContaining(['description: is required (expected string)', 'model: is required (expected string)', 'max_tokens: is required (expected number)']));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'description: is required (expected string)',
+        'model: is required (expected string)',
+        'max_tokens: is required (expected number)',
+      ]),
+    );
   });
 
   it('names an unknown placeholder with its line and the available ones', () => {
-    expect(issuesOf('unknown-placeholder.md')).toEqual([expect.stringMatching(/^\(body\): line 10: unknown variable "hypothesis_timebox"; placeholders available: name, hypothesis_timebox_minutes/)]);
+    expect(issuesOf('unknown-placeholder.md')).toEqual([
+      expect.stringMatching(
+        /^\(body\): line 10: unknown variable "hypothesis_timebox"; placeholders available: name, hypothesis_timebox_minutes/,
+      ),
+    ]);
   });
 
   it('requires an incident commander role', () => {
     expect(issuesOf('no-ic-role.md')[0]).toMatch(/settings\.roles: must include a role with id "incident_commander"/);
   });
 
-  it('accepts settings that break the seed\'s rules but warns about each', () => {
+  it("accepts settings that break the seed's rules but warns about each", () => {
     const soul = loadSoul(join(fixtures, 'lax-policy.md'), TOOL_NAMES);
     expect(soul.persona).toBe('Time-box each hypothesis to 90 minutes.');
     const warnings = soulWarnings(soul).join('\n');

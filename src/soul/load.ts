@@ -67,7 +67,8 @@ export function parseSoul(text: string, options: ParseSoulOptions): Soul {
     }
   });
   const dupes = config.tools.filter((t, i) => config.tools.indexOf(t) !== i);
-  if (dupes.length) issues.push({ field: 'tools', problem: `lists ${dupes.map((d) => `"${d}"`).join(', ')} more than once` });
+  if (dupes.length)
+    issues.push({ field: 'tools', problem: `lists ${dupes.map((d) => `"${d}"`).join(', ')} more than once` });
 
   if (!doc.body.trim()) issues.push({ field: '(body)', problem: 'the persona text after the front matter is empty' });
 
@@ -99,7 +100,11 @@ export function loadSoul(path: string, toolNames: readonly string[]): Soul {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ConfigError(path, [{ field: '', problem: reason }], 'Pass --soul PATH or set INCIDENT_COMMANDER_SOUL to a readable SOUL.md.');
+    throw new ConfigError(
+      path,
+      [{ field: '', problem: reason }],
+      'Pass --soul PATH or set INCIDENT_COMMANDER_SOUL to a readable SOUL.md.',
+    );
   }
   return parseSoul(text, { file: path, toolNames });
 }
@@ -109,17 +114,25 @@ export function soulWarnings(soul: Soul): string[] {
   const s = soul.config.settings;
   const warnings: string[] = [];
   if (s.hypothesis_timebox_minutes > 30) {
-    warnings.push(`settings.hypothesis_timebox_minutes is ${s.hypothesis_timebox_minutes}: a hypothesis left open that long stalls the response; the commander's rule is 15 minutes`);
+    warnings.push(
+      `settings.hypothesis_timebox_minutes is ${s.hypothesis_timebox_minutes}: a hypothesis left open that long stalls the response; the commander's rule is 15 minutes`,
+    );
   }
   if (s.postmortem_deadline_hours > 72) {
-    warnings.push(`settings.postmortem_deadline_hours is ${s.postmortem_deadline_hours}: every incident needs its timeline, impact and action items within 48 hours while memory is fresh`);
+    warnings.push(
+      `settings.postmortem_deadline_hours is ${s.postmortem_deadline_hours}: every incident needs its timeline, impact and action items within 48 hours while memory is fresh`,
+    );
   }
   const roleIds = new Set(s.roles.map((r) => r.id));
   for (const id of ['communications_lead', 'technical_lead', 'scribe']) {
-    if (!roleIds.has(id)) warnings.push(`settings.roles has no "${id}": the commander assigns IC, Comms, Tech Lead and Scribe before troubleshooting`);
+    if (!roleIds.has(id))
+      warnings.push(
+        `settings.roles has no "${id}": the commander assigns IC, Comms, Tech Lead and Scribe before troubleshooting`,
+      );
   }
   for (const tool of ['classify_severity', 'assign_roles']) {
-    if (!soul.config.tools.includes(tool)) warnings.push(`tools does not allow "${tool}": severity and roles come before troubleshooting`);
+    if (!soul.config.tools.includes(tool))
+      warnings.push(`tools does not allow "${tool}": severity and roles come before troubleshooting`);
   }
   return warnings;
 }

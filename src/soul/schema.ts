@@ -14,17 +14,47 @@ const RoleSchema = z
 export type RoleDefinition = z.output<typeof RoleSchema>;
 
 export const DEFAULT_ROLES: RoleDefinition[] = [
-  { id: 'incident_commander', title: 'Incident Commander', short: 'IC', duty: 'Owns coordination and decisions; does not debug.' },
-  { id: 'communications_lead', title: 'Communications Lead', short: 'Comms', duty: 'Posts stakeholder updates on the cadence, including "no change".' },
-  { id: 'technical_lead', title: 'Technical Lead', short: 'Tech Lead', duty: 'Leads the investigation and time-boxes each hypothesis.' },
-  { id: 'scribe', title: 'Scribe', short: 'Scribe', duty: 'Records every action, decision and finding on the timeline as it happens.' },
+  {
+    id: 'incident_commander',
+    title: 'Incident Commander',
+    short: 'IC',
+    duty: 'Owns coordination and decisions; does not debug.',
+  },
+  {
+    id: 'communications_lead',
+    title: 'Communications Lead',
+    short: 'Comms',
+    duty: 'Posts stakeholder updates on the cadence, including "no change".',
+  },
+  {
+    id: 'technical_lead',
+    title: 'Technical Lead',
+    short: 'Tech Lead',
+    duty: 'Leads the investigation and time-boxes each hypothesis.',
+  },
+  {
+    id: 'scribe',
+    title: 'Scribe',
+    short: 'Scribe',
+    duty: 'Records every action, decision and finding on the timeline as it happens.',
+  },
 ];
 
 export const SettingsSchema = z
   .object({
     hypothesis_timebox_minutes: z.number().int().min(1).max(240).default(15),
-    postmortem_deadline_hours: z.number().int().min(1).max(24 * 30).default(48),
-    suspect_window_minutes: z.number().int().min(5).max(7 * 24 * 60).default(120),
+    postmortem_deadline_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(48),
+    suspect_window_minutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(120),
     reporter_holds_ic: z.boolean().default(true),
     action_item_max_due_days: z.number().int().min(1).max(365).default(56),
     roles: z
@@ -34,11 +64,15 @@ export const SettingsSchema = z
       .superRefine((roles, ctx) => {
         const seen = new Set<string>();
         roles.forEach((role, index) => {
-          if (seen.has(role.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate role id "${role.id}"` });
+          if (seen.has(role.id))
+            ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate role id "${role.id}"` });
           seen.add(role.id);
         });
         if (!seen.has('incident_commander')) {
-          ctx.addIssue({ code: 'custom', message: 'must include a role with id "incident_commander": every incident has a commander' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must include a role with id "incident_commander": every incident has a commander',
+          });
         }
       }),
   })

@@ -22,7 +22,9 @@ export function lazyStore(open: () => Promise<IncidentStore>): IncidentStore {
     <M extends Method>(method: M) =>
     async (...args: Parameters<IncidentStore[M]>): Promise<Awaited<ReturnType<IncidentStore[M]>>> => {
       const store = await get();
-      return (store[method] as (...a: Parameters<IncidentStore[M]>) => Promise<Awaited<ReturnType<IncidentStore[M]>>>)(...args);
+      return (store[method] as (...a: Parameters<IncidentStore[M]>) => Promise<Awaited<ReturnType<IncidentStore[M]>>>)(
+        ...args,
+      );
     };
   return {
     openIncident: delegate('openIncident'),

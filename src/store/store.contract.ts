@@ -20,7 +20,13 @@ export function draftIncident(overrides: Partial<NewIncident> = {}): NewIncident
     severityCriteria: ['revenue_path_down'],
     status: 'investigating',
     services: ['payment-api'],
-    impact: { customerFacing: true, usersAffectedPct: 100, usersAffected: null, revenueImpact: null, description: 'checkout unavailable' },
+    impact: {
+      customerFacing: true,
+      usersAffectedPct: 100,
+      usersAffected: null,
+      revenueImpact: null,
+      description: 'checkout unavailable',
+    },
     signals: { customerFacing: true, revenuePath: true, state: 'down' },
     declaredBy: 'alice',
     startedAt: at(0),
@@ -47,13 +53,29 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
     });
 
     it('opens incidents with sequential ids, the first severity in the history and the given events', async () => {
-      const a = await store.openIncident(draftIncident(), [{ at: at(3), author: 'alice', kind: 'declared', text: 'declared SEV1' }]);
+      const a = await store.openIncident(draftIncident(), [
+        { at: at(3), author: 'alice', kind: 'declared', text: 'declared SEV1' },
+      ]);
       const b = await store.openIncident(draftIncident({ title: 'Search slow', severity: 'SEV3' }));
       expect(a.id).toBe('INC-1');
       expect(b.id).toBe('INC-2');
-      expect(a).toMatchObject({ severity: 'SEV1', status: 'investigating', services: ['payment-api'], acknowledgedAt: null, createdAt: at(3) });
+      expect(a).toMatchObject({
+        severity: 'SEV1',
+        status: 'investigating',
+        services: ['payment-api'],
+        acknowledgedAt: null,
+        createdAt: at(3),
+      });
       expect(await store.severityHistory(a.id)).toEqual([
-        { incidentId: 'INC-1', at: at(3), from: null, to: 'SEV1', reason: 'revenue path down', author: 'alice', criteria: ['revenue_path_down'] },
+        {
+          incidentId: 'INC-1',
+          at: at(3),
+          from: null,
+          to: 'SEV1',
+          reason: 'revenue path down',
+          author: 'alice',
+          criteria: ['revenue_path_down'],
+        },
       ]);
       const timeline = await store.listTimeline(a.id);
       expect(timeline.map((e) => e.text)).toEqual(['declared SEV1']);
@@ -62,11 +84,25 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
 
     it('returns null for an unknown incident and throws NotFoundError on writes to it, writing nothing', async () => {
       expect(await store.getIncident('INC-404')).toBeNull();
-      await expect(store.appendEvents('INC-404', [{ at: at(1), author: 'x', kind: 'note', text: 'hello' }])).rejects.toBeInstanceOf(NotFoundError);
-      await expect(store.updateIncident('INC-404', { status: 'resolved' }, [], at(1))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        store.appendEvents('INC-404', [{ at: at(1), author: 'x', kind: 'note', text: 'hello' }]),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.updateIncident('INC-404', { status: 'resolved' }, [], at(1))).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       await expect(
         store.createActionItem(
-          { incidentId: 'INC-404', title: 't', description: '', owner: 'bob', dueAt: at(10_000), kind: 'prevent', priority: 'P2', createdBy: 'x', at: at(1) },
+          {
+            incidentId: 'INC-404',
+            title: 't',
+            description: '',
+            owner: 'bob',
+            dueAt: at(10_000),
+            kind: 'prevent',
+            priority: 'P2',
+            createdBy: 'x',
+            at: at(1),
+          },
           [],
         ),
       ).rejects.toBeInstanceOf(NotFoundError);
@@ -81,19 +117,36 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         [{ at: at(5), author: 'bob', kind: 'status', text: 'identified: bad config', data: { from: 'investigating' } }],
         at(5),
       );
-      expect(updated).toMatchObject({ status: 'identified', services: ['payment-api', 'postgres'], acknowledgedAt: at(4), updatedAt: at(5), title: inc.title });
+      expect(updated).toMatchObject({
+        status: 'identified',
+        services: ['payment-api', 'postgres'],
+        acknowledgedAt: at(4),
+        updatedAt: at(5),
+        title: inc.title,
+      });
       expect(await store.getIncident(inc.id)).toEqual(updated);
       const [event] = await store.listTimeline(inc.id);
-      expect(event).toMatchObject({ incidentId: inc.id, kind: 'status', author: 'bob', data: { from: 'investigating' } });
+      expect(event).toMatchObject({
+        incidentId: inc.id,
+        kind: 'status',
+        author: 'bob',
+        data: { from: 'investigating' },
+      });
     });
 
     it('keeps an audit trail of severity changes and writes nothing when the level is unchanged', async () => {
       const inc = await store.openIncident(draftIncident({ severity: 'SEV2' }));
-      const same = await store.changeSeverity(inc.id, { to: 'SEV2', reason: 'recheck', author: 'bob', at: at(5), criteria: [] }, []);
+      const same = await store.changeSeverity(
+        inc.id,
+        { to: 'SEV2', reason: 'recheck', author: 'bob', at: at(5), criteria: [] },
+        [],
+      );
       expect(same.change).toBeNull();
-      const up = await store.changeSeverity(inc.id, { to: 'SEV1', reason: 'checkout now failing', author: 'bob', at: at(6), criteria: ['revenue_path_down'] }, [
-        { at: at(6), author: 'bob', kind: 'severity', text: 'SEV2 → SEV1' },
-      ]);
+      const up = await store.changeSeverity(
+        inc.id,
+        { to: 'SEV1', reason: 'checkout now failing', author: 'bob', at: at(6), criteria: ['revenue_path_down'] },
+        [{ at: at(6), author: 'bob', kind: 'severity', text: 'SEV2 → SEV1' }],
+      );
       expect(up.change).toMatchObject({ from: 'SEV2', to: 'SEV1', reason: 'checkout now failing' });
       expect(up.incident.severity).toBe('SEV1');
       expect((await store.severityHistory(inc.id)).map((c) => [c.from, c.to])).toEqual([
@@ -107,12 +160,39 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await store.assignRoles(
         inc.id,
         [
-          { role: 'incident_commander', person: 'alice', need: null, interim: true, assignedAt: at(4), assignedBy: 'alice' },
-          { role: 'technical_lead', person: null, need: 'an engineer with payment-api ownership', interim: false, assignedAt: at(4), assignedBy: 'alice' },
+          {
+            role: 'incident_commander',
+            person: 'alice',
+            need: null,
+            interim: true,
+            assignedAt: at(4),
+            assignedBy: 'alice',
+          },
+          {
+            role: 'technical_lead',
+            person: null,
+            need: 'an engineer with payment-api ownership',
+            interim: false,
+            assignedAt: at(4),
+            assignedBy: 'alice',
+          },
         ],
         [{ at: at(4), author: 'alice', kind: 'roles', text: 'roles assigned' }],
       );
-      const roles = await store.assignRoles(inc.id, [{ role: 'incident_commander', person: 'carol', need: null, interim: false, assignedAt: at(9), assignedBy: 'carol' }], []);
+      const roles = await store.assignRoles(
+        inc.id,
+        [
+          {
+            role: 'incident_commander',
+            person: 'carol',
+            need: null,
+            interim: false,
+            assignedAt: at(9),
+            assignedBy: 'carol',
+          },
+        ],
+        [],
+      );
       expect(roles.map((r) => [r.role, r.person, r.need])).toEqual([
         ['technical_lead', null, 'an engineer with payment-api ownership'],
         ['incident_commander', 'carol', null],
@@ -136,7 +216,14 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
 
     it('records stakeholder updates per audience', async () => {
       const inc = await store.openIncident(draftIncident());
-      const base = { incidentId: inc.id, author: 'comms', status: 'investigating' as const, headline: 'h', body: 'b', noChange: false };
+      const base = {
+        incidentId: inc.id,
+        author: 'comms',
+        status: 'investigating' as const,
+        headline: 'h',
+        body: 'b',
+        noChange: false,
+      };
       const u1 = await store.recordUpdate({ ...base, audience: 'customer', at: at(5), nextUpdateAt: at(20) }, []);
       await store.recordUpdate({ ...base, audience: 'executive', at: at(6), nextUpdateAt: at(36) }, []);
       await store.recordUpdate({ ...base, audience: 'customer', at: at(20), nextUpdateAt: at(35), noChange: true }, []);
@@ -151,8 +238,24 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
 
     it('returns the unfinished item with the same title and owner instead of a duplicate, even from concurrent callers', async () => {
       const inc = await store.openIncident(draftIncident());
-      const item = { incidentId: inc.id, title: 'Add a canary stage', description: '', owner: 'Priya', dueAt: at(20_000), kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
-      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => store.createActionItem(i % 2 ? { ...item, title: 'add a CANARY stage', owner: 'priya' } : item, [{ at: at(60), author: 'ic', kind: 'action_item', text: 'created' }])));
+      const item = {
+        incidentId: inc.id,
+        title: 'Add a canary stage',
+        description: '',
+        owner: 'Priya',
+        dueAt: at(20_000),
+        kind: 'prevent' as const,
+        priority: 'P2' as const,
+        createdBy: 'ic',
+        at: at(60),
+      };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.createActionItem(i % 2 ? { ...item, title: 'add a CANARY stage', owner: 'priya' } : item, [
+            { at: at(60), author: 'ic', kind: 'action_item', text: 'created' },
+          ]),
+        ),
+      );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.item.id))).toEqual(new Set(['AI-1']));
       expect((await store.listTimeline(inc.id)).filter((e) => e.kind === 'action_item')).toHaveLength(1);
@@ -166,16 +269,33 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       const inc = await store.openIncident(draftIncident());
       const other = await store.openIncident(draftIncident({ title: 'other' }));
       const base = { description: '', kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
-      const { item: a, created } = await store.createActionItem({ ...base, incidentId: inc.id, title: 'Add canary for payment-api', owner: 'Bob', dueAt: at(20_000) }, [
-        { at: at(60), author: 'ic', kind: 'action_item', text: 'action item created' },
-      ]);
+      const { item: a, created } = await store.createActionItem(
+        { ...base, incidentId: inc.id, title: 'Add canary for payment-api', owner: 'Bob', dueAt: at(20_000) },
+        [{ at: at(60), author: 'ic', kind: 'action_item', text: 'action item created' }],
+      );
       expect(created).toBe(true);
-      await store.createActionItem({ ...base, incidentId: inc.id, title: 'Alert on checkout error rate', owner: 'carol', dueAt: at(5_000), kind: 'detect' }, []);
-      await store.createActionItem({ ...base, incidentId: other.id, title: 'Runbook', owner: 'bob', dueAt: at(1_000) }, []);
+      await store.createActionItem(
+        {
+          ...base,
+          incidentId: inc.id,
+          title: 'Alert on checkout error rate',
+          owner: 'carol',
+          dueAt: at(5_000),
+          kind: 'detect',
+        },
+        [],
+      );
+      await store.createActionItem(
+        { ...base, incidentId: other.id, title: 'Runbook', owner: 'bob', dueAt: at(1_000) },
+        [],
+      );
       expect(a).toMatchObject({ id: 'AI-1', status: 'open', owner: 'Bob', completedAt: null });
       expect((await store.listTimeline(inc.id))[0]?.data).toEqual({ actionItemId: 'AI-1' });
 
-      expect((await store.listActionItems({ incidentId: inc.id })).map((i) => i.title)).toEqual(['Alert on checkout error rate', 'Add canary for payment-api']);
+      expect((await store.listActionItems({ incidentId: inc.id })).map((i) => i.title)).toEqual([
+        'Alert on checkout error rate',
+        'Add canary for payment-api',
+      ]);
       expect((await store.listActionItems({ owner: 'bob' })).map((i) => i.id).sort()).toEqual(['AI-1', 'AI-3']);
       expect((await store.listActionItems({ dueBefore: at(2_000) })).map((i) => i.id)).toEqual(['AI-3']);
 
@@ -184,7 +304,9 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect((await store.listActionItems({ status: ['open'] })).map((i) => i.id)).toEqual(['AI-3', 'AI-2']);
       const reopened = await store.updateActionItem('AI-1', { status: 'open', owner: 'dave', at: at(200) }, []);
       expect(reopened).toMatchObject({ status: 'open', completedAt: null, owner: 'dave' });
-      await expect(store.updateActionItem('AI-99', { status: 'done', at: at(1) }, [])).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.updateActionItem('AI-99', { status: 'done', at: at(1) }, [])).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
 
     it('raises the incident version with every kind of write, and only then', async () => {
@@ -201,11 +323,41 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await seen();
       await store.changeSeverity(inc.id, { to: 'SEV2', reason: 'r', author: 'a', at: at(3), criteria: [] }, []);
       await seen();
-      await store.assignRoles(inc.id, [{ role: 'scribe', person: 'kim', need: null, interim: false, assignedAt: at(4), assignedBy: 'a' }], []);
+      await store.assignRoles(
+        inc.id,
+        [{ role: 'scribe', person: 'kim', need: null, interim: false, assignedAt: at(4), assignedBy: 'a' }],
+        [],
+      );
       await seen();
-      await store.recordUpdate({ incidentId: inc.id, audience: 'customer', at: at(5), author: 'a', status: 'identified', headline: 'h', body: 'b', noChange: false, nextUpdateAt: null }, []);
+      await store.recordUpdate(
+        {
+          incidentId: inc.id,
+          audience: 'customer',
+          at: at(5),
+          author: 'a',
+          status: 'identified',
+          headline: 'h',
+          body: 'b',
+          noChange: false,
+          nextUpdateAt: null,
+        },
+        [],
+      );
       await seen();
-      const { item } = await store.createActionItem({ incidentId: inc.id, title: 't', description: '', owner: 'bo', dueAt: at(9000), kind: 'detect', priority: 'P2', createdBy: 'a', at: at(6) }, []);
+      const { item } = await store.createActionItem(
+        {
+          incidentId: inc.id,
+          title: 't',
+          description: '',
+          owner: 'bo',
+          dueAt: at(9000),
+          kind: 'detect',
+          priority: 'P2',
+          createdBy: 'a',
+          at: at(6),
+        },
+        [],
+      );
       await seen();
       await store.updateActionItem(item.id, { status: 'done', at: at(7) }, []);
       await seen();
@@ -217,10 +369,34 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
     });
 
     it('saves, replaces and finds chat sessions', async () => {
-      await store.saveSession({ id: 'chat-1', incidentId: null, data: { messages: [] }, createdAt: at(0), updatedAt: at(0) });
-      await store.saveSession({ id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, createdAt: at(0), updatedAt: at(5) });
-      await store.saveSession({ id: 'chat-2', incidentId: 'INC-7', data: { messages: [2] }, createdAt: at(1), updatedAt: at(9) });
-      expect(await store.loadSession('chat-1')).toEqual({ id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, createdAt: at(0), updatedAt: at(5) });
+      await store.saveSession({
+        id: 'chat-1',
+        incidentId: null,
+        data: { messages: [] },
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+      await store.saveSession({
+        id: 'chat-1',
+        incidentId: 'INC-7',
+        data: { messages: [1] },
+        createdAt: at(0),
+        updatedAt: at(5),
+      });
+      await store.saveSession({
+        id: 'chat-2',
+        incidentId: 'INC-7',
+        data: { messages: [2] },
+        createdAt: at(1),
+        updatedAt: at(9),
+      });
+      expect(await store.loadSession('chat-1')).toEqual({
+        id: 'chat-1',
+        incidentId: 'INC-7',
+        data: { messages: [1] },
+        createdAt: at(0),
+        updatedAt: at(5),
+      });
       expect((await store.findSessionForIncident('INC-7'))?.id).toBe('chat-2');
       expect(await store.findSessionForIncident('INC-8')).toBeNull();
       expect(await store.loadSession('nope')).toBeNull();

@@ -82,8 +82,16 @@ export interface Hypothesis {
   evidence: string;
 }
 
-export type NewHypothesis = Pick<Hypothesis, 'incidentId' | 'statement' | 'owner' | 'startedAt' | 'timeboxMinutes' | 'evidence'>;
-export type HypothesisResolution = { status: Exclude<HypothesisStatus, 'open'>; resolvedAt: IsoTime; resolvedBy: string; evidence: string };
+export type NewHypothesis = Pick<
+  Hypothesis,
+  'incidentId' | 'statement' | 'owner' | 'startedAt' | 'timeboxMinutes' | 'evidence'
+>;
+export type HypothesisResolution = {
+  status: Exclude<HypothesisStatus, 'open'>;
+  resolvedAt: IsoTime;
+  resolvedBy: string;
+  evidence: string;
+};
 
 export interface NewEvent {
   at: IsoTime;
@@ -175,7 +183,19 @@ export interface NewIncident {
 export type IncidentPatch = Partial<
   Pick<
     Incident,
-    'title' | 'summary' | 'status' | 'services' | 'impact' | 'signals' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'startedAt' | 'detectedAt' | 'resolution' | 'postmortemPublishedAt'
+    | 'title'
+    | 'summary'
+    | 'status'
+    | 'services'
+    | 'impact'
+    | 'signals'
+    | 'acknowledgedAt'
+    | 'mitigatedAt'
+    | 'resolvedAt'
+    | 'startedAt'
+    | 'detectedAt'
+    | 'resolution'
+    | 'postmortemPublishedAt'
   >
 >;
 
@@ -190,8 +210,12 @@ export interface SeverityChangeRequest {
 
 export type NewRoleAssignment = Omit<RoleAssignment, 'incidentId'>;
 export type NewStakeholderUpdate = Omit<StakeholderUpdate, 'id'>;
-export type NewActionItem = Omit<ActionItem, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'completedAt'> & { at: IsoTime };
-export type ActionItemPatch = Partial<Pick<ActionItem, 'status' | 'owner' | 'dueAt' | 'priority' | 'title' | 'description'>> & { at: IsoTime };
+export type NewActionItem = Omit<ActionItem, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'completedAt'> & {
+  at: IsoTime;
+};
+export type ActionItemPatch = Partial<
+  Pick<ActionItem, 'status' | 'owner' | 'dueAt' | 'priority' | 'title' | 'description'>
+> & { at: IsoTime };
 
 export interface IncidentFilter {
   status?: readonly IncidentStatus[];
@@ -241,14 +265,23 @@ export interface IncidentStore {
   listIncidents(filter?: IncidentFilter): Promise<Incident[]>;
   updateIncident(id: string, patch: IncidentPatch, events: readonly NewEvent[], at: IsoTime): Promise<Incident>;
   /** Records a severity change with its reason; returns `change: null` and writes nothing but `events` when the level is unchanged. */
-  changeSeverity(id: string, request: SeverityChangeRequest, events: readonly NewEvent[]): Promise<{ incident: Incident; change: SeverityChange | null }>;
+  changeSeverity(
+    id: string,
+    request: SeverityChangeRequest,
+    events: readonly NewEvent[],
+  ): Promise<{ incident: Incident; change: SeverityChange | null }>;
   severityHistory(id: string): Promise<SeverityChange[]>;
 
   /**
    * Replaces the current holder of each given role; earlier holders stay in the history. Returns the current roles.
    * With `acknowledgedAt`, also marks the incident acknowledged (if it was not), in the same transaction.
    */
-  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[], options?: { acknowledgedAt?: IsoTime }): Promise<RoleAssignment[]>;
+  assignRoles(
+    id: string,
+    assignments: readonly NewRoleAssignment[],
+    events: readonly NewEvent[],
+    options?: { acknowledgedAt?: IsoTime },
+  ): Promise<RoleAssignment[]>;
   listRoles(id: string): Promise<RoleAssignment[]>;
 
   appendEvents(id: string, events: readonly NewEvent[]): Promise<TimelineEvent[]>;

@@ -16,7 +16,9 @@ const ArgumentSchema = z
 
 export const PromptFrontMatterSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9.-]*$/, 'must be lowercase with dots or dashes, such as "stakeholder-update.customer"'),
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9.-]*$/, 'must be lowercase with dots or dashes, such as "stakeholder-update.customer"'),
     kind: z.enum(['stakeholder_update', 'prompt', 'judge', 'context']),
     title: z.string().min(1).max(100),
     description: z.string().min(1).max(500),
@@ -25,7 +27,10 @@ export const PromptFrontMatterSchema = z
     arguments: z.array(ArgumentSchema).default([]),
   })
   .strict()
-  .refine((fm) => fm.kind !== 'stakeholder_update' || fm.audience !== undefined, { message: 'a stakeholder_update template needs an audience', path: ['audience'] });
+  .refine((fm) => fm.kind !== 'stakeholder_update' || fm.audience !== undefined, {
+    message: 'a stakeholder_update template needs an audience',
+    path: ['audience'],
+  });
 
 export type PromptFrontMatter = z.output<typeof PromptFrontMatterSchema>;
 
@@ -41,18 +46,29 @@ export class TemplateLibrary {
 
   static load(dir: string): TemplateLibrary {
     const templates = new Map<string, PromptTemplate>();
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort()) {
       const file = join(dir, name);
       const doc = parseFrontMatter(readFileSync(file, 'utf8'), file);
       const fm = validateConfig(PromptFrontMatterSchema, doc.data, file);
-      let nodes;
+      let nodes: ReturnType<typeof parseTemplate>;
       try {
         nodes = parseTemplate(doc.body);
       } catch (error) {
-        if (error instanceof TemplateError) throw new ConfigError(file, [{ field: '(body)', problem: `line ${error.line + doc.bodyLine - 1}: ${error.message.replace(/^line \d+: /, '')}` }]);
+        if (error instanceof TemplateError)
+          throw new ConfigError(file, [
+            {
+              field: '(body)',
+              problem: `line ${error.line + doc.bodyLine - 1}: ${error.message.replace(/^line \d+: /, '')}`,
+            },
+          ]);
         throw error;
       }
-      if (templates.has(fm.id)) throw new ConfigError(file, [{ field: 'id', problem: `"${fm.id}" is already used by ${templates.get(fm.id)!.file}` }]);
+      if (templates.has(fm.id))
+        throw new ConfigError(file, [
+          { field: 'id', problem: `"${fm.id}" is already used by ${templates.get(fm.id)!.file}` },
+        ]);
       const body = doc.body;
       templates.set(fm.id, {
         ...fm,
@@ -62,7 +78,8 @@ export class TemplateLibrary {
           try {
             return tidy(renderTemplate(nodes, vars));
           } catch (error) {
-            if (error instanceof TemplateError) throw new ConfigError(file, [{ field: '(body)', problem: error.message }]);
+            if (error instanceof TemplateError)
+              throw new ConfigError(file, [{ field: '(body)', problem: error.message }]);
             throw error;
           }
         },
@@ -73,13 +90,19 @@ export class TemplateLibrary {
 
   get(id: string): PromptTemplate {
     const t = this.templates.get(id);
-    if (!t) throw new ConfigError('prompts/', [{ field: id, problem: `no template with this id; available: ${[...this.templates.keys()].join(', ')}` }]);
+    if (!t)
+      throw new ConfigError('prompts/', [
+        { field: id, problem: `no template with this id; available: ${[...this.templates.keys()].join(', ')}` },
+      ]);
     return t;
   }
 
   stakeholderUpdate(audience: Audience): PromptTemplate {
     const t = [...this.templates.values()].find((x) => x.kind === 'stakeholder_update' && x.audience === audience);
-    if (!t) throw new ConfigError('prompts/', [{ field: audience, problem: 'no stakeholder_update template for this audience' }]);
+    if (!t)
+      throw new ConfigError('prompts/', [
+        { field: audience, problem: 'no stakeholder_update template for this audience' },
+      ]);
     return t;
   }
 

@@ -3,19 +3,29 @@ import { parseTemplate, renderTemplate, templateVariables, TemplateError, tidy }
 
 describe('template language', () => {
   it('renders values, dotted paths, conditionals and lists', () => {
-    const out = renderTemplate('{{a}} {{b.c}}{{#if yes}} Y{{else}} N{{/if}}{{#unless no}} U{{/unless}}{{#each xs}} [{{this}}]{{/each}}{{#each os}} {{name}}={{a}}{{/each}}', {
-      a: 'A',
-      b: { c: 'C' },
-      yes: true,
-      no: '',
-      xs: ['1', '2'],
-      os: [{ name: 'n1' }],
-    });
+    const out = renderTemplate(
+      '{{a}} {{b.c}}{{#if yes}} Y{{else}} N{{/if}}{{#unless no}} U{{/unless}}{{#each xs}} [{{this}}]{{/each}}{{#each os}} {{name}}={{a}}{{/each}}',
+      {
+        a: 'A',
+        b: { c: 'C' },
+        yes: true,
+        no: '',
+        xs: ['1', '2'],
+        os: [{ name: 'n1' }],
+      },
+    );
     expect(out).toBe('A C Y U [1] [2] n1=A');
   });
 
   it('treats empty lists, empty strings, zero and null as false', () => {
-    expect(renderTemplate('{{#if a}}x{{/if}}{{#if b}}x{{/if}}{{#if c}}x{{/if}}{{#if d}}x{{/if}}', { a: [], b: '', c: 0, d: null })).toBe('');
+    expect(
+      renderTemplate('{{#if a}}x{{/if}}{{#if b}}x{{/if}}{{#if c}}x{{/if}}{{#if d}}x{{/if}}', {
+        a: [],
+        b: '',
+        c: 0,
+        d: null,
+      }),
+    ).toBe('');
   });
 
   it('fails on unknown variables with the line, instead of printing blanks', () => {
@@ -32,7 +42,12 @@ describe('template language', () => {
   });
 
   it('lists the top-level variables a template reads', () => {
-    expect(templateVariables('{{a}}{{#if b}}{{c}}{{/if}}{{#each d}}{{e}}{{/each}}').sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(templateVariables('{{a}}{{#if b}}{{c}}{{/if}}{{#each d}}{{e}}{{/each}}').sort()).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
   });
 
   it('does not execute anything found in values', () => {

@@ -38,7 +38,10 @@ export function parseTemplate(source: string): Node[] {
     const line = lineAt(index);
     if (sigil === '#') {
       if ((word !== 'if' && word !== 'unless' && word !== 'each') || !arg) {
-        throw new TemplateError(`unknown block "{{#${word}${arg ? ` ${arg}` : ''}}}"; use #if, #unless or #each with a variable`, line);
+        throw new TemplateError(
+          `unknown block "{{#${word}${arg ? ` ${arg}` : ''}}}"; use #if, #unless or #each with a variable`,
+          line,
+        );
       }
       const node: Extract<Node, { kind: 'if' | 'each' }> =
         word === 'each'
@@ -48,11 +51,21 @@ export function parseTemplate(source: string): Node[] {
       stack.push({ node, inElse: false, target: node.kind === 'each' ? node.body : node.then });
     } else if (sigil === '/') {
       const open = stack.pop();
-      const expected = open ? (open.node.kind === 'each' ? 'each' : open.node.kind === 'if' && open.node.negate ? 'unless' : 'if') : undefined;
-      if (!open || expected !== word) throw new TemplateError(`"{{/${word}}}" does not close an open block${expected ? ` (expected {{/${expected}}})` : ''}`, line);
+      const expected = open
+        ? open.node.kind === 'each'
+          ? 'each'
+          : open.node.kind === 'if' && open.node.negate
+            ? 'unless'
+            : 'if'
+        : undefined;
+      if (!open || expected !== word)
+        throw new TemplateError(
+          `"{{/${word}}}" does not close an open block${expected ? ` (expected {{/${expected}}})` : ''}`,
+          line,
+        );
     } else if (word === 'else') {
       const open = stack.at(-1);
-      if (!open || open.node.kind !== 'if' || open.inElse) throw new TemplateError('"{{else}}" outside an {{#if}} block', line);
+      if (open?.node.kind !== 'if' || open.inElse) throw new TemplateError('"{{else}}" outside an {{#if}} block', line);
       open.inElse = true;
       open.target = open.node.otherwise;
     } else {

@@ -26,7 +26,14 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'ic-ask-'));
-  env = { INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_SOUL: '', INCIDENT_COMMANDER_SERVICES: '', INCIDENT_COMMANDER_ROSTER: '', INCIDENT_COMMANDER_SEVERITY: '', INCIDENT_COMMANDER_DB: '' };
+  env = {
+    INCIDENT_COMMANDER_HOME: home,
+    INCIDENT_COMMANDER_SOUL: '',
+    INCIDENT_COMMANDER_SERVICES: '',
+    INCIDENT_COMMANDER_ROSTER: '',
+    INCIDENT_COMMANDER_SEVERITY: '',
+    INCIDENT_COMMANDER_DB: '',
+  };
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
@@ -46,7 +53,11 @@ async function ask(message: string, extra: readonly string[] = []): Promise<{ ou
 }
 
 const names = (out: AskJson): string[] => out.toolCalls.map((c) => c.name);
-const lastLine = (text: string): string => text.split('\n').filter((l) => l.trim()).at(-1) ?? '';
+const lastLine = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => l.trim())
+    .at(-1) ?? '';
 
 /**
  * A clock time in a reply ("21:11 UTC" or "2026-11-27 00:05 UTC") as minutes from `from`, taking
@@ -65,7 +76,15 @@ function minutesAhead(clock: string, from: Date): number {
 function writeServices(repo: string): void {
   writeFileSync(
     join(home, 'services.yaml'),
-    ['services:', '  payment-api:', '    display_name: Checkout', '    customer_facing: true', '    revenue_path: true', `    repo: ${JSON.stringify(repo)}`, ''].join('\n'),
+    [
+      'services:',
+      '  payment-api:',
+      '    display_name: Checkout',
+      '    customer_facing: true',
+      '    revenue_path: true',
+      `    repo: ${JSON.stringify(repo)}`,
+      '',
+    ].join('\n'),
   );
 }
 
@@ -81,7 +100,11 @@ describe('ask --offline --json: the seed incident', () => {
   it('classifies SEV1, opens the incident, assigns roles before looking at deploys, and drafts the first update', async () => {
     const repo = makeGitRepo(join(home, 'payment-api'), [
       { at: new Date(Date.now() - 3 * 24 * 3600_000).toISOString(), subject: 'Initial payment service', author: 'Sam' },
-      { at: new Date(Date.now() - 10 * 60_000).toISOString(), subject: 'Raise payment client timeout to 30s', author: 'Dana' },
+      {
+        at: new Date(Date.now() - 10 * 60_000).toISOString(),
+        subject: 'Raise payment client timeout to 30s',
+        author: 'Dana',
+      },
     ]);
     writeServices(repo);
     const before = new Date();
@@ -101,7 +124,11 @@ describe('ask --offline --json: the seed incident', () => {
     expect(calls).toContain('draft_stakeholder_update');
 
     const open = out.toolCalls.find((c) => c.name === 'open_incident')!;
-    expect(open.input).toMatchObject({ services: ['payment-api'], severity: 'SEV1', signals: { customerFacing: true, revenuePath: true } });
+    expect(open.input).toMatchObject({
+      services: ['payment-api'],
+      severity: 'SEV1',
+      signals: { customerFacing: true, revenuePath: true },
+    });
     const deploys = out.toolCalls.find((c) => c.name === 'fetch_deploys')!;
     expect(deploys.input).toMatchObject({ service: 'payment-api', incidentId: out.incidentId });
     const update = out.toolCalls.find((c) => c.name === 'draft_stakeholder_update')!;
@@ -125,7 +152,9 @@ describe('ask --offline --json: the seed incident', () => {
     expect(ahead).toBeLessThanOrEqual(17);
     // Customer text uses the display name, never the internal service name.
     expect(reply).toMatch(/^> Investigating — Checkout$/m);
-    expect(reply.split('\n').filter((l) => l.startsWith('> '))).not.toContainEqual(expect.stringContaining('payment-api'));
+    expect(reply.split('\n').filter((l) => l.startsWith('> '))).not.toContainEqual(
+      expect.stringContaining('payment-api'),
+    );
     expect(lastLine(reply).trim().endsWith('?')).toBe(true);
   });
 
@@ -159,7 +188,9 @@ describe('ask --offline --json: on-call rotation advice', () => {
     const reply = out.reply;
     expect(reply).toContain(`For a team of ${n}`);
     expect(reply).toContain(`primary once every ${n} weeks`);
-    expect(reply).toContain(`2 weeks of duty per ${n}-week cycle, ${share} of the time, about ${perYear} primary weeks a year`);
+    expect(reply).toContain(
+      `2 weeks of duty per ${n}-week cycle, ${share} of the time, about ${perYear} primary weeks a year`,
+    );
     expect(reply).toMatch(/acknowledges within 15 minutes/);
     expect(reply).toMatch(/escalates to the secondary/);
     expect(reply).toMatch(/No on-call during leave/);
@@ -187,7 +218,8 @@ describe('ask --offline --json: pushback', () => {
     const rolesAt = calls.indexOf('assign_roles');
     expect(calls.slice(0, rolesAt).filter((n) => TROUBLESHOOTING.includes(n))).toEqual([]);
     expect(out.reply).toMatch(/^Roles first/);
-    for (const role of ['IC', 'Comms', 'Tech Lead', 'Scribe']) expect(out.reply).toMatch(new RegExp(`^- ${role}: `, 'm'));
+    for (const role of ['IC', 'Comms', 'Tech Lead', 'Scribe'])
+      expect(out.reply).toMatch(new RegExp(`^- ${role}: `, 'm'));
     expect(out.reply).toMatch(/Now troubleshoot, one hypothesis at a time, 15 minutes each/);
   });
 
@@ -211,7 +243,10 @@ describe('ask --offline --json: pushback', () => {
 
   it('"the first error is the root cause": a time-boxed hypothesis, logged on the timeline', async () => {
     await openPaymentIncident();
-    const { out } = await ask("the first error in the log is a NullPointerException, so that's the root cause", ['--incident', 'INC-1']);
+    const { out } = await ask("the first error in the log is a NullPointerException, so that's the root cause", [
+      '--incident',
+      'INC-1',
+    ]);
     expect(names(out)).toEqual(['start_hypothesis']);
     const started = out.toolCalls[0]!;
     expect(started.input).toMatchObject({ incidentId: 'INC-1' });
@@ -232,10 +267,19 @@ describe('ask --offline --json: pushback', () => {
     expect(missing.out.reply).toMatch(/due date/);
     expect(missing.out.reply).toContain('"alert on checkout error rate"');
 
-    const { out } = await ask('action item: alert on checkout error rate, owner Priya, due in 2 weeks', ['--incident', 'INC-1']);
+    const { out } = await ask('action item: alert on checkout error rate, owner Priya, due in 2 weeks', [
+      '--incident',
+      'INC-1',
+    ]);
     const creates = out.toolCalls.filter((c) => c.name === 'create_action_item');
     expect(creates).toHaveLength(1);
-    expect(creates[0]!.input).toMatchObject({ incidentId: 'INC-1', title: 'alert on checkout error rate', owner: 'Priya', due: '2w', kind: 'detect' });
+    expect(creates[0]!.input).toMatchObject({
+      incidentId: 'INC-1',
+      title: 'alert on checkout error rate',
+      owner: 'Priya',
+      due: '2w',
+      kind: 'detect',
+    });
     expect(creates[0]!.output).toMatchObject({ item: { owner: 'Priya', title: 'alert on checkout error rate' } });
     expect(out.reply).toMatch(/AI-\d+ alert on checkout error rate — owner Priya, due \d{4}-\d{2}-\d{2}/);
   });

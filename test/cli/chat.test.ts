@@ -36,7 +36,10 @@ class Chat {
   private readonly closed: Promise<number | null>;
 
   constructor(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [CLI, 'chat', '--offline', ...args], { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI, 'chat', '--offline', ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.closed = new Promise((resolve, reject) => {
@@ -59,8 +62,14 @@ class Chat {
     for (;;) {
       const m = pattern.exec(this[stream].slice(from));
       if (m) return m[0];
-      if (this.code !== undefined) throw new Error(`chat exited (${this.code}) before ${stream} matched ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${stream} to match ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
+      if (this.code !== undefined)
+        throw new Error(
+          `chat exited (${this.code}) before ${stream} matched ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${stream} to match ${pattern}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -69,7 +78,15 @@ class Chat {
   async exit(timeoutMs = 5_000): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`chat did not exit within ${timeoutMs} ms\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `chat did not exit within ${timeoutMs} ms\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.closed, timeout]);
@@ -113,8 +130,11 @@ describe('chat --offline (real process, piped stdin)', () => {
     expect(beforeStatus).toMatch(/\*\*Severity: SEV1\*\*/);
     expect(count(out, 'Initiating incident response')).toBe(1);
 
-    expect(status).toMatch(/^INC-1 Payment API is returning 500 errors and customers can't check out — SEV1, investigating$/m);
-    for (const title of ['Incident Commander', 'Communications Lead', 'Technical Lead', 'Scribe']) expect(status).toMatch(new RegExp(`^ {2}${title}: \\S`, 'm'));
+    expect(status).toMatch(
+      /^INC-1 Payment API is returning 500 errors and customers can't check out — SEV1, investigating$/m,
+    );
+    for (const title of ['Incident Commander', 'Communications Lead', 'Technical Lead', 'Scribe'])
+      expect(status).toMatch(new RegExp(`^ {2}${title}: \\S`, 'm'));
     expect(status).toMatch(/^ {2}Technical Lead: NEEDED — Need an engineer with payment-api ownership$/m);
     expect(status).toMatch(/^ {2}customer update due (?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC$/m);
 
@@ -190,7 +210,11 @@ describe('chat --offline (real process, piped stdin)', () => {
       // The next turn runs with the new persona, and says so on stderr.
       let mark = chat.stdout.length;
       chat.send("the first error in the log is a NullPointerException, so that's the root cause\n");
-      const reply = await chat.waitFor('stdout', /Maybe — but[\s\S]*on the timeline as H-\d+, time-boxed until [^\n]*\.\n/, mark);
+      const reply = await chat.waitFor(
+        'stdout',
+        /Maybe — but[\s\S]*on the timeline as H-\d+, time-boxed until [^\n]*\.\n/,
+        mark,
+      );
       expect(reply).toContain('time-boxed to 10 minutes');
       expect(reply).not.toContain('15 minutes');
       expect(chat.stderr).toMatch(/^SOUL\.md reloaded \([^)]+\)\.$/m);

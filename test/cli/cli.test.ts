@@ -9,7 +9,12 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'ic-cli-'));
-  env = { INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_SOUL: '', INCIDENT_COMMANDER_SERVICES: '', INCIDENT_COMMANDER_ROSTER: '' };
+  env = {
+    INCIDENT_COMMANDER_HOME: home,
+    INCIDENT_COMMANDER_SOUL: '',
+    INCIDENT_COMMANDER_SERVICES: '',
+    INCIDENT_COMMANDER_ROSTER: '',
+  };
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -28,7 +33,9 @@ describe('incident-commander CLI (real process)', () => {
   it('soul lint exits 0 on the shipped SOUL.md', async () => {
     const out = await runCli(['soul', 'lint'], { env });
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/SOUL\.md: OK — incident-response-commander, model .*, \d+ tools; time-box 15 min, post-mortem within 48 h/);
+    expect(out.stdout).toMatch(
+      /SOUL\.md: OK — incident-response-commander, model .*, \d+ tools; time-box 15 min, post-mortem within 48 h/,
+    );
   });
 
   it('soul lint exits 1 on a broken SOUL.md and names the file, the field and the valid tools', async () => {
@@ -36,14 +43,21 @@ describe('incident-commander CLI (real process)', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain(`${fixture('unknown-tool.md')}: 2 error(s)`);
-    expect(out.stderr).toMatch(/field "tools\[1\]": unknown tool "clasify_severity" \(did you mean "classify_severity"\?\); valid tools: classify_severity,/);
+    expect(out.stderr).toMatch(
+      /field "tools\[1\]": unknown tool "clasify_severity" \(did you mean "classify_severity"\?\); valid tools: classify_severity,/,
+    );
   });
 
   it('soul lint reads --soul and INCIDENT_COMMANDER_SOUL, and prints JSON on request', async () => {
     const viaFlag = await runCli(['soul', 'lint', '--soul', fixture('wrong-types.md'), '--json'], { env });
     expect(viaFlag.code).toBe(1);
-    expect(JSON.parse(viaFlag.stdout)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ field: 'max_tokens', problem: 'expected number, got "lots"' }]) });
-    const viaEnv = await runCli(['soul', 'lint'], { env: { ...env, INCIDENT_COMMANDER_SOUL: fixture('lax-policy.md') } });
+    expect(JSON.parse(viaFlag.stdout)).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([{ field: 'max_tokens', problem: 'expected number, got "lots"' }]),
+    });
+    const viaEnv = await runCli(['soul', 'lint'], {
+      env: { ...env, INCIDENT_COMMANDER_SOUL: fixture('lax-policy.md') },
+    });
     expect(viaEnv.code).toBe(0);
     expect(viaEnv.stdout).toContain('warning: settings.hypothesis_timebox_minutes is 90');
   });
@@ -60,12 +74,21 @@ describe('incident-commander CLI (real process)', () => {
   });
 
   it('calls tools against the shared store: open, then list from a second process', async () => {
-    const opened = await runCli(['tools', 'call', 'open_incident', '-'], { env, input: JSON.stringify({ title: 'Payment API returning 500s', description: "customers can't check out" }) });
+    const opened = await runCli(['tools', 'call', 'open_incident', '-'], {
+      env,
+      input: JSON.stringify({ title: 'Payment API returning 500s', description: "customers can't check out" }),
+    });
     expect(opened.code).toBe(0);
-    expect(JSON.parse(opened.stdout)).toMatchObject({ ok: true, output: { incident: { id: 'INC-1', severity: 'SEV1' } } });
+    expect(JSON.parse(opened.stdout)).toMatchObject({
+      ok: true,
+      output: { incident: { id: 'INC-1', severity: 'SEV1' } },
+    });
     const list = await runCli(['incidents', 'list'], { env });
     expect(list.stdout).toMatch(/^INC-1 +SEV1 investigating/);
-    const bad = await runCli(['tools', 'call', 'create_action_item', '{"incidentId":"INC-1","title":"x","kind":"detect"}'], { env });
+    const bad = await runCli(
+      ['tools', 'call', 'create_action_item', '{"incidentId":"INC-1","title":"x","kind":"detect"}'],
+      { env },
+    );
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).error.message).toContain('field "owner": is required');
   });

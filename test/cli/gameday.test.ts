@@ -9,7 +9,14 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ic-gameday-cli-'));
-  env = { INCIDENT_COMMANDER_HOME: join(root, 'home'), INCIDENT_COMMANDER_SOUL: '', INCIDENT_COMMANDER_SERVICES: '', INCIDENT_COMMANDER_ROSTER: '', INCIDENT_COMMANDER_RUNBOOKS: '', INCIDENT_COMMANDER_GAMEDAYS: '' };
+  env = {
+    INCIDENT_COMMANDER_HOME: join(root, 'home'),
+    INCIDENT_COMMANDER_SOUL: '',
+    INCIDENT_COMMANDER_SERVICES: '',
+    INCIDENT_COMMANDER_ROSTER: '',
+    INCIDENT_COMMANDER_RUNBOOKS: '',
+    INCIDENT_COMMANDER_GAMEDAYS: '',
+  };
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -17,7 +24,9 @@ describe('incident-commander gameday (real process)', () => {
   it('lists the shipped scenarios', async () => {
     const out = await runCli(['gameday', '--list'], { env });
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^checkout-gateway-timeouts {2}Checkout failing after a payment gateway client upgrade \(expected SEV1\)\nsearch-index-lag {2}Stale search results during a sale \(expected SEV3\)\n$/);
+    expect(out.stdout).toMatch(
+      /^checkout-gateway-timeouts {2}Checkout failing after a payment gateway client upgrade \(expected SEV1\)\nsearch-index-lag {2}Stale search results during a sale \(expected SEV3\)\n$/,
+    );
   });
 
   it('runs a scripted drill and prints the score as JSON, commentary on stderr', async () => {
@@ -37,7 +46,11 @@ describe('incident-commander gameday (real process)', () => {
     );
     const out = await runCli(['gameday', 'search-index-lag', '--script', script, '--json'], { env });
     expect(out.code).toBe(0);
-    const result = JSON.parse(out.stdout) as { score: number; checks: { id: string; status: string }[]; stats: { declaredAtMinute: number } };
+    const result = JSON.parse(out.stdout) as {
+      score: number;
+      checks: { id: string; status: string }[];
+      stats: { declaredAtMinute: number };
+    };
     expect(result.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(result.score).toBe(100);
     expect(out.stderr).toMatch(/\[T\+00 09:30Z\] alert: PAGE SearchIndexLagHigh/);
@@ -45,7 +58,10 @@ describe('incident-commander gameday (real process)', () => {
   });
 
   it('reads the team from stdin when there is no script, and scores what it got', async () => {
-    const out = await runCli(['gameday', 'checkout-gateway-timeouts', '--as', 'Omar'], { env, input: 'checking the recent deploys\n/wait 40\n/end\n' });
+    const out = await runCli(['gameday', 'checkout-gateway-timeouts', '--as', 'Omar'], {
+      env,
+      input: 'checking the recent deploys\n/wait 40\n/end\n',
+    });
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/Score: 0\/100 \(0 of 7 checks passed\)/);
     expect(out.stdout).toMatch(/✗ Roles before troubleshooting: fetch_deploys ran before roles were assigned/);
@@ -56,10 +72,15 @@ describe('incident-commander gameday (real process)', () => {
     const dir = join(root, 'scenarios');
     rmSync(dir, { recursive: true, force: true });
     (await import('node:fs')).mkdirSync(dir);
-    writeFileSync(join(dir, 'broken.yaml'), 'id: broken\ntitle: Broken\nbriefing: a scenario with a bad level in it\nteam: [Ana, Ben]\nexpect: { severity: SEV9 }\ntimeline: [{ at_minutes: 0, reveal: page }]\n');
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'id: broken\ntitle: Broken\nbriefing: a scenario with a bad level in it\nteam: [Ana, Ben]\nexpect: { severity: SEV9 }\ntimeline: [{ at_minutes: 0, reveal: page }]\n',
+    );
     const broken = await runCli(['gameday', 'broken', '--gamedays', dir], { env });
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/broken\.yaml: field "expect\.severity": expected one of "SEV1", "SEV2", "SEV3", "SEV4", got "SEV9"/);
+    expect(broken.stderr).toMatch(
+      /broken\.yaml: field "expect\.severity": expected one of "SEV1", "SEV2", "SEV3", "SEV4", got "SEV9"/,
+    );
     const missing = await runCli(['gameday', 'nope'], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no scenario "nope"[\s\S]*gameday --list/);

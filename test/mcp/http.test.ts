@@ -13,14 +13,30 @@ beforeEach(() => {
 });
 afterEach(() => home.dispose());
 
-const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const initialize = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 /** node:http, not fetch: fetch silently drops a custom Host header. */
-function post(url: string, headers: Record<string, string> = {}, body = initialize): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+function post(
+  url: string,
+  headers: Record<string, string> = {},
+  body = initialize,
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -38,7 +54,10 @@ describe('incident-commander mcp --http (real child process)', () => {
     );
     try {
       await exerciseServer(clients[0]!);
-      const [a, b] = await Promise.all([clients[1]!.listTools(), clients[2]!.callTool({ name: 'get_incident', arguments: { incidentId: 'INC-1' } })]);
+      const [a, b] = await Promise.all([
+        clients[1]!.listTools(),
+        clients[2]!.callTool({ name: 'get_incident', arguments: { incidentId: 'INC-1' } }),
+      ]);
       expect(a.tools.length).toBe(TOOL_NAMES.length);
       expect(b.isError ?? false).toBe(false);
       const list = await runCli(['incidents', 'list'], { env: home.env });
@@ -59,15 +78,27 @@ describe('incident-commander mcp --http (real child process)', () => {
       expect(evilOrigin.status).toBe(403);
       const localOrigin = await post(server.url, { origin: 'http://localhost:3000' });
       expect(localOrigin.status).toBe(200);
-      const huge = await post(server.url, {}, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(10_000) } }));
+      const huge = await post(
+        server.url,
+        {},
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(10_000) } }),
+      );
       expect(huge.status).toBe(413);
       const notJson = await post(server.url, {}, '{"jsonrpc":');
       expect(notJson.status).toBe(400);
-      const wrongType = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+      const wrongType = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hi',
+      });
       expect(wrongType.status).toBe(415);
       const noSession = await post(server.url, {}, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
       expect(noSession.status).toBe(400);
-      const goneSession = await post(server.url, { 'mcp-session-id': 'no-such-session' }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
+      const goneSession = await post(
+        server.url,
+        { 'mcp-session-id': 'no-such-session' },
+        JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      );
       expect(goneSession.status).toBe(404);
       expect((await fetch(server.url.replace('/mcp', '/other'))).status).toBe(404);
       expect(server.stderr()).toContain('request refused');
@@ -86,7 +117,11 @@ describe('incident-commander mcp --http (real child process)', () => {
       expect((await post(server.url, { authorization: 'Bearer wrong-token-0000000000' })).status).toBe(401);
       expect((await post(server.url, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
       const client = new Client({ name: 'auth', version: '1' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+        }),
+      );
       expect((await client.listTools()).tools.length).toBe(TOOL_NAMES.length);
       await client.close();
     } finally {

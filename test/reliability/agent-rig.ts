@@ -68,7 +68,12 @@ export async function startRig(harness: Omit<HarnessOptions, 'dbPath'> = {}): Pr
         backoffMs: 5,
         logger,
       });
-      const playbook = new Playbook(() => ({ services: options.services ?? [], settings: rig.soul.config.settings, severity: h.ctx.severity, runbooks: options.runbooks ?? false }));
+      const playbook = new Playbook(() => ({
+        services: options.services ?? [],
+        settings: rig.soul.config.settings,
+        severity: h.ctx.severity,
+        runbooks: options.runbooks ?? false,
+      }));
       return new Agent({
         model,
         fallback: options.fallback === false ? null : playbook,
@@ -94,13 +99,27 @@ export async function startRig(harness: Omit<HarnessOptions, 'dbPath'> = {}): Pr
 export const text = (t: string): FakeStep => ({ kind: 'message', content: [{ type: 'text', text: t }] });
 export const tools = (...calls: { name: string; input: Record<string, unknown>; id?: string }[]): FakeStep => ({
   kind: 'message',
-  content: calls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input, ...(c.id ? { id: c.id } : {}) })),
+  content: calls.map((c) => ({
+    type: 'tool_use' as const,
+    name: c.name,
+    input: c.input,
+    ...(c.id ? { id: c.id } : {}),
+  })),
 });
 /** One HTTP error per attempt: the SDK consumes one queued step for every retry. */
 export const httpErrors = (n: number, status: number, errorType: string, retryAfterSeconds = 0.01): FakeStep[] =>
   Array.from({ length: n }, () => ({ kind: 'http_error' as const, status, errorType, retryAfterSeconds }));
 
-export type Block = { type: string; id?: string; name?: string; tool_use_id?: string; is_error?: boolean; content?: unknown; text?: string; cache_control?: unknown };
+export type Block = {
+  type: string;
+  id?: string;
+  name?: string;
+  tool_use_id?: string;
+  is_error?: boolean;
+  content?: unknown;
+  text?: string;
+  cache_control?: unknown;
+};
 export type Msg = { role: string; content: Block[] };
 export type Body = { system: Block[]; tools: (Block & { name: string })[]; messages: Msg[] };
 

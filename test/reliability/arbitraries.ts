@@ -45,12 +45,12 @@ export const HOSTILE_STRINGS: readonly string[] = [
   // SQL
   "'; DROP TABLE incidents; --",
   "INC-1'; DROP TABLE incidents; --",
-  "\" OR 1=1 --",
-  "1 OR 1=1",
+  '" OR 1=1 --',
+  '1 OR 1=1',
   "Robert'); DROP TABLE timeline;--",
   "%' OR '%'='",
-  "AI-1; DELETE FROM action_items",
-  'x\'); PRAGMA writable_schema=1; --',
+  'AI-1; DELETE FROM action_items',
+  "x'); PRAGMA writable_schema=1; --",
   // shell
   '$(rm -rf /)',
   '`rm -rf /`',
@@ -142,16 +142,41 @@ export const HOSTILE_STRINGS: readonly string[] = [
   ']]><!--',
 ];
 
-const CONTROL_UNITS = ['\u0000', '\u0001', '\u001b', '\u007f', '\u0085', '\u009b', '\u0007', '[', 'a', ' ', '\n', '\r', '\t'];
+const CONTROL_UNITS = [
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u0007',
+  '[',
+  'a',
+  ' ',
+  '\n',
+  '\r',
+  '\t',
+];
 
 /** Big strings of one repeated piece, up to HUGE characters. */
 const hugeString = fc
-  .record({ piece: fc.constantFrom('A', 'é', '😀', "'", '\u0000', '../', 'x '), size: fc.integer({ min: 1_000, max: HUGE }) })
+  .record({
+    piece: fc.constantFrom('A', 'é', '😀', "'", '\u0000', '../', 'x '),
+    size: fc.integer({ min: 1_000, max: HUGE }),
+  })
   .map(({ piece, size }) => piece.repeat(Math.ceil(size / piece.length)).slice(0, size));
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...HOSTILE_STRINGS), weight: 6 },
-  { arbitrary: fc.tuple(fc.constantFrom('INC-1', 'H-1', 'AI-1', 'payment-api', 'Priya', '7d', '2026-11-26T13:00:00Z'), fc.constantFrom(...HOSTILE_STRINGS)).map(([a, b]) => a + b), weight: 3 },
+  {
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('INC-1', 'H-1', 'AI-1', 'payment-api', 'Priya', '7d', '2026-11-26T13:00:00Z'),
+        fc.constantFrom(...HOSTILE_STRINGS),
+      )
+      .map(([a, b]) => a + b),
+    weight: 3,
+  },
   { arbitrary: fc.string({ unit: fc.constantFrom(...CONTROL_UNITS), minLength: 1, maxLength: 30 }), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 2 },
   { arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }), weight: 1 },
@@ -161,7 +186,24 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 /** Keys for extra fields: prototype keys, huge keys, keys with escapes. */
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'polluted', 'isAdmin', 'toString'), weight: 4 },
-  { arbitrary: fc.constantFrom('', ' ', 'incidentid', 'Title', 'title ', 'extra', '$where', 'id; DROP TABLE incidents', '../../etc/passwd', '\u001b[31mkey', 'k\u0000ey', '😀', '\uD800'), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'incidentid',
+      'Title',
+      'title ',
+      'extra',
+      '$where',
+      'id; DROP TABLE incidents',
+      '../../etc/passwd',
+      '\u001b[31mkey',
+      'k\u0000ey',
+      '😀',
+      '\uD800',
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'k'.repeat(n)), weight: 1 },
   { arbitrary: fc.string({ maxLength: 12 }), weight: 2 },
 );
@@ -175,12 +217,36 @@ const deepNest = fc.integer({ min: 10, max: 60 }).map((depth) => {
 /** Any value of any type: what a confused or malicious client might put in a field. */
 export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   { arbitrary: hostileString, weight: 8 },
-  { arbitrary: fc.constantFrom<Json>(null, true, false, 0, -1, 1, 0.5, -0.000001, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, Number.MIN_VALUE, 100.0001, 525_601, 10_081), weight: 4 },
+  {
+    arbitrary: fc.constantFrom<Json>(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1,
+      0.5,
+      -0.000001,
+      2 ** 31,
+      2 ** 53,
+      2 ** 53 + 2,
+      1e308,
+      -1e308,
+      Number.MIN_VALUE,
+      100.0001,
+      525_601,
+      10_081,
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n as Json), weight: 1 },
   { arbitrary: fc.constantFrom<Json>([], {}, [null], ['INC-1'], [''], { '': '' }, { title: 'x' }), weight: 2 },
   { arbitrary: fc.constantFrom(...polluting()), weight: 3 },
   { arbitrary: fc.array(hostileString, { maxLength: 5 }) as fc.Arbitrary<Json>, weight: 1 },
-  { arbitrary: fc.integer({ min: 100, max: 3_000 }).map((n) => Array.from({ length: n }, (_, i) => `x${i}`) as Json), weight: 1 },
+  {
+    arbitrary: fc.integer({ min: 100, max: 3_000 }).map((n) => Array.from({ length: n }, (_, i) => `x${i}`) as Json),
+    weight: 1,
+  },
   { arbitrary: deepNest, weight: 1 },
 );
 
@@ -220,7 +286,11 @@ const PROSE = [
 ];
 
 const person = fc.constantFrom(...PEOPLE);
-const prose = fc.oneof({ arbitrary: fc.constantFrom(...PROSE), weight: 4 }, { arbitrary: fc.string({ minLength: 1, maxLength: 60 }), weight: 1 }, { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), weight: 1 });
+const prose = fc.oneof(
+  { arbitrary: fc.constantFrom(...PROSE), weight: 4 },
+  { arbitrary: fc.string({ minLength: 1, maxLength: 60 }), weight: 1 },
+  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), weight: 1 },
+);
 
 /**
  * How many incidents, hypotheses and action items the store holds now (the test keeps it current). Ids
@@ -232,7 +302,10 @@ const ids = (prefix: keyof typeof existing): fc.Arbitrary<string> =>
   fc.oneof(
     { arbitrary: fc.nat(4).map((back) => `${prefix}-${Math.max(1, existing[prefix] - back)}`), weight: 5 },
     { arbitrary: fc.nat().map((n) => `${prefix}-${1 + (n % existing[prefix])}`), weight: 2 },
-    { arbitrary: fc.constantFrom(`${prefix.toLowerCase()}-1`, '2', `${prefix}-0`, `${prefix}-999999999`, `${prefix}1`), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(`${prefix.toLowerCase()}-1`, '2', `${prefix}-0`, `${prefix}-999999999`, `${prefix}1`),
+      weight: 1,
+    },
   );
 
 /**
@@ -246,7 +319,13 @@ const HINTS: Record<string, fc.Arbitrary<Json>> = {
   'services[]': fc.constantFrom('payment-api', 'search', 'Checkout', 'payments', 'unknown-svc', 'postgres-main'),
   service: fc.constantFrom('payment-api', 'payment-api', 'Checkout', 'search', 'PAYMENT-API', 'unknown-svc'),
   'people[].owns[]': fc.constantFrom('payment-api', 'search'),
-  'people[].canServe[]': fc.constantFrom('incident_commander', 'technical_lead', 'scribe', 'communications_lead', 'janitor'),
+  'people[].canServe[]': fc.constantFrom(
+    'incident_commander',
+    'technical_lead',
+    'scribe',
+    'communications_lead',
+    'janitor',
+  ),
   'other[].role': fc.constantFrom('incident_commander', 'scribe', 'deputy', 'technical_lead'),
   alert: fc.constantFrom('CheckoutErrorRateHigh', 'PaymentGatewayTimeouts', 'NoSuchAlert'),
   at: fc.constantFrom(...ISO_TIMES),
@@ -255,8 +334,27 @@ const HINTS: Record<string, fc.Arbitrary<Json>> = {
   resolvedAt: fc.constantFrom(...ISO_TIMES),
   mitigatedAt: fc.constantFrom(...ISO_TIMES, '2026-11-26 13:30', '5', 'Nov 26 2026'),
   asOf: fc.constantFrom(...ISO_TIMES),
-  'series[].at': fc.constantFrom('2026-11-26T13:55:00Z', '2026-11-26T13:00:00Z', '2026-11-26T08:00:00Z', '2026-11-23T14:00:00Z'),
-  due: fc.constantFrom('7d', '14d', '1h', '2w', '2026-12-10', '2026-12-10T17:00:00Z', '2020-01-01', '400d', '99999999999w', '2000000w', '1.5d', 'next week', '0d'),
+  'series[].at': fc.constantFrom(
+    '2026-11-26T13:55:00Z',
+    '2026-11-26T13:00:00Z',
+    '2026-11-26T08:00:00Z',
+    '2026-11-23T14:00:00Z',
+  ),
+  due: fc.constantFrom(
+    '7d',
+    '14d',
+    '1h',
+    '2w',
+    '2026-12-10',
+    '2026-12-10T17:00:00Z',
+    '2020-01-01',
+    '400d',
+    '99999999999w',
+    '2000000w',
+    '1.5d',
+    'next week',
+    '0d',
+  ),
   'actionItems[].due': fc.constantFrom('7d', '14d', '2026-12-10', '2020-01-01', '400d', '99999999999w'),
   since: fc.constantFrom('2h', '90m', '1d', '2026-11-26T12:00:00Z', '10m', '99999999999w', '6000000w', '0m'),
   until: fc.constantFrom('5m', '2026-11-26T14:00:00Z', '2030-01-01T00:00:00Z', '1h'),
@@ -269,7 +367,15 @@ const HINTS: Record<string, fc.Arbitrary<Json>> = {
   windowDays: fc.constantFrom(28, 30, 7, 90, 1),
   start: fc.constantFrom('2026-11-30', '2026-12-07', '2026-12-01', '2027-03-29', '2026-02-30'),
   handoffTime: fc.constantFrom('10:00', '09:30', '23:59', '00:00', '24:00', '9:00'),
-  timeZone: fc.constantFrom('UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Mars/Olympus', 'utc'),
+  timeZone: fc.constantFrom(
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'Mars/Olympus',
+    'utc',
+  ),
   'unavailable[].person': fc.constantFrom(...MEMBERS, 'Zed'),
   'unavailable[].from': fc.constantFrom('2026-12-01', '2026-12-14', '2026-12-21', '2027-01-04'),
   'unavailable[].to': fc.constantFrom('2026-12-03', '2026-12-20', '2027-01-03', '2026-11-01'),
@@ -289,13 +395,24 @@ const PRESETS: Record<string, fc.Arbitrary<Json>> = {
       windowDays: fc.constantFrom(28, 30),
       good: fc.constantFrom(9_990_000, 9_999_999, 0),
       total: fc.constantFrom(10_000_000),
-      errorRatios: fc.record({ '5m': fc.double({ min: 0, max: 1, noNaN: true }), '1h': fc.double({ min: 0, max: 1, noNaN: true }), '6h': fc.constantFrom(0.001, 0.5) }),
+      errorRatios: fc.record({
+        '5m': fc.double({ min: 0, max: 1, noNaN: true }),
+        '1h': fc.double({ min: 0, max: 1, noNaN: true }),
+        '6h': fc.constantFrom(0.001, 0.5),
+      }),
       incidentBadEvents: fc.constantFrom(100, 50_000),
     }),
     fc.record({
       targetPercent: fc.constantFrom(99.9, 99.5),
       windowDays: fc.constantFrom(30, 7),
-      series: fc.array(fc.record({ at: fc.constantFrom('2026-11-26T13:55:00Z', '2026-11-26T13:00:00Z', '2026-11-26T08:00:00Z'), good: fc.constantFrom(990, 1000), total: fc.constant(1000) }), { minLength: 1, maxLength: 6 }),
+      series: fc.array(
+        fc.record({
+          at: fc.constantFrom('2026-11-26T13:55:00Z', '2026-11-26T13:00:00Z', '2026-11-26T08:00:00Z'),
+          good: fc.constantFrom(990, 1000),
+          total: fc.constant(1000),
+        }),
+        { minLength: 1, maxLength: 6 },
+      ),
       asOf: fc.constantFrom('2026-11-26T14:00:00Z'),
     }),
   ),
@@ -308,21 +425,36 @@ const PRESETS: Record<string, fc.Arbitrary<Json>> = {
   }) as fc.Arbitrary<Json>,
 };
 
-const PERSON_FIELDS = new Set(['owner', 'reporter', 'by', 'author', 'createdBy', 'name', 'person', 'incidentCommander', 'communicationsLead', 'technicalLead', 'scribe']);
+const PERSON_FIELDS = new Set([
+  'owner',
+  'reporter',
+  'by',
+  'author',
+  'createdBy',
+  'name',
+  'person',
+  'incidentCommander',
+  'communicationsLead',
+  'technicalLead',
+  'scribe',
+]);
 
 function hintFor(tool: string, path: string): fc.Arbitrary<Json> | undefined {
   const key = path.replace(/^.*\./, '');
   return HINTS[`${tool}:${path}`] ?? HINTS[path] ?? (PERSON_FIELDS.has(key) ? person : undefined);
 }
 
-const clampString = (arb: fc.Arbitrary<string>, min = 0, max = Infinity): fc.Arbitrary<string> => arb.map((s) => (s.length > max ? s.slice(0, max) : s.length < min ? s.padEnd(min, 'x') : s));
+const clampString = (arb: fc.Arbitrary<string>, min = 0, max = Infinity): fc.Arbitrary<string> =>
+  arb.map((s) => (s.length > max ? s.slice(0, max) : s.length < min ? s.padEnd(min, 'x') : s));
 
 /** Numbers inside the schema's range, its boundaries included. */
 function numberIn(schema: JsonSchema, integer: boolean): fc.Arbitrary<Json> {
   const min = schema.minimum ?? (integer ? -1000 : -1e6);
   const max = schema.maximum ?? (integer ? 1_000_000 : 1e12);
   const soft = Math.min(max, integer ? min + 1000 : Math.max(min + 1, 1e7));
-  const inner = integer ? fc.integer({ min: Math.ceil(min), max: Math.floor(soft) }) : fc.double({ min, max: soft, noNaN: true, noDefaultInfinity: true });
+  const inner = integer
+    ? fc.integer({ min: Math.ceil(min), max: Math.floor(soft) })
+    : fc.double({ min, max: soft, noNaN: true, noDefaultInfinity: true });
   return fc.oneof({ arbitrary: inner, weight: 5 }, { arbitrary: fc.constantFrom(min, max), weight: 1 });
 }
 
@@ -345,7 +477,10 @@ export function fromSchema(tool: string, schema: JsonSchema, path = '', presets 
       const max = schema.maxLength ?? 200;
       const min = schema.minLength ?? 0;
       // Sometimes exactly at the limit: the longest valid value must still work end to end.
-      return fc.oneof({ arbitrary: clampString(prose, min, max), weight: 9 }, { arbitrary: fc.constant('x'.repeat(Math.min(max, 60_000))), weight: 1 });
+      return fc.oneof(
+        { arbitrary: clampString(prose, min, max), weight: 9 },
+        { arbitrary: fc.constant('x'.repeat(Math.min(max, 60_000))), weight: 1 },
+      );
     }
     case 'array': {
       const minLength = schema.minItems ?? 0;
@@ -361,7 +496,9 @@ export function fromSchema(tool: string, schema: JsonSchema, path = '', presets 
         // Optional fields present half the time, so fields that exclude each other also come alone.
         shape[key] = required.has(key) ? value : fc.option(value, { nil: undefined, freq: 2 });
       }
-      return fc.record(shape).map((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Json);
+      return fc
+        .record(shape)
+        .map((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Json);
     }
     default:
       return hostileValue;
@@ -390,10 +527,17 @@ type Container = Record<string, unknown> | unknown[];
 /** A deep copy through JSON, as the wire makes it: generated constants are shared and must never be mutated. */
 const copy = (value: Json): Json => JSON.parse(JSON.stringify(value)) as Json;
 
-function nodes(value: unknown, out: { parent: Container | null; key: string | number | null; value: unknown }[] = [], parent: Container | null = null, key: string | number | null = null): typeof out {
+function nodes(
+  value: unknown,
+  out: { parent: Container | null; key: string | number | null; value: unknown }[] = [],
+  parent: Container | null = null,
+  key: string | number | null = null,
+): typeof out {
   out.push({ parent, key, value });
-  if (Array.isArray(value)) value.forEach((v, i) => nodes(v, out, value, i));
-  else if (value && typeof value === 'object') for (const k of Object.keys(value)) nodes((value as Record<string, unknown>)[k], out, value as Record<string, unknown>, k);
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) nodes(v, out, value, i);
+  else if (value && typeof value === 'object')
+    for (const k of Object.keys(value))
+      nodes((value as Record<string, unknown>)[k], out, value as Record<string, unknown>, k);
   return out;
 }
 
@@ -415,7 +559,8 @@ export function applyMutations(input: Json, mutations: readonly Mutation[]): Jso
     } else if (objects.length) {
       const n = objects[m.pick % objects.length]!;
       const target = n.value as Record<string, unknown>;
-      if (m.kind === 'proto') setOwn(target, ['__proto__', 'constructor', 'prototype'][m.pick % 3]!, polluting()[m.pick % 5]);
+      if (m.kind === 'proto')
+        setOwn(target, ['__proto__', 'constructor', 'prototype'][m.pick % 3]!, polluting()[m.pick % 5]);
       else setOwn(target, m.key, copy(m.value));
     }
   }
@@ -424,7 +569,13 @@ export function applyMutations(input: Json, mutations: readonly Mutation[]): Jso
 
 /** A top-level object of hostile keys and values, no schema in sight. */
 export const hostileObject: fc.Arbitrary<Json> = fc
-  .array(fc.tuple(fc.oneof(hostileKey, fc.constantFrom('incidentId', 'title', 'id', 'service', 'text', 'members', 'windowDays')), hostileValue), { maxLength: 6 })
+  .array(
+    fc.tuple(
+      fc.oneof(hostileKey, fc.constantFrom('incidentId', 'title', 'id', 'service', 'text', 'members', 'windowDays')),
+      hostileValue,
+    ),
+    { maxLength: 6 },
+  )
   .map((entries) => {
     const o: Record<string, unknown> = {};
     for (const [k, v] of entries) setOwn(o, k, copy(v));
@@ -432,11 +583,19 @@ export const hostileObject: fc.Arbitrary<Json> = fc
   });
 
 /** Arguments for one call of a tool: valid-shaped, mutated field by field, or hostile throughout. */
-export function toolArguments(tool: string, schema: JsonSchema): fc.Arbitrary<{ kind: 'valid' | 'mutated' | 'hostile'; args: Json }> {
+export function toolArguments(
+  tool: string,
+  schema: JsonSchema,
+): fc.Arbitrary<{ kind: 'valid' | 'mutated' | 'hostile'; args: Json }> {
   const valid = fromSchema(tool, schema);
   return fc.oneof(
     { arbitrary: valid.map((args) => ({ kind: 'valid' as const, args })), weight: 4 },
-    { arbitrary: fc.tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([args, ms]) => ({ kind: 'mutated' as const, args: applyMutations(args, ms) })), weight: 5 },
+    {
+      arbitrary: fc
+        .tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+        .map(([args, ms]) => ({ kind: 'mutated' as const, args: applyMutations(args, ms) })),
+      weight: 5,
+    },
     { arbitrary: hostileObject.map((args) => ({ kind: 'hostile' as const, args })), weight: 1 },
   );
 }

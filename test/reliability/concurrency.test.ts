@@ -28,7 +28,11 @@ const MAX_WRITES_PER_SERVER = 40 * MIN_WRITES_PER_SERVER;
 const LANES = 4;
 const ASK_TURNS = Math.round(3 * soak());
 
-type CallResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
+type CallResult = {
+  isError?: boolean;
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+};
 interface AskJson {
   toolCalls: { name: string; input: Record<string, unknown>; output: unknown; isError: boolean }[];
   stopReason: string;
@@ -47,10 +51,27 @@ const servers: { name: string; client: Client; transport: StdioClientTransport }
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'ic-concurrency-'));
-  serverEnv = { PATH: process.env['PATH'] ?? '', HOME: home, INCIDENT_COMMANDER_HOME: home, INCIDENT_COMMANDER_LOG_LEVEL: 'warn' };
-  cliEnv = { ...serverEnv, INCIDENT_COMMANDER_DB: '', INCIDENT_COMMANDER_SOUL: '', INCIDENT_COMMANDER_SERVICES: '', INCIDENT_COMMANDER_ROSTER: '', INCIDENT_COMMANDER_SEVERITY: '' };
+  serverEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: home,
+    INCIDENT_COMMANDER_HOME: home,
+    INCIDENT_COMMANDER_LOG_LEVEL: 'warn',
+  };
+  cliEnv = {
+    ...serverEnv,
+    INCIDENT_COMMANDER_DB: '',
+    INCIDENT_COMMANDER_SOUL: '',
+    INCIDENT_COMMANDER_SERVICES: '',
+    INCIDENT_COMMANDER_ROSTER: '',
+    INCIDENT_COMMANDER_SEVERITY: '',
+  };
   for (const name of ['A', 'B']) {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], env: serverEnv, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'mcp'],
+      env: serverEnv,
+      stderr: 'pipe',
+    });
     const client = new Client({ name: `concurrency-${name}`, version: '1.0.0' });
     servers.push({ name, client, transport });
   }
@@ -81,7 +102,10 @@ async function ok(client: Client, name: string, args: Record<string, unknown>): 
 describe('concurrency (two MCP stdio servers and a chat on one state.db)', () => {
   it('loses and duplicates nothing and keeps one consistent timeline', { timeout: 60_000 * soak() }, async () => {
     const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
-    const opened = await ok(a.client, 'open_incident', { title: 'Checkout failing', description: "customers can't check out" });
+    const opened = await ok(a.client, 'open_incident', {
+      title: 'Checkout failing',
+      description: "customers can't check out",
+    });
     expect((opened['incident'] as { id: string }).id).toBe('INC-1');
 
     const started = Date.now();
@@ -110,7 +134,11 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
     const poller = async (server: (typeof servers)[number]): Promise<void> => {
       while (!chatDone || counts.get(server.name)! < MIN_WRITES_PER_SERVER) {
         const state = await ok(server.client, 'get_incident', { incidentId: 'INC-1', timelineLimit: 500 });
-        polls.push({ server: server.name, total: state['timelineTotal'] as number, seqs: (state['timeline'] as { seq: number }[]).map((e) => e.seq) });
+        polls.push({
+          server: server.name,
+          total: state['timelineTotal'] as number,
+          seqs: (state['timeline'] as { seq: number }[]).map((e) => e.seq),
+        });
       }
     };
     const chat = async (): Promise<Written[]> => {
@@ -118,10 +146,16 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
       try {
         for (let t = 0; t < ASK_TURNS; t++) {
           const text = `We noticed replica ${t} of the orders database restarted (chat turn ${t})`;
-          const run = await runCli(['ask', '--offline', '--json', '--incident', 'INC-1', text], { env: cliEnv, timeoutMs: 30_000 });
+          const run = await runCli(['ask', '--offline', '--json', '--incident', 'INC-1', text], {
+            env: cliEnv,
+            timeoutMs: 30_000,
+          });
           expect(run.code, run.stderr).toBe(0);
           const out = JSON.parse(run.stdout) as AskJson;
-          expect(out.toolCalls.filter((c) => c.isError), 'tool calls that failed in the chat turn').toEqual([]);
+          expect(
+            out.toolCalls.filter((c) => c.isError),
+            'tool calls that failed in the chat turn',
+          ).toEqual([]);
           const logged = out.toolCalls.find((c) => c.name === 'log_event');
           expect(logged?.input['text'], 'the chat turn logs the message').toBe(text);
           const event = (logged!.output as { event: { seq: number; at: string } }).event;
@@ -149,7 +183,10 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
     try {
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(store.db.pragma('foreign_key_check')).toEqual([]);
-      const rows = store.db.prepare("SELECT seq, at, recorded_at, text FROM timeline WHERE incident_id = 'INC-1' ORDER BY seq").raw(true).all() as [number, string, string, string][];
+      const rows = store.db
+        .prepare("SELECT seq, at, recorded_at, text FROM timeline WHERE incident_id = 'INC-1' ORDER BY seq")
+        .raw(true)
+        .all() as [number, string, string, string][];
 
       // Every write exactly once, stored as acknowledged (same seq, same time).
       const byText = new Map<string, [number, string, string, string][]>();
@@ -158,20 +195,33 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
       const duplicated = all.filter((w) => (byText.get(w.text)?.length ?? 0) > 1).map((w) => w.text);
       expect(lost).toEqual([]);
       expect(duplicated).toEqual([]);
-      expect(all.filter((w) => { const [seq, at] = byText.get(w.text)![0]!; return seq !== w.seq || at !== w.at; })).toEqual([]);
+      expect(
+        all.filter((w) => {
+          const [seq, at] = byText.get(w.text)![0]!;
+          return seq !== w.seq || at !== w.at;
+        }),
+      ).toEqual([]);
       // Nothing stored that nobody wrote (every server/chat marker text was acknowledged).
       const acked = new Set(all.map((w) => w.text));
-      expect(rows.filter(([, , , text]) => /^server [AB] lane \d+ write \d+$|\(chat turn \d+\)$/.test(text) && !acked.has(text))).toEqual([]);
+      expect(
+        rows.filter(
+          ([, , , text]) => /^server [AB] lane \d+ write \d+$|\(chat turn \d+\)$/.test(text) && !acked.has(text),
+        ),
+      ).toEqual([]);
 
       // Order: seq unique and increasing; a caller's later write gets a later seq; recordedAt never
       // goes backwards in seq order; the timeline as returned is sorted by (at, seq).
       expect(rows.findIndex(([seq], k) => k > 0 && seq <= rows[k - 1]![0])).toBe(-1);
       for (const written of [chatWrites, ...lanes]) {
-        expect(written.findIndex((w, k) => k > 0 && (w.seq <= written[k - 1]!.seq || w.at < written[k - 1]!.at))).toBe(-1);
+        expect(written.findIndex((w, k) => k > 0 && (w.seq <= written[k - 1]!.seq || w.at < written[k - 1]!.at))).toBe(
+          -1,
+        );
       }
       expect(rows.findIndex(([, , recordedAt], k) => k > 0 && recordedAt < rows[k - 1]![2])).toBe(-1);
       const timeline = await store.listTimeline('INC-1');
-      const byTimeThenSeq = [...rows].sort(([xs, xa], [ys, ya]) => (xa < ya ? -1 : xa > ya ? 1 : xs - ys)).map(([seq]) => seq);
+      const byTimeThenSeq = [...rows]
+        .sort(([xs, xa], [ys, ya]) => (xa < ya ? -1 : xa > ya ? 1 : xs - ys))
+        .map(([seq]) => seq);
       expect(timeline.map((e) => e.seq)).toEqual(byTimeThenSeq);
 
       // Each read taken during the writes was one consistent snapshot. Writes commit one at a time
@@ -187,7 +237,10 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
       expect(torn.slice(0, 3), `${torn.length} of ${polls.length} reads were not one snapshot`).toEqual([]);
       for (const name of ['A', 'B']) {
         const totals = polls.filter((p) => p.server === name).map((p) => p.total);
-        expect(totals.findIndex((t, k) => k > 0 && t < totals[k - 1]!), `server ${name} read an older state after a newer one`).toBe(-1);
+        expect(
+          totals.findIndex((t, k) => k > 0 && t < totals[k - 1]!),
+          `server ${name} read an older state after a newer one`,
+        ).toBe(-1);
       }
 
       // Both servers and the file agree on the final state.
@@ -197,9 +250,14 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
       expect(incident.version).toBeGreaterThanOrEqual(all.length + 1);
       for (const server of [a, b]) {
         const state = await ok(server.client, 'get_incident', { incidentId: 'INC-1', timelineLimit: 5 });
-        expect((state['incident'] as { version: number }).version, `server ${server.name} version`).toBe(incident.version);
+        expect((state['incident'] as { version: number }).version, `server ${server.name} version`).toBe(
+          incident.version,
+        );
         expect(state['timelineTotal'], `server ${server.name} timeline count`).toBe(rows.length);
-        expect((state['timeline'] as { seq: number }[]).map((e) => e.seq), `server ${server.name} newest events`).toEqual(timeline.slice(-5).map((e) => e.seq));
+        expect(
+          (state['timeline'] as { seq: number }[]).map((e) => e.seq),
+          `server ${server.name} newest events`,
+        ).toEqual(timeline.slice(-5).map((e) => e.seq));
       }
 
       recordFigures('concurrency', {
@@ -224,7 +282,17 @@ describe('concurrency (two MCP stdio servers and a chat on one state.db)', () =>
     const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
     const titles = Array.from({ length: 20 * soak() }, (_, i) => `Alert on checkout error rate, variant ${i}`);
     const results = await Promise.all(
-      titles.flatMap((title) => [a, b].map((server) => ok(server.client, 'create_action_item', { incidentId: 'INC-1', title, owner: 'Priya', due: '14d', kind: 'detect' }))),
+      titles.flatMap((title) =>
+        [a, b].map((server) =>
+          ok(server.client, 'create_action_item', {
+            incidentId: 'INC-1',
+            title,
+            owner: 'Priya',
+            due: '14d',
+            kind: 'detect',
+          }),
+        ),
+      ),
     );
     const created = results.filter((r) => r['created'] === true).map((r) => (r['item'] as { title: string }).title);
     expect(created.sort()).toEqual([...titles].sort());

@@ -41,7 +41,9 @@ function prng(seed: number): () => number {
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type Ack = { i: number; op: 'event'; text: string; seq: number } | { i: number; op: 'item'; title: string; id: string; seq: number };
+type Ack =
+  | { i: number; op: 'event'; text: string; seq: number }
+  | { i: number; op: 'item'; title: string; id: string; seq: number };
 
 const live = new Set<ChildProcessWithoutNullStreams>();
 
@@ -54,8 +56,15 @@ class Writer {
   private partial = '';
   private waiters: { cond: () => boolean; resolve: () => void }[] = [];
 
-  constructor(db: string, readonly run: number, limit = 0, checkpoint = '') {
-    this.child = spawn(process.execPath, [WRITER, db, String(run), String(limit), checkpoint], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(
+    db: string,
+    readonly run: number,
+    limit = 0,
+    checkpoint = '',
+  ) {
+    this.child = spawn(process.execPath, [WRITER, db, String(run), String(limit), checkpoint], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     live.add(this.child);
     this.child.stdout.on('data', (d: Buffer) => {
       const text = this.partial + d.toString();
@@ -63,7 +72,11 @@ class Writer {
       this.partial = parts.pop()!;
       for (const p of parts) {
         this.lines.push(JSON.parse(p) as Record<string, unknown>);
-        this.waiters = this.waiters.filter((w) => (w.cond() ? (w.resolve(), false) : true));
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.cond()) return true;
+          w.resolve();
+          return false;
+        });
       }
     });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -80,9 +93,20 @@ class Writer {
   waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     if (cond()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`writer r${this.run}: no ${what} within ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
-      this.waiters.push({ cond, resolve: () => (clearTimeout(timer), resolve()) });
-      void this.exited.then(({ code, signal }) => reject(new Error(`writer r${this.run} exited (${code ?? signal}) before ${what}\n${this.stderr}`)));
+      const timer = setTimeout(
+        () => reject(new Error(`writer r${this.run}: no ${what} within ${timeoutMs} ms\n${this.stderr}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        cond,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+      void this.exited.then(({ code, signal }) =>
+        reject(new Error(`writer r${this.run} exited (${code ?? signal}) before ${what}\n${this.stderr}`)),
+      );
     });
   }
 
@@ -139,12 +163,27 @@ function check(store: SqliteStore, context: string): number {
   expect(sql.pragma('integrity_check', { simple: true }), context).toBe('ok');
   expect(sql.pragma('foreign_key_check'), context).toEqual([]);
 
-  const events = sql.prepare('SELECT seq, incident_id, kind, text, data FROM timeline ORDER BY seq').raw(true).all() as [number, string, string, string, string | null][];
-  const items = sql.prepare('SELECT number, id, title FROM action_items ORDER BY number').raw(true).all() as [number, string, string][];
+  const events = sql
+    .prepare('SELECT seq, incident_id, kind, text, data FROM timeline ORDER BY seq')
+    .raw(true)
+    .all() as [number, string, string, string, string | null][];
+  const items = sql.prepare('SELECT number, id, title FROM action_items ORDER BY number').raw(true).all() as [
+    number,
+    string,
+    string,
+  ][];
   // AUTOINCREMENT counters are written in the same transaction as the rows: no gaps, no reuse.
-  expect(events.findIndex(([seq], k) => seq !== k + 1), `${context}: first timeline row whose seq is off`).toBe(-1);
-  expect(items.findIndex(([number, id], k) => number !== k + 1 || id !== `AI-${number}`), `${context}: first action item whose number or id is off`).toBe(-1);
-  const sequences = Object.fromEntries(sql.prepare('SELECT name, seq FROM sqlite_sequence').raw(true).all() as [string, number][]);
+  expect(
+    events.findIndex(([seq], k) => seq !== k + 1),
+    `${context}: first timeline row whose seq is off`,
+  ).toBe(-1);
+  expect(
+    items.findIndex(([number, id], k) => number !== k + 1 || id !== `AI-${number}`),
+    `${context}: first action item whose number or id is off`,
+  ).toBe(-1);
+  const sequences = Object.fromEntries(
+    sql.prepare('SELECT name, seq FROM sqlite_sequence').raw(true).all() as [string, number][],
+  );
   expect(sequences['timeline'] ?? 0, context).toBe(events.length);
   expect(sequences['action_items'] ?? 0, context).toBe(items.length);
 
@@ -156,7 +195,10 @@ function check(store: SqliteStore, context: string): number {
     stored.set(key, value);
   };
   const itemEvents = new Map<string, number[]>();
-  expect(events.filter(([, incidentId]) => incidentId !== 'INC-1'), `${context}: events on another incident`).toEqual([]);
+  expect(
+    events.filter(([, incidentId]) => incidentId !== 'INC-1'),
+    `${context}: events on another incident`,
+  ).toEqual([]);
   for (const [seq, , kind, text, data] of events) {
     const note = /^crash r(\d+) #(\d+)$/.exec(text);
     if (note) put(`${note[1]}:${note[2]}`, { seq });
@@ -174,7 +216,9 @@ function check(store: SqliteStore, context: string): number {
     else put(`${m[1]}:${m[2]}`, { seq: seqs[0]!, id });
   }
   const itemIds = new Set(items.map(([, id]) => id));
-  bad.push(...[...itemEvents.keys()].filter((id) => !itemIds.has(id)).map((id) => `action_item event for missing ${id}`));
+  bad.push(
+    ...[...itemEvents.keys()].filter((id) => !itemIds.has(id)).map((id) => `action_item event for missing ${id}`),
+  );
   expect(bad, `${context}: action items out of step with their events`).toEqual([]);
   expect(twice, `${context}: writes stored twice`).toEqual([]);
 
@@ -191,7 +235,9 @@ function check(store: SqliteStore, context: string): number {
       const row = stored.get(`${run}:${ack.i}`);
       if (!row) lost.push(`r${run} #${ack.i}`);
       else if (row.seq !== ack.seq || row.id !== (ack.op === 'item' ? ack.id : undefined)) {
-        expect(row, `${context}: r${run} #${ack.i} stored differently from its ack`).toEqual(ack.op === 'item' ? { seq: ack.seq, id: ack.id } : { seq: ack.seq });
+        expect(row, `${context}: r${run} #${ack.i} stored differently from its ack`).toEqual(
+          ack.op === 'item' ? { seq: ack.seq, id: ack.id } : { seq: ack.seq },
+        );
       }
     }
   }
@@ -199,24 +245,38 @@ function check(store: SqliteStore, context: string): number {
   for (const [run, acks] of ackedByRun) {
     const indices = (runs.get(run) ?? []).sort((a, b) => a - b);
     expect(indices, `${context}: r${run} stored writes are not a prefix`).toEqual(indices.map((_, k) => k));
-    expect(indices.length - acks.length, `${context}: r${run} stored ${indices.length}, acked ${acks.length}`).toBeGreaterThanOrEqual(0);
-    expect(indices.length - acks.length, `${context}: r${run} stored ${indices.length}, acked ${acks.length}`).toBeLessThanOrEqual(1);
+    expect(
+      indices.length - acks.length,
+      `${context}: r${run} stored ${indices.length}, acked ${acks.length}`,
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      indices.length - acks.length,
+      `${context}: r${run} stored ${indices.length}, acked ${acks.length}`,
+    ).toBeLessThanOrEqual(1);
     // Once checked, a run's stored writes never change.
     const before = storedByRun.get(run);
     if (before !== undefined) expect(indices.length, `${context}: r${run} changed after its check`).toBe(before);
     storedByRun.set(run, indices.length);
   }
-  expect([...runs.keys()].every((run) => ackedByRun.has(run)), `${context}: writes from a run that never started`).toBe(true);
+  expect(
+    [...runs.keys()].every((run) => ackedByRun.has(run)),
+    `${context}: writes from a run that never started`,
+  ).toBe(true);
 
   // The counters kept on the incident moved in the same transactions as the rows.
-  const [timelineCount, version] = sql.prepare("SELECT timeline_count, version FROM incidents WHERE id = 'INC-1'").raw(true).get() as [number, number];
+  const [timelineCount, version] = sql
+    .prepare("SELECT timeline_count, version FROM incidents WHERE id = 'INC-1'")
+    .raw(true)
+    .get() as [number, number];
   expect(timelineCount, context).toBe(events.length);
   expect(version, context).toBe(baseVersion + stored.size);
   return lost.length;
 }
 
 describe('crash safety (SIGKILL a real writer process, many times)', () => {
-  it(`keeps every acknowledged write through ${KILLS} kills at random moments`, { timeout: 60_000 * soak() }, async () => {
+  it(`keeps every acknowledged write through ${KILLS} kills at random moments`, {
+    timeout: 60_000 * soak(),
+  }, async () => {
     const rng = prng(SEED);
     const context = (run: number): string => `seed ${SEED} (replay with IC_SEED=${SEED}), after kill ${run + 1}`;
     const started = Date.now();
@@ -245,7 +305,9 @@ describe('crash safety (SIGKILL a real writer process, many times)', () => {
           else await sleep(jitter * 4);
         }
         const exit = await writer.kill();
-        expect(exit.signal, `${context(run)}: the writer ended on its own (${exit.code}): ${writer.stderr}`).toBe('SIGKILL');
+        expect(exit.signal, `${context(run)}: the writer ended on its own (${exit.code}): ${writer.stderr}`).toBe(
+          'SIGKILL',
+        );
         ackedByRun.set(run, writer.acks());
 
         const verifier = new SqliteStore(db);

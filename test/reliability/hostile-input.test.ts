@@ -14,7 +14,13 @@ import { silentLogger } from '../../src/core/logger.js';
 import { ToolCatalog } from '../../src/mcp/catalog.js';
 import { createMcpServer, type CommanderMcpServer } from '../../src/mcp/server.js';
 import { CONTROL } from '../../src/registry/fields.js';
-import { ActionItemSchema, HypothesisSchema, IncidentSchema, RoleAssignmentSchema, TimelineEventSchema } from '../../src/registry/schemas.js';
+import {
+  ActionItemSchema,
+  HypothesisSchema,
+  IncidentSchema,
+  RoleAssignmentSchema,
+  TimelineEventSchema,
+} from '../../src/registry/schemas.js';
 import type { Tool } from '../../src/registry/types.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { SEVERITIES } from '../../src/severity/signals.js';
@@ -24,7 +30,15 @@ import { ALL_TOOLS, createRegistry } from '../../tools/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { recordFigures, soak } from '../support/figures.js';
 import { makeGitRepo } from '../support/git-repo.js';
-import { existing, fromSchema, hostileKey, hostileString, toolArguments, type Json, type JsonSchema } from './arbitraries.js';
+import {
+  existing,
+  fromSchema,
+  hostileKey,
+  hostileString,
+  toolArguments,
+  type Json,
+  type JsonSchema,
+} from './arbitraries.js';
 
 /**
  * Thousands of generated inputs — wrong types, missing and extra fields, huge strings, odd Unicode,
@@ -43,7 +57,8 @@ const SLOW_CALL_MS = 3_000;
 const ERROR_TEXT_MAX = 16_000;
 const EXPECTED_CODES = new Set(['invalid_input', 'not_found', 'conflict']);
 /** Words that mean internals leaked into a message meant for a person or a model. */
-const INTERNALS = /\bundefined\b|\[object Object\]|\bNaN\b|Invalid Date|Invalid time value|SQLITE_|TypeError|RangeError|ZodError/;
+const INTERNALS =
+  /\bundefined\b|\[object Object\]|\bNaN\b|Invalid Date|Invalid time value|SQLITE_|TypeError|RangeError|ZodError/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -142,14 +157,21 @@ function fingerprint(): string {
 
 /** JSON, with what JSON leaves raw (DEL, C1 controls) escaped too, cut to a readable length. */
 function short(value: unknown): string {
-  const text = (JSON.stringify(value) ?? String(value)).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 600 ? `${text.slice(0, 600)}… (${text.length} chars)` : text;
 }
 
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) strings(v, out);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(k), strings(v, out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      strings(v, out);
+    }
   return out;
 }
 
@@ -187,8 +209,12 @@ function checkError(tool: string, text: string, args: unknown): string {
   ensure(m !== null, () => `error text has the wrong shape: ${where()}`);
   const [, code, named, message, hint] = m!;
   ensure(EXPECTED_CODES.has(code!), () => `unexpected error code ${code}: ${where()}`);
-  ensure(named === tool && message!.trim().length > 5 && hint!.trim().length > 5, () => `error text without a message or a hint: ${where()}`);
-  if (code === 'invalid_input') ensure(/field "[^"]+": \S/.test(message!), () => `an input error must name the field: ${where()}`);
+  ensure(
+    named === tool && message!.trim().length > 5 && hint!.trim().length > 5,
+    () => `error text without a message or a hint: ${where()}`,
+  );
+  if (code === 'invalid_input')
+    ensure(/field "[^"]+": \S/.test(message!), () => `an input error must name the field: ${where()}`);
   ensure(!/\n\s+at [\w.<>]+ \(|node:internal|\.ts:\d+:\d+/.test(text), () => `stack trace in an error: ${where()}`);
   // The caller's own words come back quoted ("NaN", "undefined"): only the rest must be free of internals.
   const ours = text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
@@ -208,9 +234,13 @@ async function callAndCheck(tool: Tool, args: Record<string, unknown>, kind: Inp
   const sent = performance.now();
   let result: CallResult;
   try {
-    result = (await client.callTool({ name: tool.name, arguments: args }, undefined, { timeout: 15_000 })) as CallResult;
+    result = (await client.callTool({ name: tool.name, arguments: args }, undefined, {
+      timeout: 15_000,
+    })) as CallResult;
   } catch (error) {
-    throw new Error(`${tool.name} threw out of the transport: ${error instanceof Error ? error.message : String(error)}\nargs: ${short(args)}`);
+    throw new Error(
+      `${tool.name} threw out of the transport: ${error instanceof Error ? error.message : String(error)}\nargs: ${short(args)}`,
+    );
   }
   const ms = performance.now() - sent;
   stats.callMs += ms;
@@ -225,23 +255,35 @@ async function callAndCheck(tool: Tool, args: Record<string, unknown>, kind: Inp
     stats.errorCodes[code] = (stats.errorCodes[code] ?? 0) + 1;
     stats.longestErrorChars = Math.max(stats.longestErrorChars, text.length);
     ensure(result.structuredContent === undefined, () => `an error with structured content: ${tool.name}`);
-    ensure(after === before, () => `a failed ${tool.name} call wrote to the store: ${short(args)}\n→ ${short(text)}\nbefore ${before}\nafter  ${after}`);
+    ensure(
+      after === before,
+      () =>
+        `a failed ${tool.name} call wrote to the store: ${short(args)}\n→ ${short(text)}\nbefore ${before}\nafter  ${after}`,
+    );
     return;
   }
   stats.successes++;
   const output = outputs.get(tool.name)!.safeParse(result.structuredContent);
   ensure(output.success, () => `${tool.name} output does not match its schema: ${short(output.error?.issues)}`);
-  ensure(text === JSON.stringify(result.structuredContent), () => `${tool.name}: the text content is not the structured content as JSON`);
-  for (const s of strings(result.structuredContent)) ensure(!CONTROL.test(s), () => `${tool.name} returned control characters in ${short(s)} for ${short(args)}`);
+  ensure(
+    text === JSON.stringify(result.structuredContent),
+    () => `${tool.name}: the text content is not the structured content as JSON`,
+  );
+  for (const s of strings(result.structuredContent))
+    ensure(!CONTROL.test(s), () => `${tool.name} returned control characters in ${short(s)} for ${short(args)}`);
   const semantic = SEMANTIC[tool.name]?.(result.structuredContent as Record<string, unknown>);
   ensure(!semantic, () => `${tool.name}: ${semantic} for ${short(args)}`);
-  if (tool.annotations.readOnlyHint) ensure(after === before, () => `read-only ${tool.name} wrote to the store for ${short(args)}`);
+  if (tool.annotations.readOnlyHint)
+    ensure(after === before, () => `read-only ${tool.name} wrote to the store for ${short(args)}`);
 }
 
 // --- Reading the whole store back -------------------------------------------------------------
 
 const iso = z.string().regex(ISO_UTC, 'an ISO 8601 UTC time');
-const trimmedText = z.string().min(1).refine((s) => s === s.trim(), 'trimmed');
+const trimmedText = z
+  .string()
+  .min(1)
+  .refine((s) => s === s.trim(), 'trimmed');
 const StoredIncident = IncidentSchema.extend({
   id: z.string().regex(/^INC-\d+$/),
   title: trimmedText,
@@ -255,14 +297,38 @@ const StoredIncident = IncidentSchema.extend({
   postmortemPublishedAt: iso.nullable(),
   services: z.array(trimmedText),
 }).strict();
-const StoredEvent = TimelineEventSchema.extend({ incidentId: z.string(), recordedAt: iso, at: iso, author: trimmedText }).strict();
+const StoredEvent = TimelineEventSchema.extend({
+  incidentId: z.string(),
+  recordedAt: iso,
+  at: iso,
+  author: trimmedText,
+}).strict();
 const StoredItem = ActionItemSchema.omit({ overdue: true })
-  .extend({ id: z.string().regex(/^AI-\d+$/), title: trimmedText, owner: trimmedText, createdBy: trimmedText, dueAt: iso, createdAt: iso, updatedAt: iso, completedAt: iso.nullable() })
+  .extend({
+    id: z.string().regex(/^AI-\d+$/),
+    title: trimmedText,
+    owner: trimmedText,
+    createdBy: trimmedText,
+    dueAt: iso,
+    createdAt: iso,
+    updatedAt: iso,
+    completedAt: iso.nullable(),
+  })
   .strict();
 const StoredHypothesis = HypothesisSchema.omit({ expired: true, expiresAt: true, minutesLeft: true })
-  .extend({ id: z.string().regex(/^H-\d+$/), incidentId: z.string(), statement: trimmedText, owner: trimmedText, startedAt: iso, resolvedAt: iso.nullable(), timeboxMinutes: z.number().int().min(1).max(240) })
+  .extend({
+    id: z.string().regex(/^H-\d+$/),
+    incidentId: z.string(),
+    statement: trimmedText,
+    owner: trimmedText,
+    startedAt: iso,
+    resolvedAt: iso.nullable(),
+    timeboxMinutes: z.number().int().min(1).max(240),
+  })
   .strict();
-const StoredRole = RoleAssignmentSchema.omit({ title: true }).extend({ incidentId: z.string(), assignedBy: trimmedText, assignedAt: iso }).strict();
+const StoredRole = RoleAssignmentSchema.omit({ title: true })
+  .extend({ incidentId: z.string(), assignedBy: trimmedText, assignedAt: iso })
+  .strict();
 const StoredUpdate = z
   .object({
     id: z.string().regex(/^UPD-\d+$/),
@@ -278,7 +344,15 @@ const StoredUpdate = z
   })
   .strict();
 const StoredSeverityChange = z
-  .object({ incidentId: z.string(), at: iso, from: z.enum(SEVERITIES).nullable(), to: z.enum(SEVERITIES), reason: z.string().min(1), author: trimmedText, criteria: z.array(z.string()) })
+  .object({
+    incidentId: z.string(),
+    at: iso,
+    from: z.enum(SEVERITIES).nullable(),
+    to: z.enum(SEVERITIES),
+    reason: z.string().min(1),
+    author: trimmedText,
+    criteria: z.array(z.string()),
+  })
   .strict();
 
 function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): void {
@@ -303,10 +377,18 @@ async function verifyStore(): Promise<Record<string, number>> {
     expect(await store.getIncident(incident.id)).toEqual(incident);
     const where = `${incident.id} (${incident.status})`;
     expect(incident.detectedAt >= incident.startedAt, `${where} detected before it started`).toBe(true);
-    expect(incident.status === 'resolved', `${where} resolvedAt ${incident.resolvedAt}`).toBe(incident.resolvedAt !== null);
-    if (incident.resolvedAt) expect(incident.resolvedAt >= incident.startedAt, `${where} resolved before it started`).toBe(true);
-    if (incident.mitigatedAt) expect(incident.mitigatedAt >= incident.startedAt, `${where} mitigated (${incident.mitigatedAt}) before it started (${incident.startedAt})`).toBe(true);
-    if (incident.mitigatedAt && incident.resolvedAt) expect(incident.mitigatedAt <= incident.resolvedAt, `${where} mitigated after it was resolved`).toBe(true);
+    expect(incident.status === 'resolved', `${where} resolvedAt ${incident.resolvedAt}`).toBe(
+      incident.resolvedAt !== null,
+    );
+    if (incident.resolvedAt)
+      expect(incident.resolvedAt >= incident.startedAt, `${where} resolved before it started`).toBe(true);
+    if (incident.mitigatedAt)
+      expect(
+        incident.mitigatedAt >= incident.startedAt,
+        `${where} mitigated (${incident.mitigatedAt}) before it started (${incident.startedAt})`,
+      ).toBe(true);
+    if (incident.mitigatedAt && incident.resolvedAt)
+      expect(incident.mitigatedAt <= incident.resolvedAt, `${where} mitigated after it was resolved`).toBe(true);
 
     const timeline = await store.listTimeline(incident.id);
     expect(timeline.length).toBe(await store.countTimeline(incident.id));
@@ -318,21 +400,39 @@ async function verifyStore(): Promise<Record<string, number>> {
       expect(await store.getHypothesis(h.id)).toEqual(h);
       counts.hypotheses++;
     }
-    for (const u of await store.listUpdates(incident.id)) valid(StoredUpdate, u, `update ${u.id}`), counts.updates++;
-    for (const r of await store.listRoles(incident.id)) valid(StoredRole, r, `role ${r.role} of ${incident.id}`), counts.roles++;
-    for (const c of await store.severityHistory(incident.id)) valid(StoredSeverityChange, c, `severity change of ${incident.id}`), counts.severityChanges++;
+    for (const u of await store.listUpdates(incident.id)) {
+      valid(StoredUpdate, u, `update ${u.id}`);
+      counts.updates++;
+    }
+    for (const r of await store.listRoles(incident.id)) {
+      valid(StoredRole, r, `role ${r.role} of ${incident.id}`);
+      counts.roles++;
+    }
+    for (const c of await store.severityHistory(incident.id)) {
+      valid(StoredSeverityChange, c, `severity change of ${incident.id}`);
+      counts.severityChanges++;
+    }
   }
   const items = await store.listActionItems({ status: ACTION_STATUSES });
   for (const item of items) {
     valid(StoredItem, item, `action item ${item.id}`);
-    expect(item.status === 'done' || item.status === 'wont_do', `${item.id} ${item.status} completedAt ${item.completedAt}`).toBe(item.completedAt !== null);
+    expect(
+      item.status === 'done' || item.status === 'wont_do',
+      `${item.id} ${item.status} completedAt ${item.completedAt}`,
+    ).toBe(item.completedAt !== null);
     expect(await store.getActionItem(item.id)).toEqual(item);
     expect(incidents.some((i) => i.id === item.incidentId)).toBe(true);
   }
   counts.actionItems = items.length;
   // The API showed every row: nothing is stored that the reads above skipped.
   const rows = (table: string): number => Number(store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
-  expect([counts.timeline, counts.actionItems, counts.hypotheses, counts.updates, counts.severityChanges]).toEqual([rows('timeline'), rows('action_items'), rows('hypotheses'), rows('stakeholder_updates'), rows('severity_changes')]);
+  expect([counts.timeline, counts.actionItems, counts.hypotheses, counts.updates, counts.severityChanges]).toEqual([
+    rows('timeline'),
+    rows('action_items'),
+    rows('hypotheses'),
+    rows('stakeholder_updates'),
+    rows('severity_changes'),
+  ]);
   return counts;
 }
 
@@ -347,9 +447,24 @@ function writeHome(dir: string): void {
   writeFileSync(
     join(dir, 'deploys', 'payment-api.jsonl'),
     [
-      JSON.stringify({ service: 'payment-api', at: '2026-11-26T13:38:00Z', version: 'v2.14.0', commit: 'abc1234', author: 'Priya', description: 'gateway client upgrade', status: 'succeeded' }),
+      JSON.stringify({
+        service: 'payment-api',
+        at: '2026-11-26T13:38:00Z',
+        version: 'v2.14.0',
+        commit: 'abc1234',
+        author: 'Priya',
+        description: 'gateway client upgrade',
+        status: 'succeeded',
+      }),
       'not json at all',
-      JSON.stringify({ payload: { summary: 'Config change: pool size 20', timestamp: '2026-11-26T13:45:00Z', source: 'payment-api', custom_details: {} } }),
+      JSON.stringify({
+        payload: {
+          summary: 'Config change: pool size 20',
+          timestamp: '2026-11-26T13:45:00Z',
+          source: 'payment-api',
+          custom_details: {},
+        },
+      }),
     ].join('\n'),
   );
   writeFileSync(
@@ -374,12 +489,30 @@ function writeHome(dir: string): void {
   );
   writeFileSync(
     join(dir, 'roster.yaml'),
-    ['people:', '  - name: Priya', '    owns: [payment-api]', '    on_call: true', '  - name: Sam', '    can_serve: [incident_commander, communications_lead]', ''].join('\n'),
+    [
+      'people:',
+      '  - name: Priya',
+      '    owns: [payment-api]',
+      '    on_call: true',
+      '  - name: Sam',
+      '    can_serve: [incident_commander, communications_lead]',
+      '',
+    ].join('\n'),
   );
   mkdirSync(join(dir, 'runbooks'), { recursive: true });
   writeFileSync(
     join(dir, 'runbooks', 'checkout-error-rate.md'),
-    ['---', 'title: Checkout error rate high', 'services: [payment-api]', 'alerts: [CheckoutErrorRateHigh]', 'owner: payments-oncall', 'last_tested: 2026-10-02', '---', '1. Recent changes first: roll back a deploy that lines up with the start.', ''].join('\n'),
+    [
+      '---',
+      'title: Checkout error rate high',
+      'services: [payment-api]',
+      'alerts: [CheckoutErrorRateHigh]',
+      'owner: payments-oncall',
+      'last_tested: 2026-10-02',
+      '---',
+      '1. Recent changes first: roll back a deploy that lines up with the start.',
+      '',
+    ].join('\n'),
   );
 }
 
@@ -390,25 +523,65 @@ async function ok(name: string, args: Record<string, unknown>): Promise<Record<s
 }
 
 async function seed(): Promise<void> {
-  await ok('open_incident', { title: 'Checkout failing: payment API 500s', description: "customers can't check out", services: ['payment-api'], reporter: 'Alex', startedAt: '2026-11-26T13:40:00Z' });
+  await ok('open_incident', {
+    title: 'Checkout failing: payment API 500s',
+    description: "customers can't check out",
+    services: ['payment-api'],
+    reporter: 'Alex',
+    startedAt: '2026-11-26T13:40:00Z',
+  });
   await ok('assign_roles', { incidentId: 'INC-1', incidentCommander: 'Sam' });
-  await ok('start_hypothesis', { incidentId: 'INC-1', statement: 'the v2.14.0 gateway client exhausts the DB pool', owner: 'Priya' });
+  await ok('start_hypothesis', {
+    incidentId: 'INC-1',
+    statement: 'the v2.14.0 gateway client exhausts the DB pool',
+    owner: 'Priya',
+  });
   await ok('start_hypothesis', { incidentId: 'INC-1', statement: 'postgres-main is saturated', owner: 'Chen Wei' });
-  await ok('create_action_item', { incidentId: 'INC-1', title: 'Alert on checkout error rate', owner: 'Priya', due: '14d', kind: 'detect' });
-  await ok('draft_stakeholder_update', { incidentId: 'INC-1', audience: 'customer', customerSummary: 'payment processing errors' });
+  await ok('create_action_item', {
+    incidentId: 'INC-1',
+    title: 'Alert on checkout error rate',
+    owner: 'Priya',
+    due: '14d',
+    kind: 'detect',
+  });
+  await ok('draft_stakeholder_update', {
+    incidentId: 'INC-1',
+    audience: 'customer',
+    customerSummary: 'payment processing errors',
+  });
   await ok('open_incident', { title: 'Search slow for some users', services: ['search'], reporter: 'Dana' });
   await ok('log_event', { incidentId: 'INC-2', text: 'p99 latency 4 s on search', kind: 'observation' });
-  await ok('open_incident', { title: 'Login errors after config push', description: 'some users cannot log in', startedAt: '2026-11-26T11:00:00Z' });
+  await ok('open_incident', {
+    title: 'Login errors after config push',
+    description: 'some users cannot log in',
+    startedAt: '2026-11-26T11:00:00Z',
+  });
   await ok('resolve_incident', { incidentId: 'INC-3', resolution: 'config reverted at 11:40' });
-  await ok('create_action_item', { incidentId: 'INC-3', title: 'Validate config before push', owner: 'Sam', due: '7d', kind: 'prevent' });
+  await ok('create_action_item', {
+    incidentId: 'INC-3',
+    title: 'Validate config before push',
+    owner: 'Sam',
+    due: '7d',
+    kind: 'prevent',
+  });
 }
 
 /** A live incident with an open hypothesis and an open action item, so the next tool's newest ids are live ones. */
 async function topUp(): Promise<void> {
-  const opened = await ok('open_incident', { title: 'Checkout latency high', services: ['payment-api'], reporter: 'Alex' });
+  const opened = await ok('open_incident', {
+    title: 'Checkout latency high',
+    services: ['payment-api'],
+    reporter: 'Alex',
+  });
   const id = (opened['incident'] as { id: string }).id;
   await ok('start_hypothesis', { incidentId: id, statement: 'the new gateway client is slow', owner: 'Priya' });
-  await ok('create_action_item', { incidentId: id, title: 'Alert on checkout latency', owner: 'Priya', due: '14d', kind: 'detect' });
+  await ok('create_action_item', {
+    incidentId: id,
+    title: 'Alert on checkout latency',
+    owner: 'Priya',
+    due: '14d',
+    kind: 'detect',
+  });
   fingerprint();
 }
 
@@ -420,7 +593,13 @@ beforeAll(async () => {
   writeHome(home);
   clock = new FakeClock();
   store = new SqliteStore(join(home, 'state.db'), { now: () => clock.now() });
-  runtime = openRuntime({ env: { PATH: process.env['PATH'] ?? '', HOME: home, INCIDENT_COMMANDER_HOME: home }, registry: createRegistry(), logger: silentLogger(), clock, store });
+  runtime = openRuntime({
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, INCIDENT_COMMANDER_HOME: home },
+    registry: createRegistry(),
+    logger: silentLogger(),
+    clock,
+    store,
+  });
   mcp = createMcpServer(runtime, new ToolCatalog(runtime.registry));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   mcp.server.onerror = (error) => void transportErrors.push(`server: ${error.message}`);
@@ -430,11 +609,26 @@ beforeAll(async () => {
   await client.connect(overJson(clientSide));
   await client.listTools(); // the client then validates structured content against each output schema too
   for (const tool of ALL_TOOLS) {
-    const module = (await import(/* @vite-ignore */ `../../tools/${tool.name.replaceAll('_', '-')}.js`)) as Record<string, unknown>;
+    const module = (await import(/* @vite-ignore */ `../../tools/${tool.name.replaceAll('_', '-')}.js`)) as Record<
+      string,
+      unknown
+    >;
     const output = Object.entries(module).find(([name]) => name.endsWith('Output'))?.[1] as z.ZodType | undefined;
     if (!output) throw new Error(`tools/${tool.name.replaceAll('_', '-')}.ts exports no <name>Output schema`);
     outputs.set(tool.name, output);
-    figures.set(tool.name, { inputs: 0, valid: 0, mutated: 0, hostile: 0, targeted: 0, successes: 0, errors: 0, errorCodes: {}, slowestMs: 0, callMs: 0, longestErrorChars: 0 });
+    figures.set(tool.name, {
+      inputs: 0,
+      valid: 0,
+      mutated: 0,
+      hostile: 0,
+      targeted: 0,
+      successes: 0,
+      errors: 0,
+      errorCodes: {},
+      slowestMs: 0,
+      callMs: 0,
+      longestErrorChars: 0,
+    });
   }
   await seed();
   homeFiles = listFiles(home);
@@ -452,7 +646,11 @@ afterAll(async () => {
 describe('hostile input through the MCP server', () => {
   ALL_TOOLS.forEach((tool, index) => {
     it(`${tool.name}: every input gets a valid result or a clear error that wrote nothing`, async () => {
-      const schema = z.toJSONSchema(tool.input, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+      const schema = z.toJSONSchema(tool.input, {
+        io: 'input',
+        target: 'draft-2020-12',
+        unrepresentable: 'any',
+      }) as JsonSchema;
       await topUp();
       let calls = 0;
       await fc.assert(
@@ -464,13 +662,23 @@ describe('hostile input through the MCP server', () => {
         { numRuns: RUNS_PER_TOOL, seed: SEED + index, endOnFailure: true },
       );
       // Every id-like or path-like field also gets each traversal, injection and NUL payload, not only by chance.
-      const base = fc.sample(fromSchema(tool.name, schema), { numRuns: 1, seed: SEED + index })[0] as Record<string, unknown>;
+      const base = fc.sample(fromSchema(tool.name, schema), { numRuns: 1, seed: SEED + index })[0] as Record<
+        string,
+        unknown
+      >;
       for (const [key, field] of Object.entries(schema.properties ?? {})) {
         if (!ID_LIKE.test(key)) continue;
-        for (const payload of TARGETED) await callAndCheck(tool, { ...base, [key]: field.type === 'array' ? ['payment-api', payload] : payload }, 'targeted');
+        for (const payload of TARGETED)
+          await callAndCheck(
+            tool,
+            { ...base, [key]: field.type === 'array' ? ['payment-api', payload] : payload },
+            'targeted',
+          );
       }
       await client.ping();
-      await client.callTool({ name: 'get_incident', arguments: { incidentId: 'INC-1' } }).then((r) => expect(r.isError ?? false).toBe(false));
+      await client
+        .callTool({ name: 'get_incident', arguments: { incidentId: 'INC-1' } })
+        .then((r) => expect(r.isError ?? false).toBe(false));
       await verifyStore();
       checkPrototypes();
       expect(listFiles(home), 'a tool call created or removed a file').toEqual(homeFiles);
@@ -479,35 +687,56 @@ describe('hostile input through the MCP server', () => {
   });
 
   it('tools/call with a bad name or non-object arguments is a protocol error, and the server keeps serving', async () => {
-    const junkArguments = fc.oneof(hostileString as fc.Arbitrary<Json>, fc.constantFrom<Json>(null, 42, true, [], ['INC-1'], [{ incidentId: 'INC-1' }]));
-    const names = fc.oneof(hostileString, hostileKey, fc.constantFrom('get_incident ', 'GET_INCIDENT', 'get-incident', 'open_incident\u0000', '../tools/open-incident'));
+    const junkArguments = fc.oneof(
+      hostileString as fc.Arbitrary<Json>,
+      fc.constantFrom<Json>(null, 42, true, [], ['INC-1'], [{ incidentId: 'INC-1' }]),
+    );
+    const names = fc.oneof(
+      hostileString,
+      hostileKey,
+      fc.constantFrom('get_incident ', 'GET_INCIDENT', 'get-incident', 'open_incident\u0000', '../tools/open-incident'),
+    );
     let calls = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.record({ name: names, arguments: fc.constant<Json>({}) }), fc.record({ name: fc.constantFrom(...ALL_TOOLS.map((t) => t.name)), arguments: junkArguments })), async (params) => {
-        const before = fingerprint();
-        calls++;
-        protocolInputs++;
-        const outcome = await client.request({ method: 'tools/call', params: params as never }, CallToolResultSchema, { timeout: 15_000 }).then(
-          (result) => ({ result }),
-          (error: unknown) => ({ error }),
-        );
-        if ('result' in outcome) {
-          // Only a known tool with arguments the SDK accepted as an object can answer; it must still be a clean error.
-          expect(outcome.result.isError, `accepted junk: ${short(params)}`).toBe(true);
-          checkError(String(params.name), (outcome.result.content[0] as { text: string }).text, params.arguments);
-        } else {
-          expect(outcome.error).toBeInstanceOf(McpError);
-          const error = outcome.error as McpError;
-          // Params that are not {name: string, arguments?: object}, or an unknown tool: Invalid params (-32602),
-          // the caller's mistake, with a zod issue list or the tool list and no input echoed.
-          expect(error.code).toBe(ErrorCode.InvalidParams);
-          expect(error.message).toMatch(/Invalid tools\/call request: .*"path": \[\s*"params",|unknown tool/s);
-          ensure(!CONTROL.test(error.message), () => `control characters in a protocol error: ${short(error.message)}`);
-          ensure(error.message.length <= ERROR_TEXT_MAX, () => `protocol error of ${error.message.length} characters: ${short(error.message)}`);
-        }
-        expect(fingerprint()).toBe(before);
-        if (calls % 25 === 0) await client.ping();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ name: names, arguments: fc.constant<Json>({}) }),
+          fc.record({ name: fc.constantFrom(...ALL_TOOLS.map((t) => t.name)), arguments: junkArguments }),
+        ),
+        async (params) => {
+          const before = fingerprint();
+          calls++;
+          protocolInputs++;
+          const outcome = await client
+            .request({ method: 'tools/call', params: params as never }, CallToolResultSchema, { timeout: 15_000 })
+            .then(
+              (result) => ({ result }),
+              (error: unknown) => ({ error }),
+            );
+          if ('result' in outcome) {
+            // Only a known tool with arguments the SDK accepted as an object can answer; it must still be a clean error.
+            expect(outcome.result.isError, `accepted junk: ${short(params)}`).toBe(true);
+            checkError(String(params.name), (outcome.result.content[0] as { text: string }).text, params.arguments);
+          } else {
+            expect(outcome.error).toBeInstanceOf(McpError);
+            const error = outcome.error as McpError;
+            // Params that are not {name: string, arguments?: object}, or an unknown tool: Invalid params (-32602),
+            // the caller's mistake, with a zod issue list or the tool list and no input echoed.
+            expect(error.code).toBe(ErrorCode.InvalidParams);
+            expect(error.message).toMatch(/Invalid tools\/call request: .*"path": \[\s*"params",|unknown tool/s);
+            ensure(
+              !CONTROL.test(error.message),
+              () => `control characters in a protocol error: ${short(error.message)}`,
+            );
+            ensure(
+              error.message.length <= ERROR_TEXT_MAX,
+              () => `protocol error of ${error.message.length} characters: ${short(error.message)}`,
+            );
+          }
+          expect(fingerprint()).toBe(before);
+          if (calls % 25 === 0) await client.ping();
+        },
+      ),
       { numRuns: RUNS_PER_TOOL, seed: SEED - 1, endOnFailure: true },
     );
     await client.ping();
@@ -519,7 +748,10 @@ describe('hostile input through the MCP server', () => {
     const counts = await verifyStore();
     checkPrototypes();
     const perTool = Object.fromEntries([...figures].map(([name, f]) => [name, f]));
-    const totals = [...figures.values()].reduce((t, f) => ({ inputs: t.inputs + f.inputs, errors: t.errors + f.errors, successes: t.successes + f.successes }), { inputs: 0, errors: 0, successes: 0 });
+    const totals = [...figures.values()].reduce(
+      (t, f) => ({ inputs: t.inputs + f.inputs, errors: t.errors + f.errors, successes: t.successes + f.successes }),
+      { inputs: 0, errors: 0, successes: 0 },
+    );
     for (const [name, f] of figures) {
       expect(f.inputs - f.targeted, `${name} was not exercised`).toBe(RUNS_PER_TOOL);
       expect(f.errors, `${name} never refused anything`).toBeGreaterThan(0);

@@ -25,7 +25,15 @@ const PAYMENT = "Our payment API is returning 500 errors and customers can't che
 
 let rig: Rig;
 let session: Session;
-const figures = { scenarios: 0, requestsServed: 0, faultsInjected: 0, fallbacks: 0, turnsFailedWithoutFallback: 0, refusedToolCalls: 0, soakTurns: 0 };
+const figures = {
+  scenarios: 0,
+  requestsServed: 0,
+  faultsInjected: 0,
+  fallbacks: 0,
+  turnsFailedWithoutFallback: 0,
+  refusedToolCalls: 0,
+  soakTurns: 0,
+};
 
 beforeEach(async () => {
   rig = await startRig();
@@ -39,7 +47,11 @@ afterEach(async () => {
 afterAll(() => recordFigures('model-faults', figures));
 
 /** Opens INC-1 through Claude's tool call in step 1 of a turn, as the state a later fault must not lose. */
-const openByClaude = (): FakeStep => tools({ name: 'open_incident', input: { title: 'Checkout down', description: "payment API 500s, customers can't check out" } });
+const openByClaude = (): FakeStep =>
+  tools({
+    name: 'open_incident',
+    input: { title: 'Checkout down', description: "payment API 500s, customers can't check out" },
+  });
 
 async function incidents(store = rig.h.store): Promise<string[]> {
   return (await store.listIncidents()).map((i) => i.id);
@@ -64,7 +76,10 @@ describe('slow responses', () => {
   });
 
   it('an answer slower than the timeout is abandoned and retried by the SDK; the fast retry answers (2 requests)', async () => {
-    rig.fake.enqueue({ kind: 'message', content: [{ type: 'text', text: 'too late' }], delayMs: 3000 }, text('On time.'));
+    rig.fake.enqueue(
+      { kind: 'message', content: [{ type: 'text', text: 'too late' }], delayMs: 3000 },
+      text('On time.'),
+    );
     figures.faultsInjected++;
     const result = await rig.agent({ timeoutMs: 500, maxRetries: 1 }).runTurn(session, 'hello', rig.output);
     expect(result).toMatchObject({ reply: 'On time.', fellBack: false });
@@ -79,7 +94,9 @@ describe('slow responses', () => {
     figures.fallbacks++;
     expect(rig.fake.requests).toHaveLength(1 + 2);
     expect(result).toMatchObject({ fellBack: true, model: 'offline-playbook', stopReason: 'end_turn' });
-    expect(rig.notices[0]).toMatch(/^Claude is unreachable: APIConnectionTimeoutError: Request timed out\. \(after 2 attempts\)\. Answering this turn with the offline playbook/);
+    expect(rig.notices[0]).toMatch(
+      /^Claude is unreachable: APIConnectionTimeoutError: Request timed out\. \(after 2 attempts\)\. Answering this turn with the offline playbook/,
+    );
     // The incident Claude opened is the one the playbook carries on with: not opened twice.
     expect(result.toolCalls[0]).toMatchObject({ name: 'open_incident', isError: false });
     expect(result.toolCalls.filter((c) => c.name === 'open_incident')).toHaveLength(1);
@@ -137,55 +154,82 @@ describe('retries run out: each fault on every attempt', () => {
   it.each([
     ['500 api_error', httpErrors(3, 500, 'api_error')],
     ['529 overloaded_error', httpErrors(3, 529, 'overloaded_error')],
-  ])('%s on every attempt, after tools wrote in this turn: maxRetries+1 requests, then the playbook; nothing written is lost', async (_label, faults) => {
-    rig.fake.enqueue(openByClaude(), tools({ name: 'log_event', input: { incidentId: 'INC-1', kind: 'observation', text: 'error rate 40% since 13:55' } }), ...faults);
-    figures.faultsInjected += faults.length;
-    const result = await rig.agent({ maxRetries: 2 }).runTurn(session, PAYMENT, rig.output);
-    figures.fallbacks++;
-    expect(rig.fake.requests).toHaveLength(2 + 3);
-    expect(result.fellBack).toBe(true);
-    expect(result.toolCalls.slice(0, 2).map((c) => [c.name, c.isError])).toEqual([
-      ['open_incident', false],
-      ['log_event', false],
-    ]);
-    expect(await incidents()).toEqual(['INC-1']);
-    const timeline = await rig.h.store.listTimeline('INC-1');
-    expect(timeline.map((e) => e.text)).toContain('error rate 40% since 13:55');
-    expect((await savedOnDisk('INC-1'))?.messages).toEqual(session.messages);
-  });
+  ])(
+    '%s on every attempt, after tools wrote in this turn: maxRetries+1 requests, then the playbook; nothing written is lost',
+    async (_label, faults) => {
+      rig.fake.enqueue(
+        openByClaude(),
+        tools({
+          name: 'log_event',
+          input: { incidentId: 'INC-1', kind: 'observation', text: 'error rate 40% since 13:55' },
+        }),
+        ...faults,
+      );
+      figures.faultsInjected += faults.length;
+      const result = await rig.agent({ maxRetries: 2 }).runTurn(session, PAYMENT, rig.output);
+      figures.fallbacks++;
+      expect(rig.fake.requests).toHaveLength(2 + 3);
+      expect(result.fellBack).toBe(true);
+      expect(result.toolCalls.slice(0, 2).map((c) => [c.name, c.isError])).toEqual([
+        ['open_incident', false],
+        ['log_event', false],
+      ]);
+      expect(await incidents()).toEqual(['INC-1']);
+      const timeline = await rig.h.store.listTimeline('INC-1');
+      expect(timeline.map((e) => e.text)).toContain('error rate 40% since 13:55');
+      expect((await savedOnDisk('INC-1'))?.messages).toEqual(session.messages);
+    },
+  );
 
   it.each([
     ['malformed SSE', { kind: 'malformed' } as FakeStep],
     ['a stream cut mid-way', { kind: 'drop', afterText: 'Rolling back the dep' } as FakeStep],
-    ['an overloaded_error event inside a 200 stream', { kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' } as FakeStep],
-  ])('%s on every attempt, after a write: the adapter retries it streamRetries times (the SDK does not), then the playbook', async (_label, fault) => {
-    rig.fake.enqueue(openByClaude(), fault, fault, fault);
-    figures.faultsInjected += 3;
-    const result = await rig.agent({ streamRetries: 2 }).runTurn(session, PAYMENT, rig.output);
-    figures.fallbacks++;
-    expect(rig.fake.requests).toHaveLength(1 + 3);
-    expect(result.fellBack).toBe(true);
-    // Two retries announced, then the fallback; the text of the broken streams is not the reply.
-    expect(rig.notices.filter((n) => n.startsWith('stream interrupted'))).toHaveLength(2);
-    expect(rig.notices.at(-1)).toMatch(/after 3 attempts\)\. Answering this turn with the offline playbook; no incident state is lost\./);
-    expect(result.reply).not.toContain('Rolling back the dep');
-    expect(result.reply).not.toMatch(/Severity: SE\b/);
-    expect(await incidents()).toEqual(['INC-1']);
-    expect(result.toolCalls.filter((c) => c.name === 'open_incident')).toHaveLength(1);
-    expect((await savedOnDisk('INC-1'))?.messages).toEqual(session.messages);
-  });
+    [
+      'an overloaded_error event inside a 200 stream',
+      { kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' } as FakeStep,
+    ],
+  ])(
+    '%s on every attempt, after a write: the adapter retries it streamRetries times (the SDK does not), then the playbook',
+    async (_label, fault) => {
+      rig.fake.enqueue(openByClaude(), fault, fault, fault);
+      figures.faultsInjected += 3;
+      const result = await rig.agent({ streamRetries: 2 }).runTurn(session, PAYMENT, rig.output);
+      figures.fallbacks++;
+      expect(rig.fake.requests).toHaveLength(1 + 3);
+      expect(result.fellBack).toBe(true);
+      // Two retries announced, then the fallback; the text of the broken streams is not the reply.
+      expect(rig.notices.filter((n) => n.startsWith('stream interrupted'))).toHaveLength(2);
+      expect(rig.notices.at(-1)).toMatch(
+        /after 3 attempts\)\. Answering this turn with the offline playbook; no incident state is lost\./,
+      );
+      expect(result.reply).not.toContain('Rolling back the dep');
+      expect(result.reply).not.toMatch(/Severity: SE\b/);
+      expect(await incidents()).toEqual(['INC-1']);
+      expect(result.toolCalls.filter((c) => c.name === 'open_incident')).toHaveLength(1);
+      expect((await savedOnDisk('INC-1'))?.messages).toEqual(session.messages);
+    },
+  );
 
   it('malformed SSE once: retried by the adapter, and the retry answers (2 requests, no fallback)', async () => {
     rig.fake.enqueue({ kind: 'malformed' }, text('Fine now.'));
     figures.faultsInjected++;
-    expect(await rig.agent().runTurn(session, 'hello', rig.output)).toMatchObject({ reply: 'Fine now.', fellBack: false });
+    expect(await rig.agent().runTurn(session, 'hello', rig.output)).toMatchObject({
+      reply: 'Fine now.',
+      fellBack: false,
+    });
     expect(rig.fake.requests).toHaveLength(2);
   });
 
   it('without a fallback, a fault after writes fails the turn, keeps the writes and the session, and the saved session resumes', async () => {
-    rig.fake.enqueue(openByClaude(), tools({ name: 'log_event', input: { incidentId: 'INC-1', kind: 'decision', text: 'rolling back v2.14' } }), ...httpErrors(3, 529, 'overloaded_error'));
+    rig.fake.enqueue(
+      openByClaude(),
+      tools({ name: 'log_event', input: { incidentId: 'INC-1', kind: 'decision', text: 'rolling back v2.14' } }),
+      ...httpErrors(3, 529, 'overloaded_error'),
+    );
     figures.faultsInjected += 3;
-    await expect(rig.agent({ fallback: false }).runTurn(session, PAYMENT, rig.output)).rejects.toBeInstanceOf(ModelUnavailableError);
+    await expect(rig.agent({ fallback: false }).runTurn(session, PAYMENT, rig.output)).rejects.toBeInstanceOf(
+      ModelUnavailableError,
+    );
     figures.turnsFailedWithoutFallback++;
     expect(rig.fake.requests).toHaveLength(2 + 3);
     expect((await rig.h.store.listTimeline('INC-1')).map((e) => e.text)).toContain('rolling back v2.14');
@@ -200,15 +244,23 @@ describe('retries run out: each fault on every attempt', () => {
     expect(next).toMatchObject({ stopReason: 'end_turn', fellBack: false });
     // The request after the resume carries both earlier tool calls with their results: valid, nothing lost.
     const sent = bodies(rig.fake).at(-1)!;
-    expect(sent.messages.flatMap((m) => m.content.filter((b) => b.type === 'tool_use').map((b) => b.name))).toEqual(['open_incident', 'log_event']);
+    expect(sent.messages.flatMap((m) => m.content.filter((b) => b.type === 'tool_use').map((b) => b.name))).toEqual([
+      'open_incident',
+      'log_event',
+    ]);
     expect(sent.messages.at(-1)!.content.at(-1)!.text).toBe('where were we?');
-    expect(sent.messages.at(-1)!.content.filter((b) => b.type === 'text')[0]!.text).toMatch(/Active incident: INC-1 "Checkout down"/);
+    expect(sent.messages.at(-1)!.content.filter((b) => b.type === 'text')[0]!.text).toMatch(
+      /Active incident: INC-1 "Checkout down"/,
+    );
   });
 });
 
 describe('tool calls the persona does not allow', () => {
   it('one response with a valid write, an unknown tool and a forbidden one: only the valid one runs, in order, and the model is told', async () => {
-    rig.soul = { ...rig.soul, config: { ...rig.soul.config, tools: rig.soul.config.tools.filter((t) => t !== 'resolve_incident') } };
+    rig.soul = {
+      ...rig.soul,
+      config: { ...rig.soul.config, tools: rig.soul.config.tools.filter((t) => t !== 'resolve_incident') },
+    };
     await rig.h.ok('open_incident', { title: 'Search slow', description: 'p99 latency 4s' });
     session.incidentId = 'INC-1';
     rig.fake.enqueue(
@@ -237,7 +289,9 @@ describe('tool calls the persona does not allow', () => {
     expect(results.map((b) => b.tool_use_id)).toEqual(uses.map((b) => b.id));
     expect(results.map((b) => b.is_error ?? false)).toEqual([false, false, true, true, false]);
     expect(String(results[2]!.content)).toContain('unknown tool "drop_database". It was not run.');
-    expect(String(results[3]!.content)).toContain('tool "resolve_incident" is not in this persona\'s allow-list. It was not run.');
+    expect(String(results[3]!.content)).toContain(
+      'tool "resolve_incident" is not in this persona\'s allow-list. It was not run.',
+    );
     // The store: the valid write is there, the forbidden one is not.
     const incident = await rig.h.store.getIncident('INC-1');
     expect(incident?.status).not.toBe('resolved');
@@ -249,11 +303,17 @@ describe('tool calls the persona does not allow', () => {
   });
 
   it('a forbidden call, then an outage: the playbook that takes over does not run it either', async () => {
-    rig.soul = { ...rig.soul, config: { ...rig.soul.config, tools: rig.soul.config.tools.filter((t) => t !== 'resolve_incident') } };
+    rig.soul = {
+      ...rig.soul,
+      config: { ...rig.soul.config, tools: rig.soul.config.tools.filter((t) => t !== 'resolve_incident') },
+    };
     await rig.h.ok('open_incident', { title: 'Search slow', description: 'p99 latency 4s' });
     session.incidentId = 'INC-1';
     const before = (await rig.h.store.listTimeline('INC-1')).length;
-    rig.fake.enqueue(tools({ name: 'resolve_incident', input: { incidentId: 'INC-1', resolution: 'errors gone' } }), ...httpErrors(3, 529, 'overloaded_error'));
+    rig.fake.enqueue(
+      tools({ name: 'resolve_incident', input: { incidentId: 'INC-1', resolution: 'errors gone' } }),
+      ...httpErrors(3, 529, 'overloaded_error'),
+    );
     figures.faultsInjected += 3;
     // Words that make the playbook want to resolve: without resolve_incident it logs a milestone instead.
     const result = await rig.agent().runTurn(session, "the errors are gone, we're back to normal", rig.output);
@@ -274,8 +334,18 @@ describe('a mix of faults, turn after turn (IC_SOAK scales it)', () => {
       { label: '529 x3', steps: httpErrors(3, 529, 'overloaded_error'), requests: 3, fellBack: true },
       { label: '500 x3', steps: httpErrors(3, 500, 'api_error'), requests: 3, fellBack: true },
       { label: 'malformed once', steps: [{ kind: 'malformed' }], requests: 2, fellBack: false },
-      { label: 'drop x3', steps: [{ kind: 'drop', afterText: 'cut' }, { kind: 'drop' }, { kind: 'drop', afterText: 'again' }], requests: 3, fellBack: true },
-      { label: 'stream error once', steps: [{ kind: 'stream_error', afterText: 'x', errorType: 'api_error' }], requests: 2, fellBack: false },
+      {
+        label: 'drop x3',
+        steps: [{ kind: 'drop', afterText: 'cut' }, { kind: 'drop' }, { kind: 'drop', afterText: 'again' }],
+        requests: 3,
+        fellBack: true,
+      },
+      {
+        label: 'stream error once',
+        steps: [{ kind: 'stream_error', afterText: 'x', errorType: 'api_error' }],
+        requests: 2,
+        fellBack: false,
+      },
       // Retried by the SDK with its own backoff (no retry-after without a response): once keeps the test fast; on every attempt is the timeout case above.
       { label: 'reset once', steps: [{ kind: 'hang', ms: 0 }], requests: 2, fellBack: false },
     ];
@@ -288,7 +358,10 @@ describe('a mix of faults, turn after turn (IC_SOAK scales it)', () => {
       const fault = faults[(i * 3 + Math.floor(i / faults.length)) % faults.length]!;
       const note = `soak observation ${i}`;
       const before = rig.fake.requests.length;
-      rig.fake.enqueue(tools({ name: 'log_event', input: { incidentId: 'INC-1', kind: 'observation', text: note } }), ...fault.steps);
+      rig.fake.enqueue(
+        tools({ name: 'log_event', input: { incidentId: 'INC-1', kind: 'observation', text: note } }),
+        ...fault.steps,
+      );
       figures.faultsInjected += fault.steps.length;
       if (!fault.fellBack) rig.fake.enqueue(text(`noted ${i}`));
       const result = await agent.runTurn(session, `we see ${note}`, rig.output);

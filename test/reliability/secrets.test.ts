@@ -46,7 +46,13 @@ interface Output {
   data: Buffer;
 }
 
-const figures: { outputsScanned: number; bytesScanned: number; hits: number; processesRun: number; secretsUsedOnTheWire: number } = {
+const figures: {
+  outputsScanned: number;
+  bytesScanned: number;
+  hits: number;
+  processesRun: number;
+  secretsUsedOnTheWire: number;
+} = {
   outputsScanned: 0,
   bytesScanned: 0,
   hits: 0,
@@ -98,7 +104,9 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), 'ic-secrets-'));
   fake = await startFakeAnthropic();
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:ANTHROPIC_|INCIDENT_COMMANDER_)/.test(k)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(?:ANTHROPIC_|INCIDENT_COMMANDER_)/.test(k)),
+  );
   env = {
     ...inherited,
     INCIDENT_COMMANDER_HOME: home,
@@ -118,13 +126,20 @@ afterEach(async () => {
 
 /** The key reached the fake on the wire: proof the process held it and used it, so a clean scan means something. */
 function expectKeyOnTheWire(): void {
-  const sent = fake.requests.filter((r) => String(r.headers['authorization'] ?? r.headers['x-api-key'] ?? '').includes(API_KEY.value));
+  const sent = fake.requests.filter((r) =>
+    String(r.headers['authorization'] ?? r.headers['x-api-key'] ?? '').includes(API_KEY.value),
+  );
   expect(sent.length).toBeGreaterThan(0);
   figures.secretsUsedOnTheWire += sent.length;
 }
 
 /** A server or proxy that echoes the credentials it received in its error text. */
-const echo = (status: number, errorType: string): FakeStep => ({ kind: 'http_error', status, errorType, message: `rejected credentials: authorization: Bearer ${API_KEY.value}; x-api-key: ${API_KEY.value}; b64 ${Buffer.from(API_KEY.value).toString('base64')}` });
+const echo = (status: number, errorType: string): FakeStep => ({
+  kind: 'http_error',
+  status,
+  errorType,
+  message: `rejected credentials: authorization: Bearer ${API_KEY.value}; x-api-key: ${API_KEY.value}; b64 ${Buffer.from(API_KEY.value).toString('base64')}`,
+});
 
 async function ask(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   figures.processesRun++;
@@ -134,7 +149,16 @@ async function ask(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): P
 describe('the API key: ask (sessions table included) and eval transcripts (real processes, trace logs)', () => {
   it('a turn with tool calls, then a resumed turn: nothing in stdout, stderr, the --json output or the SQLite file (sessions table included)', async () => {
     fake.enqueue(
-      { kind: 'message', content: [{ type: 'tool_use', name: 'open_incident', input: { title: 'Checkout down', description: "customers can't check out" } }] },
+      {
+        kind: 'message',
+        content: [
+          {
+            type: 'tool_use',
+            name: 'open_incident',
+            input: { title: 'Checkout down', description: "customers can't check out" },
+          },
+        ],
+      },
       { kind: 'message', content: [{ type: 'text', text: 'INC-1 is open. Severity SEV1.' }] },
       { kind: 'message', content: [{ type: 'tool_use', name: 'get_incident', input: { incidentId: 'INC-1' } }] },
       { kind: 'message', content: [{ type: 'text', text: 'Still SEV1.' }] },
@@ -157,7 +181,8 @@ describe('the API key: ask (sessions table included) and eval transcripts (real 
     // One answer per message, so the three processes run at once.
     fake.setResponder((body: RecordedBody): FakeStep => {
       const said = JSON.stringify(body.messages ?? []);
-      if (said.includes('plain-401')) return { kind: 'http_error', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' };
+      if (said.includes('plain-401'))
+        return { kind: 'http_error', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' };
       if (said.includes('echo-401')) return echo(401, 'authentication_error');
       return echo(500, 'api_error');
     });
@@ -177,7 +202,17 @@ describe('the API key: ask (sessions table included) and eval transcripts (real 
     expect(fellBack.stderr).toMatch(/Claude is unavailable: 500 .*\[redacted\]/);
     expect(fellBack.stderr).toContain('falling back to the offline playbook');
     expectKeyOnTheWire();
-    expect(scan([...cliOutputs('401', plain), ...cliOutputs('401 echo', echoed), ...cliOutputs('500 echo', fellBack), ...filesUnder(home)], [API_KEY])).toEqual([]);
+    expect(
+      scan(
+        [
+          ...cliOutputs('401', plain),
+          ...cliOutputs('401 echo', echoed),
+          ...cliOutputs('500 echo', fellBack),
+          ...filesUnder(home),
+        ],
+        [API_KEY],
+      ),
+    ).toEqual([]);
   });
 
   it('eval --target anthropic --record: transcripts, --json and --junit reports, stdout and stderr — on a clean run and on a run whose model errors echo the key', async () => {
@@ -186,15 +221,35 @@ describe('the API key: ask (sessions table included) and eval transcripts (real 
     fake.setResponder((body: RecordedBody): FakeStep => {
       if (body.stream !== true) return { kind: 'message', content: [{ type: 'text', text: judge }] };
       if (echoing) return echo(500, 'api_error');
-      return { kind: 'message', content: [{ type: 'text', text: '**Severity: SEV1** — paging the on-call IC. Roles: IC you. What do the logs show?' }] };
+      return {
+        kind: 'message',
+        content: [
+          { type: 'text', text: '**Severity: SEV1** — paging the on-call IC. Roles: IC you. What do the logs show?' },
+        ],
+      };
     });
     const out = join(home, 'out');
     const run = async (dir: string): Promise<CliResult> => {
       figures.processesRun++;
-      return runCli(['eval', '--target', 'anthropic', '--filter', '^seed-payment-outage$', '--record', join(out, dir), '--json', join(out, `${dir}.json`), '--junit', join(out, `${dir}.xml`)], {
-        env: { ...env, INCIDENT_COMMANDER_MAX_RETRIES: '0' },
-        timeoutMs: 20_000,
-      });
+      return runCli(
+        [
+          'eval',
+          '--target',
+          'anthropic',
+          '--filter',
+          '^seed-payment-outage$',
+          '--record',
+          join(out, dir),
+          '--json',
+          join(out, `${dir}.json`),
+          '--junit',
+          join(out, `${dir}.xml`),
+        ],
+        {
+          env: { ...env, INCIDENT_COMMANDER_MAX_RETRIES: '0' },
+          timeoutMs: 20_000,
+        },
+      );
     };
     const clean = await run('clean');
     expect(clean.stdout).toContain('seed-payment-outage');
@@ -204,7 +259,9 @@ describe('the API key: ask (sessions table included) and eval transcripts (real 
     expect(transcript).toMatch(/"error": "ModelUnavailableError: Claude is unavailable: 500 .*\[redacted\]/);
     expectKeyOnTheWire();
     expect(fake.requests.some((r) => r.body.stream !== true)).toBe(true);
-    expect(scan([...cliOutputs('eval clean', clean), ...cliOutputs('eval echo', failing), ...filesUnder(out)], [API_KEY])).toEqual([]);
+    expect(
+      scan([...cliOutputs('eval clean', clean), ...cliOutputs('eval echo', failing), ...filesUnder(out)], [API_KEY]),
+    ).toEqual([]);
   });
 });
 
@@ -212,11 +269,17 @@ describe('the LLM judge', () => {
   // The judge puts the SDK's error text into the verdict ("judge could not decide: 401 {…}"), which the
   // report prints to stdout and writes to --json: a server or proxy that echoes the key must not put it there.
   it('a judge error that echoes the key stays out of the eval report', async () => {
-    fake.setResponder((body: RecordedBody): FakeStep =>
-      body.stream === true ? { kind: 'message', content: [{ type: 'text', text: '**Severity: SEV1**. What do the logs show?' }] } : echo(401, 'authentication_error'),
+    fake.setResponder(
+      (body: RecordedBody): FakeStep =>
+        body.stream === true
+          ? { kind: 'message', content: [{ type: 'text', text: '**Severity: SEV1**. What do the logs show?' }] }
+          : echo(401, 'authentication_error'),
     );
     const report = join(home, 'report.json');
-    const r = await runCli(['eval', '--target', 'anthropic', '--filter', '^seed-payment-outage$', '--json', report], { env: { ...env, INCIDENT_COMMANDER_MAX_RETRIES: '0' }, timeoutMs: 20_000 });
+    const r = await runCli(['eval', '--target', 'anthropic', '--filter', '^seed-payment-outage$', '--json', report], {
+      env: { ...env, INCIDENT_COMMANDER_MAX_RETRIES: '0' },
+      timeoutMs: 20_000,
+    });
     expect(r.stderr).not.toContain(API_KEY.value);
     const outputs = [...cliOutputs('eval judge echo', r), { name: 'report.json', data: readFileSync(report) }];
     const hits = secretsIn(outputs, [API_KEY]);
@@ -225,9 +288,15 @@ describe('the LLM judge', () => {
 });
 
 describe('the MCP bearer token (mcp --http, real process, trace logs)', () => {
-  async function serve(args: readonly string[], extraEnv: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<{ stdout: string; stderr: string; code: number | null }> }> {
+  async function serve(
+    args: readonly string[],
+    extraEnv: NodeJS.ProcessEnv,
+  ): Promise<{ url: string; stop(): Promise<{ stdout: string; stderr: string; code: number | null }> }> {
     figures.processesRun++;
-    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--host', '127.0.0.1', '--port', '0', ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--host', '127.0.0.1', '--port', '0', ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -254,53 +323,95 @@ describe('the MCP bearer token (mcp --http, real process, trace logs)', () => {
     };
   }
 
-  const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'secrets-test', version: '1' } } };
+  const INIT = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'secrets-test', version: '1' } },
+  };
   const post = (url: string, headers: Record<string, string>, body: unknown): Promise<Response> =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it.each([
     ['--token', (t: string) => ({ args: ['--token', t], env: {} })],
-    ['INCIDENT_COMMANDER_MCP_TOKEN', (t: string) => ({ args: [] as string[], env: { INCIDENT_COMMANDER_MCP_TOKEN: t } })],
-  ])('token from %s: refused, wrong, right and malformed requests leave it in no log line, reply or file', async (_from, how) => {
-    const setup = how(MCP_TOKEN.value);
-    const server = await serve(setup.args, setup.env);
-    const bearer = { authorization: `Bearer ${MCP_TOKEN.value}` };
-    const replies: string[] = [];
-    const record = async (r: Response): Promise<Response> => {
-      replies.push(`${r.status} ${JSON.stringify([...r.headers])} ${await r.clone().text()}`);
-      return r;
-    };
-    // No token, a wrong one, the API key by mistake, the token in the wrong header, a near miss.
-    expect((await record(await post(server.url, {}, INIT))).status).toBe(401);
-    expect((await record(await post(server.url, { authorization: 'Bearer wrong-token-0123456789abcdef' }, INIT))).status).toBe(401);
-    expect((await record(await post(server.url, { authorization: `Bearer ${API_KEY.value}`, 'x-api-key': API_KEY.value }, INIT))).status).toBe(401);
-    expect((await record(await post(server.url, { 'x-api-key': MCP_TOKEN.value }, INIT))).status).toBe(401);
-    expect((await record(await post(server.url, { authorization: `Bearer ${MCP_TOKEN.value}x` }, INIT))).status).toBe(401);
-    // The right token: a session, a tool call that writes, a malformed body, an unknown session.
-    const init = await record(await post(server.url, bearer, INIT));
-    expect(init.status).toBe(200);
-    const session = init.headers.get('mcp-session-id')!;
-    expect(session).toBeTruthy();
-    const headers = { ...bearer, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
-    await record(await post(server.url, headers, { jsonrpc: '2.0', method: 'notifications/initialized' }));
-    const call = await record(await post(server.url, headers, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'open_incident', arguments: { title: 'Checkout down', description: 'customers cannot pay' } } }));
-    expect(call.status).toBe(200);
-    expect(await call.text()).toContain('INC-1');
-    expect((await record(await post(server.url, headers, '{"jsonrpc": "2.0", oops'))).status).toBe(400);
-    expect((await record(await post(server.url, { ...bearer, 'mcp-session-id': 'no-such-session' }, { jsonrpc: '2.0', id: 3, method: 'tools/list' }))).status).toBe(404);
-    const done = await server.stop();
-    expect(done.code).toBe(0);
-    expect(done.stderr).toContain('request refused');
-    expect(done.stderr).toMatch(/"level":(?:10|20|30)/);
-    const outputs: Output[] = [
-      { name: 'mcp stdout', data: Buffer.from(done.stdout) },
-      { name: 'mcp stderr', data: Buffer.from(done.stderr) },
-      { name: 'http replies', data: Buffer.from(replies.join('\n')) },
-      ...filesUnder(home),
-    ];
-    // The replies may not echo the token either (they are what a client, or a proxy log, keeps).
-    expect(scan(outputs, [MCP_TOKEN, API_KEY])).toEqual([]);
-  });
+    [
+      'INCIDENT_COMMANDER_MCP_TOKEN',
+      (t: string) => ({ args: [] as string[], env: { INCIDENT_COMMANDER_MCP_TOKEN: t } }),
+    ],
+  ])(
+    'token from %s: refused, wrong, right and malformed requests leave it in no log line, reply or file',
+    async (_from, how) => {
+      const setup = how(MCP_TOKEN.value);
+      const server = await serve(setup.args, setup.env);
+      const bearer = { authorization: `Bearer ${MCP_TOKEN.value}` };
+      const replies: string[] = [];
+      const record = async (r: Response): Promise<Response> => {
+        replies.push(`${r.status} ${JSON.stringify([...r.headers])} ${await r.clone().text()}`);
+        return r;
+      };
+      // No token, a wrong one, the API key by mistake, the token in the wrong header, a near miss.
+      expect((await record(await post(server.url, {}, INIT))).status).toBe(401);
+      expect(
+        (await record(await post(server.url, { authorization: 'Bearer wrong-token-0123456789abcdef' }, INIT))).status,
+      ).toBe(401);
+      expect(
+        (
+          await record(
+            await post(server.url, { authorization: `Bearer ${API_KEY.value}`, 'x-api-key': API_KEY.value }, INIT),
+          )
+        ).status,
+      ).toBe(401);
+      expect((await record(await post(server.url, { 'x-api-key': MCP_TOKEN.value }, INIT))).status).toBe(401);
+      expect((await record(await post(server.url, { authorization: `Bearer ${MCP_TOKEN.value}x` }, INIT))).status).toBe(
+        401,
+      );
+      // The right token: a session, a tool call that writes, a malformed body, an unknown session.
+      const init = await record(await post(server.url, bearer, INIT));
+      expect(init.status).toBe(200);
+      const session = init.headers.get('mcp-session-id')!;
+      expect(session).toBeTruthy();
+      const headers = { ...bearer, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+      await record(await post(server.url, headers, { jsonrpc: '2.0', method: 'notifications/initialized' }));
+      const call = await record(
+        await post(server.url, headers, {
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'open_incident', arguments: { title: 'Checkout down', description: 'customers cannot pay' } },
+        }),
+      );
+      expect(call.status).toBe(200);
+      expect(await call.text()).toContain('INC-1');
+      expect((await record(await post(server.url, headers, '{"jsonrpc": "2.0", oops'))).status).toBe(400);
+      expect(
+        (
+          await record(
+            await post(
+              server.url,
+              { ...bearer, 'mcp-session-id': 'no-such-session' },
+              { jsonrpc: '2.0', id: 3, method: 'tools/list' },
+            ),
+          )
+        ).status,
+      ).toBe(404);
+      const done = await server.stop();
+      expect(done.code).toBe(0);
+      expect(done.stderr).toContain('request refused');
+      expect(done.stderr).toMatch(/"level":(?:10|20|30)/);
+      const outputs: Output[] = [
+        { name: 'mcp stdout', data: Buffer.from(done.stdout) },
+        { name: 'mcp stderr', data: Buffer.from(done.stderr) },
+        { name: 'http replies', data: Buffer.from(replies.join('\n')) },
+        ...filesUnder(home),
+      ];
+      // The replies may not echo the token either (they are what a client, or a proxy log, keeps).
+      expect(scan(outputs, [MCP_TOKEN, API_KEY])).toEqual([]);
+    },
+  );
 });
 
 describe('the logger itself (in process, trace level)', () => {
@@ -319,16 +430,46 @@ describe('the logger itself (in process, trace level)', () => {
     const key = secret('plain-looking-');
     const token = secret('tok_');
     const sink = capture();
-    const logger = createLogger({ level: 'trace', destination: sink.destination as never, env: { ANTHROPIC_API_KEY: key.value, INCIDENT_COMMANDER_MCP_TOKEN: token.value } });
+    const logger = createLogger({
+      level: 'trace',
+      destination: sink.destination as never,
+      env: { ANTHROPIC_API_KEY: key.value, INCIDENT_COMMANDER_MCP_TOKEN: token.value },
+    });
     const b64 = Buffer.from(`user:${key.value}`).toString('base64');
     logger.trace({ apiKey: key.value, token: token.value, ANTHROPIC_API_KEY: key.value }, 'config');
-    logger.debug({ headers: { authorization: `Bearer ${token.value}`, 'x-api-key': key.value, cookie: `s=${token.value}` } }, 'request');
-    logger.info({ req: { headers: { authorization: `Bearer ${key.value}`, 'x-api-key': key.value, 'proxy-authorization': `Basic ${b64}` } } }, 'request');
-    logger.warn({ a: { b: { c: { headers: { authorization: `Bearer ${token.value}` } }, list: [{ 'x-api-key': key.value }] } } }, 'deep');
-    logger.error({ err: Object.assign(new Error(`401 from proxy: authorization: Bearer ${key.value}`), { headers: { authorization: `Bearer ${key.value}` } }) }, 'failed');
+    logger.debug(
+      { headers: { authorization: `Bearer ${token.value}`, 'x-api-key': key.value, cookie: `s=${token.value}` } },
+      'request',
+    );
+    logger.info(
+      {
+        req: {
+          headers: {
+            authorization: `Bearer ${key.value}`,
+            'x-api-key': key.value,
+            'proxy-authorization': `Basic ${b64}`,
+          },
+        },
+      },
+      'request',
+    );
+    logger.warn(
+      { a: { b: { c: { headers: { authorization: `Bearer ${token.value}` } }, list: [{ 'x-api-key': key.value }] } } },
+      'deep',
+    );
+    logger.error(
+      {
+        err: Object.assign(new Error(`401 from proxy: authorization: Bearer ${key.value}`), {
+          headers: { authorization: `Bearer ${key.value}` },
+        }),
+      },
+      'failed',
+    );
     logger.info(`message with the key ${key.value} and the token ${token.value}`);
     logger.info('console-style %s %o', key.value, { token: token.value });
-    logger.child({ apiKey: key.value, auth: `Bearer ${token.value}` }).info({ env: { ANTHROPIC_API_KEY: key.value, INCIDENT_COMMANDER_MCP_TOKEN: token.value } }, 'child');
+    logger
+      .child({ apiKey: key.value, auth: `Bearer ${token.value}` })
+      .info({ env: { ANTHROPIC_API_KEY: key.value, INCIDENT_COMMANDER_MCP_TOKEN: token.value } }, 'child');
     logger.fatal({ raw: b64, url: `http://x/?key=${key.value}` }, 'base64 and url');
     const out = sink.lines();
     expect(out.split('\n').filter(Boolean)).toHaveLength(9);
@@ -348,22 +489,64 @@ describe('the logger itself (in process, trace level)', () => {
     const key = secret('sk-ant-api03-');
     const sink = capture();
     const logger = createLogger({ level: 'trace', destination: sink.destination as never, env: {} });
-    const model = new ClaudeModel({ apiKey: key.value, baseURL: fake.url, maxRetries: 1, timeoutMs: 3000, streamRetries: 1, backoffMs: 1, logger });
-    fake.enqueue({ kind: 'http_error', status: 429, errorType: 'rate_limit_error', retryAfterSeconds: 0.01, message: `slow down ${key.value}` }, {
-      kind: 'http_error',
-      status: 401,
-      errorType: 'authentication_error',
-      message: `bad key ${key.value} (authorization: Bearer ${key.value})`,
+    const model = new ClaudeModel({
+      apiKey: key.value,
+      baseURL: fake.url,
+      maxRetries: 1,
+      timeoutMs: 3000,
+      streamRetries: 1,
+      backoffMs: 1,
+      logger,
     });
-    const error = await model.respond({ model: 'claude-x', maxTokens: 16, temperature: undefined, system: 's', tools: [], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }, { onText: () => undefined }).catch((e: unknown) => e);
+    fake.enqueue(
+      {
+        kind: 'http_error',
+        status: 429,
+        errorType: 'rate_limit_error',
+        retryAfterSeconds: 0.01,
+        message: `slow down ${key.value}`,
+      },
+      {
+        kind: 'http_error',
+        status: 401,
+        errorType: 'authentication_error',
+        message: `bad key ${key.value} (authorization: Bearer ${key.value})`,
+      },
+    );
+    const error = await model
+      .respond(
+        {
+          model: 'claude-x',
+          maxTokens: 16,
+          temperature: undefined,
+          system: 's',
+          tools: [],
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+        },
+        { onText: () => undefined },
+      )
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelRequestError);
-    expect(fake.requests.map((r) => r.headers['authorization'])).toEqual([`Bearer ${key.value}`, `Bearer ${key.value}`]);
+    expect(fake.requests.map((r) => r.headers['authorization'])).toEqual([
+      `Bearer ${key.value}`,
+      `Bearer ${key.value}`,
+    ]);
     figures.secretsUsedOnTheWire += 2;
     const text = `${(error as Error).message}\n${(error as ModelRequestError).hint}`;
     expect(text).toContain('bad key [redacted]');
     expect(sink.lines()).toContain('"component":"anthropic-sdk"');
-    expect(scan([{ name: 'error', data: Buffer.from(text) }, { name: 'logs', data: Buffer.from(sink.lines()) }], [key])).toEqual([]);
+    expect(
+      scan(
+        [
+          { name: 'error', data: Buffer.from(text) },
+          { name: 'logs', data: Buffer.from(sink.lines()) },
+        ],
+        [key],
+      ),
+    ).toEqual([]);
     // And text scrubbed for people keeps what is not secret.
-    expect(scrubSecrets('401 rate limited, see the Basic plan; token budget 4000')).toBe('401 rate limited, see the Basic plan; token budget 4000');
+    expect(scrubSecrets('401 rate limited, see the Basic plan; token budget 4000')).toBe(
+      '401 rate limited, see the Basic plan; token budget 4000',
+    );
   });
 });

@@ -13,7 +13,11 @@ afterEach(async () => {
 });
 
 const MODEL = 'claude-test-model';
-const hello: Anthropic.MessageCreateParamsNonStreaming = { model: MODEL, max_tokens: 256, messages: [{ role: 'user', content: 'hello' }] };
+const hello: Anthropic.MessageCreateParamsNonStreaming = {
+  model: MODEL,
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'hello' }],
+};
 
 /** The rejection of a promise (fails the test if it resolves). */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -26,7 +30,10 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Streams `params` and returns the text events seen and how the stream ended. */
-async function streamed(params: Anthropic.MessageCreateParamsNonStreaming, options?: Anthropic.RequestOptions): Promise<{ deltas: string[]; message?: Anthropic.Message; error?: unknown }> {
+async function streamed(
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  options?: Anthropic.RequestOptions,
+): Promise<{ deltas: string[]; message?: Anthropic.Message; error?: unknown }> {
   const stream = client.messages.stream(params, options);
   const deltas: string[] = [];
   stream.on('text', (d) => deltas.push(d));
@@ -40,7 +47,11 @@ async function streamed(params: Anthropic.MessageCreateParamsNonStreaming, optio
 describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () => {
   it('streams a text reply that reassembles exactly, multi-byte characters included', async () => {
     const text = 'naïve — 15 min ✓ 🚨 … 日本語 done';
-    fake.enqueue({ kind: 'message', content: [{ type: 'text', text }], usage: { input_tokens: 42, cache_read_input_tokens: 7 } });
+    fake.enqueue({
+      kind: 'message',
+      content: [{ type: 'text', text }],
+      usage: { input_tokens: 42, cache_read_input_tokens: 7 },
+    });
     const { deltas, message, error } = await streamed(hello);
     expect(error).toBeUndefined();
     expect(deltas.length).toBeGreaterThan(5);
@@ -53,14 +64,25 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
       content: [{ type: 'text', text }],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: 42, cache_read_input_tokens: 7, cache_creation_input_tokens: 0, output_tokens: Math.ceil(text.length / 4) },
+      usage: {
+        input_tokens: 42,
+        cache_read_input_tokens: 7,
+        cache_creation_input_tokens: 0,
+        output_tokens: Math.ceil(text.length / 4),
+      },
     });
     expect(message?.content).toHaveLength(1);
   });
 
   it('puts awkward byte-level splits on the wire: inside UTF-8 characters and across SSE frames, with pings', async () => {
     const text = 'naïve — 15 min ✓ 🚨';
-    fake.enqueue({ kind: 'message', content: [{ type: 'text', text }, { type: 'tool_use', name: 't', input: { note: 'é✓' } }] });
+    fake.enqueue({
+      kind: 'message',
+      content: [
+        { type: 'text', text },
+        { type: 'tool_use', name: 't', input: { note: 'é✓' } },
+      ],
+    });
     const res = await fetch(`${fake.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
@@ -94,7 +116,15 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
       return m[1]!;
     });
     const shape = events.filter((e) => e !== 'ping' && e !== 'content_block_delta');
-    expect(shape).toEqual(['message_start', 'content_block_start', 'content_block_stop', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(shape).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(events.filter((e) => e === 'ping').length).toBeGreaterThan(1);
     expect(events[1]).toBe('ping');
     expect(wire).toContain('"partial_json":""');
@@ -105,7 +135,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
     const input = {
       service: 'payment-api',
       window: { since: '2024-05-01T10:00:00Z', minutes: 90 },
-      filters: [{ field: 'author', op: 'in', values: ['alice', 'bøb ✓'] }, { field: 'deep', value: { a: [1, 2.5, null, true], b: { c: '🚨"quoted"\\' } } }],
+      filters: [
+        { field: 'author', op: 'in', values: ['alice', 'bøb ✓'] },
+        { field: 'deep', value: { a: [1, 2.5, null, true], b: { c: '🚨"quoted"\\' } } },
+      ],
       limit: 5,
       dryRun: false,
     };
@@ -125,7 +158,12 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
       content: [
         { type: 'text', text: 'Checking both.' },
         { type: 'tool_use', name: 'fetch_deploys', input: { service: 'payment-api' } },
-        { type: 'tool_use', id: 'toolu_custom', name: 'classify_severity', input: { impact: { users: 1200, revenue: true } } },
+        {
+          type: 'tool_use',
+          id: 'toolu_custom',
+          name: 'classify_severity',
+          input: { impact: { users: 1200, revenue: true } },
+        },
       ],
       chunkSize: 1,
     });
@@ -135,7 +173,12 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
     expect(message?.content).toEqual([
       { type: 'text', text: 'Checking both.' },
       { type: 'tool_use', id: 'toolu_fake_1', name: 'fetch_deploys', input: { service: 'payment-api' } },
-      { type: 'tool_use', id: 'toolu_custom', name: 'classify_severity', input: { impact: { users: 1200, revenue: true } } },
+      {
+        type: 'tool_use',
+        id: 'toolu_custom',
+        name: 'classify_severity',
+        input: { impact: { users: 1200, revenue: true } },
+      },
     ]);
     expect(message?.stop_reason).toBe('tool_use');
   });
@@ -155,7 +198,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('429 with retry-after 0 then a success: the SDK retries by itself and succeeds (2 requests)', async () => {
-    fake.enqueue({ kind: 'http_error', status: 429, errorType: 'rate_limit_error', retryAfterSeconds: 0 }, { kind: 'message', content: [{ type: 'text', text: 'after the limit' }] });
+    fake.enqueue(
+      { kind: 'http_error', status: 429, errorType: 'rate_limit_error', retryAfterSeconds: 0 },
+      { kind: 'message', content: [{ type: 'text', text: 'after the limit' }] },
+    );
     const { message, error } = await streamed(hello);
     expect(error).toBeUndefined();
     expect(message?.content).toEqual([{ type: 'text', text: 'after the limit' }]);
@@ -164,8 +210,16 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('529 three times exhausts maxRetries 2 and throws OverloadedError with status 529', async () => {
-    const overloaded = { kind: 'http_error', status: 529, errorType: 'overloaded_error', retryAfterSeconds: 0.01 } as const;
-    fake.enqueue(overloaded, overloaded, overloaded, { kind: 'message', content: [{ type: 'text', text: 'never reached' }] });
+    const overloaded = {
+      kind: 'http_error',
+      status: 529,
+      errorType: 'overloaded_error',
+      retryAfterSeconds: 0.01,
+    } as const;
+    fake.enqueue(overloaded, overloaded, overloaded, {
+      kind: 'message',
+      content: [{ type: 'text', text: 'never reached' }],
+    });
     const { error } = await streamed(hello);
     expect(error).toBeInstanceOf(Anthropic.OverloadedError);
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
@@ -179,7 +233,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('stream_error: an `event: error` after HTTP 200 rejects with a status-less APIError, not retried', async () => {
-    fake.enqueue({ kind: 'stream_error', afterText: 'Partial ✓ answ', errorType: 'overloaded_error' }, { kind: 'message', content: [{ type: 'text', text: 'not used' }] });
+    fake.enqueue(
+      { kind: 'stream_error', afterText: 'Partial ✓ answ', errorType: 'overloaded_error' },
+      { kind: 'message', content: [{ type: 'text', text: 'not used' }] },
+    );
     const { deltas, error } = await streamed(hello);
     expect(deltas.join('')).toBe('Partial ✓ answ');
     expect(error).toBeInstanceOf(Anthropic.APIError);
@@ -201,7 +258,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('drop: a socket cut mid-stream rejects with a plain AnthropicError "terminated", not retried', async () => {
-    fake.enqueue({ kind: 'drop', afterText: 'Half an ans🚨' }, { kind: 'message', content: [{ type: 'text', text: 'not used' }] });
+    fake.enqueue(
+      { kind: 'drop', afterText: 'Half an ans🚨' },
+      { kind: 'message', content: [{ type: 'text', text: 'not used' }] },
+    );
     const { deltas, error } = await streamed(hello);
     expect(deltas.join('')).toBe('Half an ans🚨');
     expect(error).toBeInstanceOf(Anthropic.AnthropicError);
@@ -238,7 +298,13 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('malformed SSE JSON rejects with an AnthropicError wrapping the SyntaxError', async () => {
-    const quiet = new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 2, timeout: 2000, logLevel: 'off' });
+    const quiet = new Anthropic({
+      apiKey: 'test-key',
+      baseURL: fake.url,
+      maxRetries: 2,
+      timeout: 2000,
+      logLevel: 'off',
+    });
     fake.enqueue({ kind: 'malformed' });
     const error = await rejectionOf(quiet.messages.stream(hello).finalMessage());
     expect(error).toBeInstanceOf(Anthropic.AnthropicError);
@@ -256,8 +322,21 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
         max_tokens: 256,
         messages: [
           { role: 'user', content: 'what changed?' },
-          { role: 'assistant', content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', id: 'toolu_a', name: 'fetch_deploys', input: {} }, { type: 'tool_use', id: 'toolu_b', name: 'x', input: {} }] },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_a', content: 'ok' }, { type: 'text', text: 'and?' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Looking.' },
+              { type: 'tool_use', id: 'toolu_a', name: 'fetch_deploys', input: {} },
+              { type: 'tool_use', id: 'toolu_b', name: 'x', input: {} },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'toolu_a', content: 'ok' },
+              { type: 'text', text: 'and?' },
+            ],
+          },
         ],
       }),
     );
@@ -273,15 +352,32 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
     expect(fake.pending).toBe(1);
 
     // A tool_use as the last message (nothing after it) is dangling too.
-    const last = await rejectionOf(client.messages.create({ ...hello, messages: [...hello.messages, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_c', name: 'x', input: {} }] }] }));
+    const last = await rejectionOf(
+      client.messages.create({
+        ...hello,
+        messages: [
+          ...hello.messages,
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_c', name: 'x', input: {} }] },
+        ],
+      }),
+    );
     if (!(last instanceof Anthropic.APIError)) throw last;
-    expect(last.apiMessage).toContain('messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_c');
+    expect(last.apiMessage).toContain(
+      'messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_c',
+    );
 
     // The reverse mistake: a tool_result that answers no tool_use.
-    const orphan = await rejectionOf(client.messages.create({ ...hello, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_zzz', content: 'x' }] }] }));
+    const orphan = await rejectionOf(
+      client.messages.create({
+        ...hello,
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_zzz', content: 'x' }] }],
+      }),
+    );
     if (!(orphan instanceof Anthropic.APIError)) throw orphan;
     expect(orphan.status).toBe(400);
-    expect(orphan.apiMessage).toContain('messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_zzz');
+    expect(orphan.apiMessage).toContain(
+      'messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_zzz',
+    );
 
     // Properly paired, the request goes through and gets the queued step.
     const ok = await client.messages.create({
@@ -298,19 +394,28 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
 
   it('answers 401 without a key and 400 without model / max_tokens / messages', async () => {
     const post = (headers: Record<string, string>, body: unknown): Promise<Response> =>
-      fetch(`${fake.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${fake.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     const noKey = await post({}, hello);
     expect(noKey.status).toBe(401);
     expect(await noKey.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
     const bearer = await post({ authorization: 'Bearer t' }, { model: MODEL, messages: [] });
     expect(bearer.status).toBe(400);
-    expect(await bearer.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
+    expect(await bearer.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'max_tokens: Field required' },
+    });
     for (const field of ['model', 'messages'] as const) {
       const body: Record<string, unknown> = { ...hello };
       delete body[field];
       const res = await post({ 'x-api-key': 'k' }, body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error', message: `${field}: Field required` } });
+      expect(await res.json()).toMatchObject({
+        error: { type: 'invalid_request_error', message: `${field}: Field required` },
+      });
     }
     expect(fake.requests).toHaveLength(4);
     expect(fake.requests[0]?.body.model).toBe(MODEL);
@@ -319,7 +424,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   it('non-streaming messages.create returns the same content as a JSON Message', async () => {
     fake.enqueue({
       kind: 'message',
-      content: [{ type: 'text', text: 'Sev2 — ✓' }, { type: 'tool_use', name: 'assign_roles', input: { roles: ['IC', 'comms'], nested: { ok: true } } }],
+      content: [
+        { type: 'text', text: 'Sev2 — ✓' },
+        { type: 'tool_use', name: 'assign_roles', input: { roles: ['IC', 'comms'], nested: { ok: true } } },
+      ],
       stopReason: 'max_tokens',
       usage: { output_tokens: 9, cache_creation_input_tokens: 3 },
       model: 'claude-override',
@@ -332,7 +440,12 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
       model: 'claude-override',
       content: [
         { type: 'text', text: 'Sev2 — ✓' },
-        { type: 'tool_use', id: 'toolu_fake_1', name: 'assign_roles', input: { roles: ['IC', 'comms'], nested: { ok: true } } },
+        {
+          type: 'tool_use',
+          id: 'toolu_fake_1',
+          name: 'assign_roles',
+          input: { roles: ['IC', 'comms'], nested: { ok: true } },
+        },
       ],
       stop_reason: 'max_tokens',
       stop_sequence: null,
@@ -342,7 +455,11 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('non-streaming: a drop gives a bare TypeError and malformed JSON a bare SyntaxError, neither retried', async () => {
-    fake.enqueue({ kind: 'drop', afterText: 'cut' }, { kind: 'malformed' }, { kind: 'message', content: [{ type: 'text', text: 'not used' }] });
+    fake.enqueue(
+      { kind: 'drop', afterText: 'cut' },
+      { kind: 'malformed' },
+      { kind: 'message', content: [{ type: 'text', text: 'not used' }] },
+    );
     const dropped = await rejectionOf(client.messages.create(hello));
     expect(dropped).toBeInstanceOf(TypeError);
     expect(dropped).not.toBeInstanceOf(Anthropic.AnthropicError);
@@ -355,7 +472,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
   });
 
   it('stream_error on a non-streaming request becomes the matching HTTP error (529 for overloaded_error)', async () => {
-    fake.enqueue({ kind: 'stream_error', afterText: 'x', errorType: 'overloaded_error' }, { kind: 'message', content: [{ type: 'text', text: 'second try' }] });
+    fake.enqueue(
+      { kind: 'stream_error', afterText: 'x', errorType: 'overloaded_error' },
+      { kind: 'message', content: [{ type: 'text', text: 'second try' }] },
+    );
     const message = await client.messages.create(hello, { maxRetries: 1 });
     expect(message.content).toEqual([{ type: 'text', text: 'second try' }]);
     expect(fake.requests).toHaveLength(2);
@@ -370,7 +490,10 @@ describe('fake Anthropic Messages API driven by the real @anthropic-ai/sdk', () 
 
     fake.setResponder((body) => {
       const last = body.messages?.at(-1);
-      return { kind: 'message', content: [{ type: 'text', text: `echo: ${typeof last?.content === 'string' ? last.content : '?'}` }] };
+      return {
+        kind: 'message',
+        content: [{ type: 'text', text: `echo: ${typeof last?.content === 'string' ? last.content : '?'}` }],
+      };
     });
     fake.enqueue({ kind: 'message', content: [{ type: 'text', text: 'queued first' }] });
     expect((await client.messages.create(hello)).content).toEqual([{ type: 'text', text: 'queued first' }]);

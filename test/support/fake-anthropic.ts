@@ -55,13 +55,28 @@ import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messag
 
 export type FakeStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'pause_turn' | 'refusal' | 'stop_sequence';
 
-export type FakeUsage = Partial<{ input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number }>;
+export type FakeUsage = Partial<{
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}>;
 
-export type FakeBlock = { type: 'text'; text: string } | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> };
+export type FakeBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> };
 
 export type FakeStep =
   /** A normal answer: streamed as SSE when the request has `stream: true`, else a JSON Message. */
-  | { kind: 'message'; content: FakeBlock[]; stopReason?: FakeStopReason; usage?: FakeUsage; model?: string; chunkSize?: number; delayMs?: number }
+  | {
+      kind: 'message';
+      content: FakeBlock[];
+      stopReason?: FakeStopReason;
+      usage?: FakeUsage;
+      model?: string;
+      chunkSize?: number;
+      delayMs?: number;
+    }
   /**
    * An HTTP error with the real error body. 429, 529 and 5xx also carry `x-should-retry: true`.
    * NOTE: the SDK retries 408/409/429/5xx (and 529) by itself up to `maxRetries` times, and every
@@ -172,7 +187,9 @@ export function validateRequest(body: unknown): ApiError | undefined {
   if (!Array.isArray(messages)) return bad('messages: Input should be a valid list');
   const toolUseIds = (m: unknown): string[] => {
     if (!isRecord(m) || m['role'] !== 'assistant' || !Array.isArray(m['content'])) return [];
-    return m['content'].filter((b): b is Record<string, unknown> => isRecord(b) && b['type'] === 'tool_use').map((b) => String(b['id']));
+    return m['content']
+      .filter((b): b is Record<string, unknown> => isRecord(b) && b['type'] === 'tool_use')
+      .map((b) => String(b['id']));
   };
   for (let i = 0; i < messages.length; i++) {
     const m: unknown = messages[i];
@@ -180,7 +197,11 @@ export function validateRequest(body: unknown): ApiError | undefined {
     if (isRecord(m) && m['role'] === 'user' && Array.isArray(m['content'])) {
       const previous = new Set(toolUseIds(messages[i - 1]));
       const content: unknown[] = m['content'];
-      const unexpected = content.flatMap((b, j) => (isRecord(b) && b['type'] === 'tool_result' && !previous.has(String(b['tool_use_id'])) ? [{ j, id: String(b['tool_use_id']) }] : []));
+      const unexpected = content.flatMap((b, j) =>
+        isRecord(b) && b['type'] === 'tool_result' && !previous.has(String(b['tool_use_id']))
+          ? [{ j, id: String(b['tool_use_id']) }]
+          : [],
+      );
       const first = unexpected[0];
       if (first) {
         return bad(
@@ -194,7 +215,8 @@ export function validateRequest(body: unknown): ApiError | undefined {
     const next: unknown = messages[i + 1];
     const answered = new Set<string>();
     if (isRecord(next) && next['role'] === 'user' && Array.isArray(next['content'])) {
-      for (const b of next['content']) if (isRecord(b) && b['type'] === 'tool_result') answered.add(String(b['tool_use_id']));
+      for (const b of next['content'])
+        if (isRecord(b) && b['type'] === 'tool_result') answered.add(String(b['tool_use_id']));
     }
     const missing = ids.filter((id) => !answered.has(id));
     if (missing.length > 0) {
@@ -207,7 +229,9 @@ export function validateRequest(body: unknown): ApiError | undefined {
 }
 
 /** A response block as the API returns it (ids filled in). */
-type OutBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+type OutBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 interface OutMessage {
   id: string;
@@ -217,7 +241,12 @@ interface OutMessage {
   content: OutBlock[];
   stop_reason: FakeStopReason;
   stop_sequence: string | null;
-  usage: { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number; output_tokens: number };
+  usage: {
+    input_tokens: number;
+    cache_creation_input_tokens: number;
+    cache_read_input_tokens: number;
+    output_tokens: number;
+  };
 }
 
 /**
@@ -310,7 +339,9 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent && !res.destroyed) {
-        sendJson(res, 500, errorBody('api_error', `fake-anthropic crashed: ${String(error)}`, 'req_fake_crash'), { 'x-should-retry': 'false' });
+        sendJson(res, 500, errorBody('api_error', `fake-anthropic crashed: ${String(error)}`, 'req_fake_crash'), {
+          'x-should-retry': 'false',
+        });
       } else {
         res.destroy();
       }
@@ -327,7 +358,11 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   });
 
   function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...headers,
+    });
     res.end(body);
   }
 
@@ -351,9 +386,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
 
   function buildMessage(step: Extract<FakeStep, { kind: 'message' }>, body: RecordedBody): OutMessage {
     messageCount += 1;
-    const content: OutBlock[] = step.content.map((b) => (b.type === 'text' ? { type: 'text', text: b.text } : { type: 'tool_use', id: b.id ?? `toolu_fake_${++toolCount}`, name: b.name, input: b.input }));
+    const content: OutBlock[] = step.content.map((b) =>
+      b.type === 'text'
+        ? { type: 'text', text: b.text }
+        : { type: 'tool_use', id: b.id ?? `toolu_fake_${++toolCount}`, name: b.name, input: b.input },
+    );
     const chars = content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length), 0);
-    const stopReason: FakeStopReason = step.stopReason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
+    const stopReason: FakeStopReason =
+      step.stopReason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
     const stopSequences = body.stop_sequences;
     return {
       id: `msg_fake_${messageCount}`,
@@ -362,7 +402,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       model: step.model ?? (typeof body.model === 'string' ? body.model : 'claude-fake'),
       content,
       stop_reason: stopReason,
-      stop_sequence: stopReason === 'stop_sequence' ? (Array.isArray(stopSequences) ? (stopSequences[0] ?? null) : null) : null,
+      stop_sequence:
+        stopReason === 'stop_sequence' ? (Array.isArray(stopSequences) ? (stopSequences[0] ?? null) : null) : null,
       usage: {
         input_tokens: step.usage?.input_tokens ?? DEFAULT_INPUT_TOKENS,
         cache_creation_input_tokens: step.usage?.cache_creation_input_tokens ?? 0,
@@ -373,7 +414,11 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   }
 
   function startSse(res: ServerResponse, requestId: string): SseWriter {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'request-id': requestId,
+    });
     return new SseWriter(res, () => !closed && !res.destroyed && !res.writableEnded);
   }
 
@@ -389,21 +434,39 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, output_tokens: 1 },
+        usage: {
+          input_tokens: usage.input_tokens,
+          cache_creation_input_tokens: usage.cache_creation_input_tokens,
+          cache_read_input_tokens: usage.cache_read_input_tokens,
+          output_tokens: 1,
+        },
       },
     };
   }
 
   async function streamText(sse: SseWriter, index: number, text: string, chunkSize: number): Promise<void> {
-    await sse.frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    await sse.frame('content_block_start', {
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'text', text: '' },
+    });
     let n = 0;
     for (const piece of pieces(text, chunkSize)) {
-      await sse.frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+      await sse.frame('content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: piece },
+      });
       if (++n % 4 === 0) await sse.frame('ping', { type: 'ping' });
     }
   }
 
-  async function streamMessage(res: ServerResponse, requestId: string, message: OutMessage, chunkSize: number): Promise<void> {
+  async function streamMessage(
+    res: ServerResponse,
+    requestId: string,
+    message: OutMessage,
+    chunkSize: number,
+  ): Promise<void> {
     const sse = startSse(res, requestId);
     await sse.frame('message_start', messageStart(message));
     await sse.frame('ping', { type: 'ping' });
@@ -411,19 +474,31 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       if (block.type === 'text') {
         await streamText(sse, index, block.text, chunkSize);
       } else {
-        await sse.frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+        await sse.frame('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+        });
         // The real API opens every tool input with an empty partial_json.
         const parts = ['', ...pieces(JSON.stringify(block.input), chunkSize)];
         let n = 0;
         for (const partial of parts) {
-          await sse.frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: partial } });
+          await sse.frame('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'input_json_delta', partial_json: partial },
+          });
           if (++n % 4 === 0) await sse.frame('ping', { type: 'ping' });
         }
       }
       await sse.frame('content_block_stop', { type: 'content_block_stop', index });
       await sse.frame('ping', { type: 'ping' });
     }
-    await sse.frame('message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { output_tokens: message.usage.output_tokens } });
+    await sse.frame('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: { output_tokens: message.usage.output_tokens },
+    });
     await sse.frame('message_stop', { type: 'message_stop' });
     await sse.flush();
     if (!res.destroyed) res.end();
@@ -433,7 +508,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     return buildMessage({ kind: 'message', content: [] }, body);
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse, requestId: string, step: FakeStep, body: RecordedBody): Promise<void> {
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    step: FakeStep,
+    body: RecordedBody,
+  ): Promise<void> {
     const streaming = body.stream === true;
     switch (step.kind) {
       case 'message': {
@@ -448,14 +529,22 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         const headers: Record<string, string> = { 'request-id': requestId };
         if (step.retryAfterSeconds !== undefined) headers['retry-after'] = String(step.retryAfterSeconds);
         if (step.status === 429 || step.status >= 500) headers['x-should-retry'] = 'true';
-        sendJson(res, step.status, errorBody(step.errorType, step.message ?? defaultErrorMessage(step.errorType), requestId), headers);
+        sendJson(
+          res,
+          step.status,
+          errorBody(step.errorType, step.message ?? defaultErrorMessage(step.errorType), requestId),
+          headers,
+        );
         return;
       }
       case 'stream_error': {
         const message = step.message ?? defaultErrorMessage(step.errorType);
         if (!streaming) {
           const status = statusForErrorType(step.errorType);
-          sendJson(res, status, errorBody(step.errorType, message, requestId), { 'request-id': requestId, 'x-should-retry': 'true' });
+          sendJson(res, status, errorBody(step.errorType, message, requestId), {
+            'request-id': requestId,
+            'x-should-retry': 'true',
+          });
           return;
         }
         const sse = startSse(res, requestId);
@@ -470,8 +559,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       }
       case 'drop': {
         if (!streaming) {
-          const full = JSON.stringify(buildMessage({ kind: 'message', content: [{ type: 'text', text: step.afterText ?? '' }] }, body));
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(full)), 'request-id': requestId });
+          const full = JSON.stringify(
+            buildMessage({ kind: 'message', content: [{ type: 'text', text: step.afterText ?? '' }] }, body),
+          );
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(full)),
+            'request-id': requestId,
+          });
           await new Promise<void>((resolve) => res.write(full.slice(0, Math.floor(full.length / 2)), () => resolve()));
           req.socket.destroy();
           return;
@@ -526,8 +621,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       return;
     }
 
-    const fail = (status: number, type: string, message: string): void => sendJson(res, status, errorBody(type, message, requestId), { 'request-id': requestId, 'x-should-retry': 'false' });
-    if (method !== 'POST' || path !== '/v1/messages') return fail(404, 'not_found_error', `fake-anthropic: no route for ${method} ${path}`);
+    const fail = (status: number, type: string, message: string): void =>
+      sendJson(res, status, errorBody(type, message, requestId), {
+        'request-id': requestId,
+        'x-should-retry': 'false',
+      });
+    if (method !== 'POST' || path !== '/v1/messages')
+      return fail(404, 'not_found_error', `fake-anthropic: no route for ${method} ${path}`);
     if (req.headers['x-api-key'] === undefined && req.headers['authorization'] === undefined) {
       return fail(401, 'authentication_error', 'x-api-key header is required');
     }

@@ -10,7 +10,8 @@ export function soak(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['IC_SOAK'];
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 1 || n > 1000) throw new Error(`IC_SOAK must be a number from 1 to 1000, got "${raw}"`);
+  if (!Number.isFinite(n) || n < 1 || n > 1000)
+    throw new Error(`IC_SOAK must be a number from 1 to 1000, got "${raw}"`);
   return n;
 }
 
@@ -21,5 +22,8 @@ export function soak(env: NodeJS.ProcessEnv = process.env): number {
 export function recordFigures(name: string, figures: Record<string, unknown>): void {
   const dir = join(packageRoot(), '.reliability-out');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ name, at: new Date().toISOString(), soak: soak(), ...figures }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${name}.json`),
+    `${JSON.stringify({ name, at: new Date().toISOString(), soak: soak(), ...figures }, null, 2)}\n`,
+  );
 }

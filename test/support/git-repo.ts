@@ -13,10 +13,24 @@ export interface FakeCommit {
 export function makeGitRepo(dir: string, commits: readonly FakeCommit[]): string {
   mkdirSync(dir, { recursive: true });
   const git = (args: string[], env: Record<string, string> = {}): void => {
-    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', '-C', dir, ...args], {
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=Test',
+        '-c',
+        'user.email=test@example.com',
+        '-c',
+        'init.defaultBranch=main',
+        '-C',
+        dir,
+        ...args,
+      ],
+      {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    );
   };
   git(['init', '-q']);
   commits.forEach((c, i) => {

@@ -43,7 +43,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = new FakeClock(options.start);
   const store = new SqliteStore(options.dbPath ?? ':memory:', { now: () => clock.now() });
   const registry = createRegistry();
-  const services = typeof options.services === 'string' ? parseServices(options.services, join(root, 'test-services.yaml')) : (options.services ?? EMPTY_CATALOG);
+  const services =
+    typeof options.services === 'string'
+      ? parseServices(options.services, join(root, 'test-services.yaml'))
+      : (options.services ?? EMPTY_CATALOG);
   const ctx: ToolContext = {
     store,
     clock,

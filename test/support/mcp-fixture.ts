@@ -16,7 +16,10 @@ export function makeHome(): { home: string; env: Record<string, string>; dispose
     { at: new Date(now - 10 * 60_000).toISOString(), subject: 'Bump payment gateway timeout' },
   ]);
   mkdirSync(join(home, 'cfg'), { recursive: true });
-  writeFileSync(join(home, 'services.yaml'), 'services:\n  payment-api:\n    display_name: Checkout\n    customer_facing: true\n    revenue_path: true\n    repo: ./repos/payment-api\n');
+  writeFileSync(
+    join(home, 'services.yaml'),
+    'services:\n  payment-api:\n    display_name: Checkout\n    customer_facing: true\n    revenue_path: true\n    repo: ./repos/payment-api\n',
+  );
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: home,
@@ -27,8 +30,14 @@ export function makeHome(): { home: string; env: Record<string, string>; dispose
 }
 
 /** Starts `incident-commander mcp --http` on a free port and returns its URL once it listens. */
-export async function startHttpProcess(env: Record<string, string>, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startHttpProcess(
+  env: Record<string, string>,
+  extraArgs: string[] = [],
+): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0', ...extraArgs], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -56,7 +65,11 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-type CallResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
+type CallResult = {
+  isError?: boolean;
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+};
 
 /**
  * The same checks for every transport: tools listed with schemas and annotations, each of the
@@ -65,17 +78,29 @@ type CallResult = { isError?: boolean; content: { type: string; text?: string }[
  */
 export async function exerciseServer(client: Client): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['classify_severity', 'assign_roles', 'fetch_deploys', 'draft_stakeholder_update', 'create_action_item']));
+  expect(tools.map((t) => t.name)).toEqual(
+    expect.arrayContaining([
+      'classify_severity',
+      'assign_roles',
+      'fetch_deploys',
+      'draft_stakeholder_update',
+      'create_action_item',
+    ]),
+  );
   for (const t of tools) {
     expect(t.inputSchema.type).toBe('object');
     expect(t.outputSchema?.type).toBe('object');
     expect(t.title).toBeTruthy();
     expect(typeof t.annotations?.readOnlyHint).toBe('boolean');
   }
-  expect(tools.find((t) => t.name === 'fetch_deploys')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+  expect(tools.find((t) => t.name === 'fetch_deploys')?.annotations).toMatchObject({
+    readOnlyHint: true,
+    destructiveHint: false,
+  });
   expect(tools.find((t) => t.name === 'create_action_item')?.annotations).toMatchObject({ readOnlyHint: false });
 
-  const call = async (name: string, args: Record<string, unknown>): Promise<CallResult> => (await client.callTool({ name, arguments: args })) as CallResult;
+  const call = async (name: string, args: Record<string, unknown>): Promise<CallResult> =>
+    (await client.callTool({ name, arguments: args })) as CallResult;
   const ok = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const r = await call(name, args);
     expect(r.isError ?? false, `${name}: ${r.content[0]?.text}`).toBe(false);
@@ -83,17 +108,34 @@ export async function exerciseServer(client: Client): Promise<void> {
     return r.structuredContent!;
   };
 
-  const severity = await ok('classify_severity', { description: "Our payment API is returning 500 errors and customers can't check out" });
+  const severity = await ok('classify_severity', {
+    description: "Our payment API is returning 500 errors and customers can't check out",
+  });
   expect(severity).toMatchObject({ level: 'SEV1', cadenceMinutes: { customer: 15 }, escalation: { triggered: true } });
-  const opened = await ok('open_incident', { title: 'Payment API returning 500s', description: "customers can't check out", services: ['payment-api'], reporter: 'Alex' });
+  const opened = await ok('open_incident', {
+    title: 'Payment API returning 500s',
+    description: "customers can't check out",
+    services: ['payment-api'],
+    reporter: 'Alex',
+  });
   const id = (opened['incident'] as { id: string }).id;
   const roles = await ok('assign_roles', { incidentId: id });
   expect(roles['summary']).toContain('Tech Lead: Need an engineer with payment-api ownership');
   const deploys = await ok('fetch_deploys', { service: 'payment-api', since: '2h' });
   expect((deploys['deploys'] as unknown[]).length).toBe(2);
-  const update = await ok('draft_stakeholder_update', { incidentId: id, audience: 'customer', customerSummary: 'payment processing errors' });
+  const update = await ok('draft_stakeholder_update', {
+    incidentId: id,
+    audience: 'customer',
+    customerSummary: 'payment processing errors',
+  });
   expect(update['nextUpdateInMinutes']).toBe(15);
-  const item = await ok('create_action_item', { incidentId: id, title: 'Alert on checkout error rate', owner: 'Priya', due: '14d', kind: 'detect' });
+  const item = await ok('create_action_item', {
+    incidentId: id,
+    title: 'Alert on checkout error rate',
+    owner: 'Priya',
+    due: '14d',
+    kind: 'detect',
+  });
   expect(item).toMatchObject({ created: true, item: { owner: 'Priya' } });
 
   const bad = await call('create_action_item', { incidentId: id, title: 'Add canary', kind: 'prevent', due: '7d' });
@@ -101,12 +143,20 @@ export async function exerciseServer(client: Client): Promise<void> {
   expect(bad.content[0]?.text).toContain('field "owner": is required');
   const next = await ok('get_incident', { incidentId: id });
   expect((next['actionItems'] as unknown[]).length).toBe(1);
-  await expect(client.callTool({ name: 'page_everyone', arguments: {} })).rejects.toThrow(/unknown tool "page_everyone"/);
+  await expect(client.callTool({ name: 'page_everyone', arguments: {} })).rejects.toThrow(
+    /unknown tool "page_everyone"/,
+  );
 
   const { resources } = await client.listResources();
-  expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['soul://active', 'severity://framework', `incident://${id}`]));
+  expect(resources.map((r) => r.uri)).toEqual(
+    expect.arrayContaining(['soul://active', 'severity://framework', `incident://${id}`]),
+  );
   const incident = await client.readResource({ uri: `incident://${id}` });
-  const state = JSON.parse((incident.contents[0] as { text: string }).text) as { incident: { id: string }; roles: unknown[]; timeline: unknown[] };
+  const state = JSON.parse((incident.contents[0] as { text: string }).text) as {
+    incident: { id: string };
+    roles: unknown[];
+    timeline: unknown[];
+  };
   expect(state.incident.id).toBe(id);
   expect(state.roles.length).toBe(4);
   expect(state.timeline.length).toBeGreaterThanOrEqual(4);
@@ -118,8 +168,13 @@ export async function exerciseServer(client: Client): Promise<void> {
 
   const { prompts } = await client.listPrompts();
   expect(prompts.map((p) => p.name).sort()).toEqual(['incident-kickoff', 'postmortem', 'stakeholder-update']);
-  const kickoff = await client.getPrompt({ name: 'incident-kickoff', arguments: { report: 'checkout is down', service: 'payment-api' } });
-  expect((kickoff.messages[0]!.content as { text: string }).text).toMatch(/Report: checkout is down[\s\S]*assign_roles/);
+  const kickoff = await client.getPrompt({
+    name: 'incident-kickoff',
+    arguments: { report: 'checkout is down', service: 'payment-api' },
+  });
+  expect((kickoff.messages[0]!.content as { text: string }).text).toMatch(
+    /Report: checkout is down[\s\S]*assign_roles/,
+  );
   await expect(client.getPrompt({ name: 'postmortem', arguments: {} })).rejects.toThrow(/needs argument "incidentId"/);
   await client.setLoggingLevel('warning');
   await client.ping();

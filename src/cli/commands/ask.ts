@@ -9,11 +9,17 @@ import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { createRegistry } from '../../../tools/index.js';
 
-const USAGE = 'incident-commander ask "message" [--json] [--offline] [--incident ID] [--as NAME] [--model M] [--max-steps N]   (or the message on stdin)';
+const USAGE =
+  'incident-commander ask "message" [--json] [--offline] [--incident ID] [--as NAME] [--model M] [--max-steps N]   (or the message on stdin)';
 
 /** One turn with the commander; the reply streams to stdout, or comes as one JSON object with --json. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, { ...AGENT_OPTIONS, json: { type: 'boolean' } }, AgentFlagsSchema.extend({ json: z.boolean().optional() }), USAGE);
+  const { flags, positionals } = parseCommandArgs(
+    argv,
+    { ...AGENT_OPTIONS, json: { type: 'boolean' } },
+    AgentFlagsSchema.extend({ json: z.boolean().optional() }),
+    USAGE,
+  );
   const fromArgs = positionals.join(' ').trim();
   const message = (fromArgs && fromArgs !== '-' ? fromArgs : (await io.readStdin()).trim()).slice(0, 20_000);
   if (!message) throw new UsageError('no message', `Usage: ${USAGE}`);
@@ -24,10 +30,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const actor = actorName(flags, io.env);
     const setup = await createAgent(runtime, agentFlags(flags), io.env, actor);
     if (flags.incident && !(await runtime.store.getIncident(flags.incident))) {
-      throw new UsageError(`--incident: ${flags.incident} does not exist`, 'Run `incident-commander incidents list` for the ids, or leave out --incident to start a new one.');
+      throw new UsageError(
+        `--incident: ${flags.incident} does not exist`,
+        'Run `incident-commander incidents list` for the ids, or leave out --incident to start a new one.',
+      );
     }
     const now = runtime.clock.now();
-    const session = flags.incident ? ((await resumeSession(runtime.store, { incidentId: flags.incident })) ?? newSession(now, flags.incident)) : newSession(now);
+    const session = flags.incident
+      ? ((await resumeSession(runtime.store, { incidentId: flags.incident })) ?? newSession(now, flags.incident))
+      : newSession(now);
     const json = flags.json === true;
     let streamed = '';
     const result = await setup.agent.runTurn(session, message, {
@@ -48,7 +59,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         model: result.model,
         incidentId: session.incidentId,
         severity: incident?.severity ?? null,
-        toolCalls: result.toolCalls.map((c) => ({ name: c.name, input: c.input, output: c.output, isError: c.isError })),
+        toolCalls: result.toolCalls.map((c) => ({
+          name: c.name,
+          input: c.input,
+          output: c.output,
+          isError: c.isError,
+        })),
         usage: { ...result.usage, costUsd: Number(result.costUsd.toFixed(6)) },
         stopReason: result.stopReason,
         fellBack: result.fellBack,

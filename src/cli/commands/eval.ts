@@ -46,7 +46,11 @@ function readTranscripts(dir: string): Map<string, Transcript> {
   const out = new Map<string, Transcript>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const parsed = TranscriptSchema.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    if (!parsed.success) throw new UsageError(`${join(dir, file)} is not a transcript: ${parsed.error.issues[0]?.message}`, 'Point --transcripts at a folder written by --record.');
+    if (!parsed.success)
+      throw new UsageError(
+        `${join(dir, file)} is not a transcript: ${parsed.error.issues[0]?.message}`,
+        'Point --transcripts at a folder written by --record.',
+      );
     out.set(`${parsed.data.caseId}#${parsed.data.run}`, parsed.data);
   }
   return out;
@@ -73,8 +77,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     USAGE,
   );
   const env = Env.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined && v !== '')));
-  if (flags.target === 'replay' && !flags.transcripts) throw new UsageError('--target replay needs --transcripts DIR', 'Record transcripts with --record DIR on a live run first.');
-  if (flags.target === 'anthropic' && !env.ANTHROPIC_API_KEY) throw new UsageError('--target anthropic needs ANTHROPIC_API_KEY', 'Set the key, or use --target offline.');
+  if (flags.target === 'replay' && !flags.transcripts)
+    throw new UsageError(
+      '--target replay needs --transcripts DIR',
+      'Record transcripts with --record DIR on a live run first.',
+    );
+  if (flags.target === 'anthropic' && !env.ANTHROPIC_API_KEY)
+    throw new UsageError('--target anthropic needs ANTHROPIC_API_KEY', 'Set the key, or use --target offline.');
 
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'error') });
   const paths = resolvePaths(overridesFrom(flags), io.env, io.cwd);
@@ -83,15 +92,34 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (flags.filter) {
     const pattern = new RegExp(flags.filter, 'i');
     cases = cases.filter((c) => pattern.test(c.id) || pattern.test(c.title) || c.rules.some((r) => pattern.test(r)));
-    if (!cases.length) throw new UsageError(`--filter ${flags.filter} matches no case`, 'Match a case id, title or rule, e.g. --filter seed.');
+    if (!cases.length)
+      throw new UsageError(
+        `--filter ${flags.filter} matches no case`,
+        'Match a case id, title or rule, e.g. --filter seed.',
+      );
   }
 
   let model: ModelFactory | null = null;
   if (flags.target === 'offline') model = offlineTarget(shared);
-  if (flags.target === 'anthropic') model = await anthropicTarget({ apiKey: env.ANTHROPIC_API_KEY!, baseURL: env.ANTHROPIC_BASE_URL, maxRetries: env.INCIDENT_COMMANDER_MAX_RETRIES, timeoutMs: env.INCIDENT_COMMANDER_TIMEOUT_MS }, logger);
+  if (flags.target === 'anthropic')
+    model = await anthropicTarget(
+      {
+        apiKey: env.ANTHROPIC_API_KEY!,
+        baseURL: env.ANTHROPIC_BASE_URL,
+        maxRetries: env.INCIDENT_COMMANDER_MAX_RETRIES,
+        timeoutMs: env.INCIDENT_COMMANDER_TIMEOUT_MS,
+      },
+      logger,
+    );
   const replay = flags.target === 'replay' ? readTranscripts(flags.transcripts!) : null;
   const judge: Judge | null = env.ANTHROPIC_API_KEY
-    ? new ClaudeJudge({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, model: env.INCIDENT_COMMANDER_JUDGE_MODEL ?? shared.soul.config.model, template: shared.templates.get('judge'), logger })
+    ? new ClaudeJudge({
+        apiKey: env.ANTHROPIC_API_KEY,
+        baseURL: env.ANTHROPIC_BASE_URL,
+        model: env.INCIDENT_COMMANDER_JUDGE_MODEL ?? shared.soul.config.model,
+        template: shared.templates.get('judge'),
+        logger,
+      })
     : null;
   if (flags.record) mkdirSync(flags.record, { recursive: true });
 
@@ -101,9 +129,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     repeat: flags.repeat,
     concurrency: flags.concurrency ?? (flags.target === 'anthropic' ? 2 : 4),
     judge,
-    produce: async (c, n) => (replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, flags.target, model!, shared)),
+    produce: async (c, n) =>
+      replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, flags.target, model!, shared),
     onTranscript: (t) => {
-      if (flags.record) writeFileSync(join(flags.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`);
+      if (flags.record)
+        writeFileSync(join(flags.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`);
     },
   });
   const comparison = flags.baseline ? compare(report, loadBaseline(flags.baseline)) : null;

@@ -14,13 +14,20 @@ const USAGE = 'incident-commander gameday [SCENARIO] [--list] [--script FILE] [-
 const Flags = z.object({
   list: z.boolean().optional(),
   script: z.string().min(1).optional(),
-  as: z.string().regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"').optional(),
+  as: z
+    .string()
+    .regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"')
+    .optional(),
   json: z.boolean().optional(),
   gamedays: z.string().min(1).optional(),
 });
 
 /** "+5 message" or "+5m message" lets time pass before a message; "/wait N" lets it pass with none; "/end" stops. */
-type Line = { kind: 'say'; text: string; advance: number | undefined } | { kind: 'wait'; minutes: number } | { kind: 'end' } | { kind: 'skip' };
+type Line =
+  | { kind: 'say'; text: string; advance: number | undefined }
+  | { kind: 'wait'; minutes: number }
+  | { kind: 'end' }
+  | { kind: 'skip' };
 
 export function parseLine(raw: string): Line {
   const line = raw.trim();
@@ -28,21 +35,38 @@ export function parseLine(raw: string): Line {
   if (/^\/(?:end|quit|exit)$/i.test(line)) return { kind: 'end' };
   const wait = /^\/wait\s+(\d{1,4})\s*m?$/i.exec(line);
   if (wait) return { kind: 'wait', minutes: Number(wait[1]) };
-  if (line.startsWith('/')) throw new UsageError(`unknown drill command "${line}"`, 'Drill commands: /wait N (let N minutes pass), /end (stop and score). Anything else is a message to the team channel.');
+  if (line.startsWith('/'))
+    throw new UsageError(
+      `unknown drill command "${line}"`,
+      'Drill commands: /wait N (let N minutes pass), /end (stop and score). Anything else is a message to the team channel.',
+    );
   const advance = /^\+(\d{1,4})m?\s+([\s\S]+)$/.exec(line);
-  return advance ? { kind: 'say', text: advance[2]!.replace(/\\n/g, '\n'), advance: Number(advance[1]) } : { kind: 'say', text: line.replace(/\\n/g, '\n'), advance: undefined };
+  return advance
+    ? { kind: 'say', text: advance[2]!.replace(/\\n/g, '\n'), advance: Number(advance[1]) }
+    : { kind: 'say', text: line.replace(/\\n/g, '\n'), advance: undefined };
 }
 
-const clock = (start: string, minute: number): string => `T+${String(Math.floor(minute)).padStart(2, '0')} ${new Date(Date.parse(start) + minute * 60_000).toISOString().slice(11, 16)}Z`;
+const clock = (start: string, minute: number): string =>
+  `T+${String(Math.floor(minute)).padStart(2, '0')} ${new Date(Date.parse(start) + minute * 60_000).toISOString().slice(11, 16)}Z`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseCommandArgs(
     argv,
-    { list: { type: 'boolean' }, script: { type: 'string' }, as: { type: 'string' }, json: { type: 'boolean' }, gamedays: { type: 'string' } },
+    {
+      list: { type: 'boolean' },
+      script: { type: 'string' },
+      as: { type: 'string' },
+      json: { type: 'boolean' },
+      gamedays: { type: 'string' },
+    },
     Flags,
     USAGE,
   );
-  const runtime = openRuntime({ overrides: { ...overridesFrom(flags), gamedays: flags.gamedays }, env: io.env, registry: createRegistry() });
+  const runtime = openRuntime({
+    overrides: { ...overridesFrom(flags), gamedays: flags.gamedays },
+    env: io.env,
+    registry: createRegistry(),
+  });
   try {
     return await drillOrList(runtime, flags, positionals, io);
   } finally {
@@ -50,7 +74,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function drillOrList(runtime: Runtime, flags: z.output<typeof Flags>, positionals: readonly string[], io: CliIO): Promise<number> {
+async function drillOrList(
+  runtime: Runtime,
+  flags: z.output<typeof Flags>,
+  positionals: readonly string[],
+  io: CliIO,
+): Promise<number> {
   const paths = runtime.paths;
   if (flags.list) {
     const ids = listScenarios(paths.gamedays);
@@ -63,14 +92,22 @@ async function drillOrList(runtime: Runtime, flags: z.output<typeof Flags>, posi
         throw error;
       }
     });
-    io.stdout(flags.json ? `${JSON.stringify(rows)}\n` : `${rows.map((r) => (r.error ? `${r.id}  INVALID: ${r.error}` : `${r.id}  ${r.title} (expected ${r.severity})`)).join('\n')}\n`);
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify(rows)}\n`
+        : `${rows.map((r) => (r.error ? `${r.id}  INVALID: ${r.error}` : `${r.id}  ${r.title} (expected ${r.severity})`)).join('\n')}\n`,
+    );
     return rows.some((r) => r.error) ? EXIT.failed : EXIT.ok;
   }
   const ids = listScenarios(paths.gamedays);
   const id = positionals[0] ?? ids[0];
   if (!id) throw new UsageError(`no scenarios in ${paths.gamedays}`, `Usage: ${USAGE}`);
   const scenario = loadScenario(paths.gamedays, id);
-  if (flags.as && !scenario.team.includes(flags.as)) throw new UsageError(`--as: "${flags.as}" is not in the scenario team (${scenario.team.join(', ')})`, `Usage: ${USAGE}`);
+  if (flags.as && !scenario.team.includes(flags.as))
+    throw new UsageError(
+      `--as: "${flags.as}" is not in the scenario team (${scenario.team.join(', ')})`,
+      `Usage: ${USAGE}`,
+    );
   const script = flags.script ? readFileSync(flags.script, 'utf8').split('\n').map(parseLine) : null;
 
   const { drill, opening } = Drill.open(scenario, {
@@ -90,16 +127,26 @@ async function drillOrList(runtime: Runtime, flags: z.output<typeof Flags>, posi
     show(reply.reveals);
     if (echo) say(`[${clock(scenario.start, reply.minute)}] ${echo.replace(/\n/g, '\n    ')}\n`);
     for (const line of reply.recorded) say(`  · ${line}\n`);
-    if (reply.ended) say(`[${clock(scenario.start, reply.minute)}] Time is up (${scenario.max_minutes} simulated minutes).\n`);
+    if (reply.ended)
+      say(`[${clock(scenario.start, reply.minute)}] Time is up (${scenario.max_minutes} simulated minutes).\n`);
   };
   try {
-    say(`GAME DAY: ${scenario.title}\n\n${scenario.briefing.trim()}\n\nTeam: ${scenario.team.join(', ')}. Write as "Name: message". Each message takes ${scenario.minutes_per_message} simulated minutes; "+N message" takes N; /wait N lets time pass; /end stops and scores.\n\n`);
+    say(
+      `GAME DAY: ${scenario.title}\n\n${scenario.briefing.trim()}\n\nTeam: ${scenario.team.join(', ')}. Write as "Name: message". Each message takes ${scenario.minutes_per_message} simulated minutes; "+N message" takes N; /wait N lets time pass; /end stops and scores.\n\n`,
+    );
     show(opening);
     const handle = async (line: Line): Promise<boolean> => {
       if (line.kind === 'skip') return true;
       if (line.kind === 'end') return false;
       if (line.kind === 'wait') report(drill.wait(line.minutes));
-      else report(await drill.say(line.text, { ...(flags.as ? { speaker: flags.as } : {}), ...(line.advance !== undefined ? { advanceMinutes: line.advance } : {}) }), script ? line.text : undefined);
+      else
+        report(
+          await drill.say(line.text, {
+            ...(flags.as ? { speaker: flags.as } : {}),
+            ...(line.advance !== undefined ? { advanceMinutes: line.advance } : {}),
+          }),
+          script ? line.text : undefined,
+        );
       return !drill.ended;
     };
     if (script) {
@@ -120,7 +167,10 @@ async function drillOrList(runtime: Runtime, flags: z.output<typeof Flags>, posi
       rl.close();
     }
     const result = await scoreDrill(drill);
-    if (flags.json) io.stdout(`${JSON.stringify({ scenario: result.scenario, title: result.title, score: result.score, checks: result.checks, stats: result.stats, debrief: result.debrief })}\n`);
+    if (flags.json)
+      io.stdout(
+        `${JSON.stringify({ scenario: result.scenario, title: result.title, score: result.score, checks: result.checks, stats: result.stats, debrief: result.debrief })}\n`,
+      );
     else io.stdout(`\n${result.debrief}\n`);
     return EXIT.ok;
   } finally {

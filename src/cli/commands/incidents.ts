@@ -23,7 +23,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const incidents = await runtime.store.listIncidents({ status: STATUSES[flags.status], limit: 200 });
     if (flags.json) io.stdout(`${JSON.stringify(incidents)}\n`);
     else if (!incidents.length) io.stdout('No incidents.\n');
-    else for (const i of incidents) io.stdout(`${i.id.padEnd(8)} ${i.severity} ${i.status.padEnd(13)} ${formatClock(i.startedAt)}  ${i.title}\n`);
+    else
+      for (const i of incidents)
+        io.stdout(`${i.id.padEnd(8)} ${i.severity} ${i.status.padEnd(13)} ${formatClock(i.startedAt)}  ${i.title}\n`);
     return EXIT.ok;
   } finally {
     await runtime.close();

@@ -18,10 +18,19 @@ const Flags = z.object({
   token: z.string().min(16, 'must be at least 16 characters').optional(),
   'allowed-host': z.array(z.string().min(1)).default([]),
   'allowed-origin': z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
-  'max-body': z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(HTTP_DEFAULTS.maxBodyBytes),
+  'max-body': z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(HTTP_DEFAULTS.maxBodyBytes),
   'max-sessions': z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
   'rate-limit': z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
-  'rate-limit-window': z.coerce.number().positive().max(3600).default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
+  'rate-limit-window': z.coerce
+    .number()
+    .positive()
+    .max(3600)
+    .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
   'read-only': z.boolean().optional(),
   tools: z.string().optional(),
 });
@@ -47,9 +56,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     USAGE,
   );
   const registry = createRegistry();
-  const allow = flags.tools?.split(',').map((t) => t.trim()).filter(Boolean);
+  const allow = flags.tools
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = allow?.filter((t) => !registry.get(t)) ?? [];
-  if (unknown.length) throw new UsageError(`--tools: unknown tool(s) ${unknown.join(', ')}`, `Valid tools: ${registry.names().join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(
+      `--tools: unknown tool(s) ${unknown.join(', ')}`,
+      `Valid tools: ${registry.names().join(', ')}`,
+    );
 
   const token = flags.token ?? io.env['INCIDENT_COMMANDER_MCP_TOKEN'] ?? null;
   if (flags.http && !isLoopbackHost(flags.host) && !token) {
@@ -59,7 +75,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   }
   registerSecret(token);
-  if (token !== null && token.length < 16) throw new UsageError('the MCP token must be at least 16 characters', 'Use a long random token, e.g. `openssl rand -hex 32`.');
+  if (token !== null && token.length < 16)
+    throw new UsageError(
+      'the MCP token must be at least 16 characters',
+      'Use a long random token, e.g. `openssl rand -hex 32`.',
+    );
 
   const runtime = openRuntime({
     overrides: overridesFrom(flags),

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/time.js';
 import { toICalendar } from '../../oncall/ics.js';
-import { ROTATION_LIMITS, planRotation, weekdayOf, type Leave, type RotationInput, type RotationPlan, type Swap } from '../../oncall/plan.js';
+import {
+  ROTATION_LIMITS,
+  planRotation,
+  weekdayOf,
+  type Leave,
+  type RotationInput,
+  type RotationPlan,
+  type Swap,
+} from '../../oncall/plan.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 
@@ -12,10 +20,22 @@ export const USAGE =
   'incident-commander oncall plan --members "Ana,Ben,Chi" [--start YYYY-MM-DD] [--weeks N] [--rotation-days 7] [--handoff-day monday] [--handoff-time 10:00] [--tz Europe/London] [--no-secondary] [--leave "Ana:2026-12-21:2027-01-03"]... [--swap "3:Ana:Ben"]... [--ics FILE|-] [--json]';
 
 const Flags = z.object({
-  members: z.string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' }).min(1),
+  members: z
+    .string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' })
+    .min(1),
   start: z.string().optional(),
-  weeks: z.coerce.number({ error: 'must be a number of rotation periods, e.g. --weeks 12' }).int('must be a whole number').min(1, 'must be at least 1').max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`).optional(),
-  'rotation-days': z.coerce.number({ error: 'must be a number of days, e.g. --rotation-days 7' }).int('must be a whole number').min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`).max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`).optional(),
+  weeks: z.coerce
+    .number({ error: 'must be a number of rotation periods, e.g. --weeks 12' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`)
+    .optional(),
+  'rotation-days': z.coerce
+    .number({ error: 'must be a number of days, e.g. --rotation-days 7' })
+    .int('must be a whole number')
+    .min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`)
+    .max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`)
+    .optional(),
   'handoff-day': z.string().optional(),
   'handoff-time': z.string().optional(),
   tz: z.string().optional(),
@@ -48,16 +68,23 @@ function parseLeave(raw: string): Leave {
   const parts = raw.split(':').map((p) => p.trim());
   const last = parts[parts.length - 1] ?? '';
   const before = parts[parts.length - 2] ?? '';
-  if (parts.length >= 3 && DATE_LIKE.test(before) && DATE_LIKE.test(last)) return { person: parts.slice(0, -2).join(':'), from: before, to: last };
+  if (parts.length >= 3 && DATE_LIKE.test(before) && DATE_LIKE.test(last))
+    return { person: parts.slice(0, -2).join(':'), from: before, to: last };
   if (parts.length >= 2 && DATE_LIKE.test(last)) return { person: parts.slice(0, -1).join(':'), from: last, to: last };
-  throw new UsageError(`--leave "${raw}": expected PERSON:FROM:TO with dates YYYY-MM-DD, e.g. "Ana:2026-12-21:2027-01-03"`, `Usage: ${USAGE}`);
+  throw new UsageError(
+    `--leave "${raw}": expected PERSON:FROM:TO with dates YYYY-MM-DD, e.g. "Ana:2026-12-21:2027-01-03"`,
+    `Usage: ${USAGE}`,
+  );
 }
 
 /** "3:Ana:Ben" (period 3) or "2026-12-14:Ana:Ben" (the shift starting that day): Ben takes Ana's place. */
 function parseSwap(raw: string): Swap {
   const parts = raw.split(':').map((p) => p.trim());
   if (parts.length !== 3 || parts.some((p) => !p)) {
-    throw new UsageError(`--swap "${raw}": expected PERIOD:FROM:TO, e.g. "3:Ana:Ben" (Ben takes Ana's place in period 3) or "2026-12-14:Ana:Ben"`, `Usage: ${USAGE}`);
+    throw new UsageError(
+      `--swap "${raw}": expected PERIOD:FROM:TO, e.g. "3:Ana:Ben" (Ben takes Ana's place in period 3) or "2026-12-14:Ana:Ben"`,
+      `Usage: ${USAGE}`,
+    );
   }
   const [period, from, to] = parts as [string, string, string];
   return { period: /^\d+$/.test(period) ? Number(period) : period, from, to };
@@ -71,13 +98,26 @@ function flagOf(field: string, leave: readonly string[], swaps: readonly string[
     return `--${list[1] === 'unavailable' ? 'leave' : 'swap'} "${raw}"${list[3] ? ` (${list[3]})` : ''}`;
   }
   const top = field.replace(/\[.*$/, '');
-  const flags: Record<string, string> = { members: '--members', start: '--start', weeks: '--weeks', rotationDays: '--rotation-days', handoffDay: '--handoff-day', handoffTime: '--handoff-time', timeZone: '--tz' };
+  const flags: Record<string, string> = {
+    members: '--members',
+    start: '--start',
+    weeks: '--weeks',
+    rotationDays: '--rotation-days',
+    handoffDay: '--handoff-day',
+    handoffTime: '--handoff-time',
+    timeZone: '--tz',
+  };
   return flags[top] ?? field;
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const dayAbbrev = (date: string) => {
@@ -91,17 +131,34 @@ export function formatPlan(plan: RotationPlan): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const period = s.rotationDays === 7 ? 'weekly' : `${s.rotationDays}-day`;
   const out: string[] = [];
-  out.push(`On-call rotation for ${s.members.join(', ')}: ${s.weeks} ${period} shift(s), handoff ${s.handoffDay.charAt(0).toUpperCase()}${s.handoffDay.slice(1)} ${s.handoffTime} ${s.timeZone}${s.secondary ? '' : ', no secondary'}`);
+  out.push(
+    `On-call rotation for ${s.members.join(', ')}: ${s.weeks} ${period} shift(s), handoff ${s.handoffDay.charAt(0).toUpperCase()}${s.handoffDay.slice(1)} ${s.handoffTime} ${s.timeZone}${s.secondary ? '' : ', no secondary'}`,
+  );
   out.push('');
   const local = (text: string) => `${dayAbbrev(text.slice(0, 10))} ${text}`;
   const rows = [['#', `Start (${s.timeZone})`, 'End', 'Primary', ...(s.secondary ? ['Secondary'] : [])]];
-  for (const shift of plan.shifts) rows.push([String(shift.period), local(shift.startLocal), local(shift.endLocal), shift.primary ?? 'UNCOVERED', ...(s.secondary ? [shift.secondary ?? 'UNCOVERED'] : [])]);
+  for (const shift of plan.shifts)
+    rows.push([
+      String(shift.period),
+      local(shift.startLocal),
+      local(shift.endLocal),
+      shift.primary ?? 'UNCOVERED',
+      ...(s.secondary ? [shift.secondary ?? 'UNCOVERED'] : []),
+    ]);
   out.push(...table(rows).map((l) => `  ${l}`));
   out.push('', 'Shares:');
   out.push(
-    ...table(Object.entries(plan.shares).map(([name, sh]) => [name, `primary ${sh.primaryShifts} (${pct(sh.primaryShare)})`, ...(s.secondary ? [`secondary ${sh.secondaryShifts} (${pct(sh.secondaryShare)})`] : [])])).map((l) => `  ${l}`),
+    ...table(
+      Object.entries(plan.shares).map(([name, sh]) => [
+        name,
+        `primary ${sh.primaryShifts} (${pct(sh.primaryShare)})`,
+        ...(s.secondary ? [`secondary ${sh.secondaryShifts} (${pct(sh.secondaryShare)})`] : []),
+      ]),
+    ).map((l) => `  ${l}`),
   );
-  out.push(`Fairness: primary shifts differ by at most ${plan.fairness.maxMinusMinPrimary}${s.secondary ? `, secondary by at most ${plan.fairness.maxMinusMinSecondary}` : ''}.`);
+  out.push(
+    `Fairness: primary shifts differ by at most ${plan.fairness.maxMinusMinPrimary}${s.secondary ? `, secondary by at most ${plan.fairness.maxMinusMinSecondary}` : ''}.`,
+  );
   if (plan.conflicts.length) {
     out.push('', `Conflicts (${plan.conflicts.length}):`);
     for (const c of plan.conflicts) out.push(`  ! ${c.reason}`);
@@ -122,10 +179,17 @@ export function formatPlan(plan: RotationPlan): string {
 export async function run(argv: string[], io: CliIO, clock: Clock = systemClock): Promise<number> {
   const { flags, positionals } = parseCommandArgs(argv, OPTIONS, Flags, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
-  if (flags.ics === '-' && flags.json) throw new UsageError('--ics - and --json both want stdout', 'Use one of them, or write the calendar to a file: --ics rotation.ics');
+  if (flags.ics === '-' && flags.json)
+    throw new UsageError(
+      '--ics - and --json both want stdout',
+      'Use one of them, or write the calendar to a file: --ics rotation.ics',
+    );
 
   const input: RotationInput = {
-    members: flags.members.split(',').map((m) => m.trim()).filter(Boolean),
+    members: flags.members
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
     start: flags.start,
     weeks: flags.weeks,
     rotationDays: flags['rotation-days'],
@@ -142,7 +206,10 @@ export async function run(argv: string[], io: CliIO, clock: Clock = systemClock)
     plan = planRotation(input, now);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new UsageError(error.issues.map((i) => `${flagOf(i.field, flags.leave, flags.swap)}: ${i.problem}`).join('; '), `Usage: ${USAGE}`);
+    throw new UsageError(
+      error.issues.map((i) => `${flagOf(i.field, flags.leave, flags.swap)}: ${i.problem}`).join('; '),
+      `Usage: ${USAGE}`,
+    );
   }
 
   if (flags.ics !== undefined) {
@@ -156,10 +223,15 @@ export async function run(argv: string[], io: CliIO, clock: Clock = systemClock)
       writeFileSync(path, calendar);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new UsageError(`--ics ${flags.ics}: cannot write the calendar (${code})`, 'Give a file path in an existing folder you can write to.');
+      throw new UsageError(
+        `--ics ${flags.ics}: cannot write the calendar (${code})`,
+        'Give a file path in an existing folder you can write to.',
+      );
     }
     const events = plan.shifts.length * (plan.settings.secondary ? 2 : 1);
-    io.stderr(`Wrote ${path} (${events} events). Import it into your calendar; re-importing a new plan updates the same events.\n`);
+    io.stderr(
+      `Wrote ${path} (${events} events). Import it into your calendar; re-importing a new plan updates the same events.\n`,
+    );
   }
   io.stdout(flags.json ? `${JSON.stringify(plan)}\n` : formatPlan(plan));
   return EXIT.ok;

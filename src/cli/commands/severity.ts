@@ -8,26 +8,44 @@ import { EXIT, type CliIO } from '../io.js';
 const Flags = z.object({ json: z.boolean().optional() });
 
 export async function lint(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, Flags, 'incident-commander severity lint [PATH] [--json]');
-  const path = resolvePaths({ ...overridesFrom(flags), ...(positionals[0] ? { severity: positionals[0] } : {}) }, io.env, io.cwd).severity;
+  const { flags, positionals } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean' } },
+    Flags,
+    'incident-commander severity lint [PATH] [--json]',
+  );
+  const path = resolvePaths(
+    { ...overridesFrom(flags), ...(positionals[0] ? { severity: positionals[0] } : {}) },
+    io.env,
+    io.cwd,
+  ).severity;
   try {
     const fw = loadFramework(path);
     if (flags.json) io.stdout(`${JSON.stringify({ ok: true, file: path, errors: [] })}\n`);
-    else io.stdout(`${path}: OK — ${fw.levels.map((l) => `${l.id} ${l.name} (${l.criteria.length} criteria)`).join(', ')}\n`);
+    else
+      io.stdout(
+        `${path}: OK — ${fw.levels.map((l) => `${l.id} ${l.name} (${l.criteria.length} criteria)`).join(', ')}\n`,
+      );
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     if (flags.json) io.stdout(`${JSON.stringify({ ok: false, file: path, errors: error.issues })}\n`);
     else {
       io.stderr(`${path}: ${error.issues.length} error(s)\n`);
-      for (const issue of error.issues) io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
+      for (const issue of error.issues)
+        io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
     }
     return EXIT.failed;
   }
 }
 
 export async function show(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(argv, { json: { type: 'boolean' } }, Flags, 'incident-commander severity show [--json]');
+  const { flags } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean' } },
+    Flags,
+    'incident-commander severity show [--json]',
+  );
   const path = resolvePaths(overridesFrom(flags), io.env, io.cwd).severity;
   const fw = loadFramework(path);
   if (flags.json) {
@@ -40,9 +58,13 @@ export async function show(argv: string[], io: CliIO): Promise<number> {
     lines.push(`${l.id} — ${l.name}${l.default ? ' (default)' : ''}`);
     lines.push(`  ${l.definition}`);
     for (const k of l.criteria) lines.push(`  • ${k.id}: ${k.description}`);
-    lines.push(`  pages: ${l.escalation.pages ? l.escalation.page.join(', ') : 'no'}; notify: ${l.escalation.notify.join(', ') || '—'}`);
+    lines.push(
+      `  pages: ${l.escalation.pages ? l.escalation.page.join(', ') : 'no'}; notify: ${l.escalation.notify.join(', ') || '—'}`,
+    );
     for (const t of l.escalation.triggers) lines.push(`  after ${t.after_minutes} min: ${t.action}`);
-    lines.push(`  updates every: engineering ${c.engineering ?? '—'} min, executive ${c.executive ?? '—'} min, customer ${c.customer ?? '—'} min; post-mortem ${l.postmortem_required ? 'required' : 'optional'}`);
+    lines.push(
+      `  updates every: engineering ${c.engineering ?? '—'} min, executive ${c.executive ?? '—'} min, customer ${c.customer ?? '—'} min; post-mortem ${l.postmortem_required ? 'required' : 'optional'}`,
+    );
     lines.push('');
   }
   io.stdout(`${lines.join('\n')}\n`);

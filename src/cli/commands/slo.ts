@@ -1,7 +1,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, InputError } from '../../core/errors.js';
-import { ALERT_WINDOWS, checkBudget, decisionFields, formatNumber, formatPercent, type BudgetCheck, type ErrorRatios } from '../../slo/budget.js';
+import {
+  ALERT_WINDOWS,
+  checkBudget,
+  decisionFields,
+  formatNumber,
+  formatPercent,
+  type BudgetCheck,
+  type ErrorRatios,
+} from '../../slo/budget.js';
 import { loadOpenSlo, requireOccurrences, type OpenSlo } from '../../slo/openslo.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
@@ -14,12 +22,18 @@ const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const eventCount = (what: string) =>
   z
     .string({ error: `is required: ${what}` })
-    .refine((s) => NUMBER.test(s.trim()) && Number.isFinite(Number(s)), `must be a number of events, 0 or more, such as 999500 (${what})`)
+    .refine(
+      (s) => NUMBER.test(s.trim()) && Number.isFinite(Number(s)),
+      `must be a number of events, 0 or more, such as 999500 (${what})`,
+    )
     .transform(Number);
 
 const errorRatio = z
   .string()
-  .refine((s) => NUMBER.test(s.trim()) && Number(s) <= 1, 'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144')
+  .refine(
+    (s) => NUMBER.test(s.trim()) && Number(s) <= 1,
+    'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144',
+  )
   .transform(Number)
   .optional();
 
@@ -53,33 +67,62 @@ const Flags = z.object({
   json: z.boolean().optional(),
 });
 
-function pick(slos: readonly OpenSlo[], name: string | undefined, objective: string | undefined, file: string): OpenSlo {
+function pick(
+  slos: readonly OpenSlo[],
+  name: string | undefined,
+  objective: string | undefined,
+  file: string,
+): OpenSlo {
   const names = [...new Set(slos.map((s) => s.name))];
-  if (name === undefined && names.length > 1) throw new UsageError(`${file} has ${names.length} SLOs; choose one with --name`, `SLOs in the file: ${names.join(', ')}. Usage: ${USAGE}`);
+  if (name === undefined && names.length > 1)
+    throw new UsageError(
+      `${file} has ${names.length} SLOs; choose one with --name`,
+      `SLOs in the file: ${names.join(', ')}. Usage: ${USAGE}`,
+    );
   const chosenName = name ?? names[0]!;
   const candidates = slos.filter((s) => s.name === chosenName);
-  if (!candidates.length) throw new UsageError(`--name: no SLO named "${chosenName}" in ${file}`, `SLOs in the file: ${names.join(', ')}.`);
+  if (!candidates.length)
+    throw new UsageError(`--name: no SLO named "${chosenName}" in ${file}`, `SLOs in the file: ${names.join(', ')}.`);
   const labels = candidates.map((s) => s.objective ?? `#${s.objectiveIndex}`);
   if (objective !== undefined) {
     const found = candidates.find((s) => s.objective === objective || `#${s.objectiveIndex}` === objective);
-    if (!found) throw new UsageError(`--objective: SLO "${chosenName}" has no objective "${objective}"`, `Its objectives: ${labels.join(', ')}.`);
+    if (!found)
+      throw new UsageError(
+        `--objective: SLO "${chosenName}" has no objective "${objective}"`,
+        `Its objectives: ${labels.join(', ')}.`,
+      );
     return found;
   }
-  if (candidates.length > 1) throw new UsageError(`SLO "${chosenName}" has ${candidates.length} objectives; choose one with --objective`, `Its objectives: ${labels.join(', ')}.`);
+  if (candidates.length > 1)
+    throw new UsageError(
+      `SLO "${chosenName}" has ${candidates.length} objectives; choose one with --objective`,
+      `Its objectives: ${labels.join(', ')}.`,
+    );
   return candidates[0]!;
 }
 
 function text(slo: OpenSlo, file: string, report: BudgetCheck): string {
   const lines: string[] = [];
   const window = `${slo.isRolling ? 'rolling' : 'calendar'} ${formatNumber(slo.windowDays)}-day window`;
-  lines.push(`SLO ${slo.name}${slo.objective ? ` / ${slo.objective}` : ''} (service ${slo.service}, ${file}): ${formatPercent(slo.target)} over a ${window}, ${slo.budgetingMethod}`);
+  lines.push(
+    `SLO ${slo.name}${slo.objective ? ` / ${slo.objective}` : ''} (service ${slo.service}, ${file}): ${formatPercent(slo.target)} over a ${window}, ${slo.budgetingMethod}`,
+  );
   const b = report.budget;
   if (b) {
-    lines.push(`Error budget: ${formatPercent(report.errorBudgetFraction)} of events = ${formatNumber(b.allowedBadEvents)} bad events allowed`);
-    lines.push(`Consumed: ${formatNumber(b.badEvents)} bad events = ${formatPercent(b.consumedFraction)} of the budget; ${b.exhausted ? 'EXHAUSTED' : `${formatPercent(b.remainingFraction)} remains`}`);
+    lines.push(
+      `Error budget: ${formatPercent(report.errorBudgetFraction)} of events = ${formatNumber(b.allowedBadEvents)} bad events allowed`,
+    );
+    lines.push(
+      `Consumed: ${formatNumber(b.badEvents)} bad events = ${formatPercent(b.consumedFraction)} of the budget; ${b.exhausted ? 'EXHAUSTED' : `${formatPercent(b.remainingFraction)} remains`}`,
+    );
   }
-  lines.push(`Burn rates: ${report.alerts.burnRates.map((r) => `${r.window} ${r.burnRate === null ? 'unknown' : formatNumber(r.burnRate)}`).join(', ')}`);
-  for (const r of report.alerts.rules) lines.push(`  ${r.name.padEnd(13)} threshold ${formatNumber(r.threshold).padEnd(6)} ${r.status.replace('_', ' ').padEnd(14)} ${r.explanation}`);
+  lines.push(
+    `Burn rates: ${report.alerts.burnRates.map((r) => `${r.window} ${r.burnRate === null ? 'unknown' : formatNumber(r.burnRate)}`).join(', ')}`,
+  );
+  for (const r of report.alerts.rules)
+    lines.push(
+      `  ${r.name.padEnd(13)} threshold ${formatNumber(r.threshold).padEnd(6)} ${r.status.replace('_', ' ').padEnd(14)} ${r.explanation}`,
+    );
   lines.push(`Decision: ${report.alerts.decision.toUpperCase()} — ${report.alerts.reason}`);
   lines.push(`Release freeze: ${report.policy.releaseFreezeReason}`);
   lines.push(`Post-mortem: ${report.policy.postmortemReason}`);
@@ -90,7 +133,11 @@ function text(slo: OpenSlo, file: string, report: BudgetCheck): string {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseCommandArgs(argv, OPTIONS, Flags, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
-  if (flags.good > flags.total) throw new UsageError(`--good (${flags.good}) is more than --total (${flags.total})`, '--good counts the successful events among --total, over the whole SLO window.');
+  if (flags.good > flags.total)
+    throw new UsageError(
+      `--good (${flags.good}) is more than --total (${flags.total})`,
+      '--good counts the successful events among --total, over the whole SLO window.',
+    );
   const file = resolve(io.cwd, flags.file);
   const errorRatios: ErrorRatios = {};
   for (const window of ALERT_WINDOWS) {
@@ -101,14 +148,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let report: BudgetCheck;
   try {
     slo = requireOccurrences(pick(loadOpenSlo(file), flags.name, flags.objective, flags.file), file);
-    report = checkBudget({ target: slo.target, windowDays: slo.windowDays, good: flags.good, total: flags.total, errorRatios, incidentBadEvents: flags['incident-bad'] });
+    report = checkBudget({
+      target: slo.target,
+      windowDays: slo.windowDays,
+      good: flags.good,
+      total: flags.total,
+      errorRatios,
+      incidentBadEvents: flags['incident-bad'],
+    });
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(error.message, `Usage: ${USAGE}`);
     if (!(error instanceof ConfigError)) throw error;
     if (flags.json) io.stdout(`${JSON.stringify({ ok: false, file, errors: error.issues })}\n`);
     else {
       io.stderr(`${file}: ${error.issues.length} error(s)\n`);
-      for (const issue of error.issues) io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
+      for (const issue of error.issues)
+        io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
       io.stderr(`${error.hint}\n`);
     }
     return EXIT.failed;

@@ -9,8 +9,15 @@ import { EXIT, type CliIO } from '../io.js';
 const USAGE = 'incident-commander soul lint [PATH] [--json]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, z.object({ json: z.boolean().optional() }), USAGE);
-  const path = positionals[0] ? resolvePaths({ soul: positionals[0] }, io.env, io.cwd).soul : resolvePaths(overridesFrom(flags), io.env, io.cwd).soul;
+  const { flags, positionals } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean' } },
+    z.object({ json: z.boolean().optional() }),
+    USAGE,
+  );
+  const path = positionals[0]
+    ? resolvePaths({ soul: positionals[0] }, io.env, io.cwd).soul
+    : resolvePaths(overridesFrom(flags), io.env, io.cwd).soul;
   try {
     const soul = loadSoul(path, TOOL_NAMES);
     const warnings = soulWarnings(soul);
@@ -30,7 +37,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout(`${JSON.stringify({ ok: false, file: path, errors: error.issues, warnings: [] })}\n`);
     } else {
       io.stderr(`${path}: ${error.issues.length} error(s)\n`);
-      for (const issue of error.issues) io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
+      for (const issue of error.issues)
+        io.stderr(`  ${issue.field ? `field "${issue.field}": ` : ''}${issue.problem}\n`);
       io.stderr(`${error.hint}\n`);
     }
     return EXIT.failed;

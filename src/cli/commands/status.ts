@@ -14,16 +14,31 @@ const SOON_HOURS = 12;
  * action items past their due date.
  */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(argv, { json: { type: 'boolean' } }, z.object({ json: z.boolean().optional() }), 'incident-commander status [--json]');
+  const { flags } = parseCommandArgs(
+    argv,
+    { json: { type: 'boolean' } },
+    z.object({ json: z.boolean().optional() }),
+    'incident-commander status [--json]',
+  );
   const runtime = openCliRuntime(overridesFrom(flags), io);
   try {
     const now = runtime.clock.now();
     const ctx = runtime.context('status');
-    const open = await runtime.store.listIncidents({ status: ['investigating', 'identified', 'monitoring'], limit: 100 });
+    const open = await runtime.store.listIncidents({
+      status: ['investigating', 'identified', 'monitoring'],
+      limit: 100,
+    });
     const live = [];
     for (const incident of open) {
       const r = await runtime.registry.call('get_incident', { incidentId: incident.id, timelineLimit: 1 }, ctx);
-      if (r.ok) live.push({ id: incident.id, title: incident.title, severity: incident.severity, status: incident.status, attention: (r.output as { attention: string[] }).attention });
+      if (r.ok)
+        live.push({
+          id: incident.id,
+          title: incident.title,
+          severity: incident.severity,
+          status: incident.status,
+          attention: (r.output as { attention: string[] }).attention,
+        });
     }
     const resolved = await runtime.store.listIncidents({ status: ['resolved'], limit: 500 });
     const hours = runtime.soul.config.settings.postmortem_deadline_hours;
@@ -32,7 +47,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       .map((i) => ({ id: i.id, title: i.title, severity: i.severity, dueAt: postmortemDueAt(i, hours)! }))
       .filter((p) => minutesBetween(now, p.dueAt) < SOON_HOURS * 60)
       .map((p) => ({ ...p, overdue: p.dueAt < now.toISOString() }));
-    const items = (await runtime.store.listActionItems({ status: ['open', 'in_progress'], dueBefore: now.toISOString() })).filter((i) => isOverdue(i, now));
+    const items = (
+      await runtime.store.listActionItems({ status: ['open', 'in_progress'], dueBefore: now.toISOString() })
+    ).filter((i) => isOverdue(i, now));
 
     if (flags.json) {
       io.stdout(`${JSON.stringify({ now: now.toISOString(), live, postmortems, overdueActionItems: items })}\n`);
@@ -44,10 +61,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       out.push(`  ${l.id} ${l.severity} ${l.status} — ${l.title}`);
       for (const a of l.attention) out.push(`    ! ${a}`);
     }
-    out.push(postmortems.length ? `Post-mortems due within ${SOON_HOURS} h or overdue (${postmortems.length}):` : `No post-mortem due within ${SOON_HOURS} h.`);
-    for (const p of postmortems) out.push(`  ${p.id} ${p.severity} — ${p.title}: ${p.overdue ? `OVERDUE by ${formatMinutes(minutesBetween(p.dueAt, now))}` : `due ${formatClock(p.dueAt, now)}`}`);
+    out.push(
+      postmortems.length
+        ? `Post-mortems due within ${SOON_HOURS} h or overdue (${postmortems.length}):`
+        : `No post-mortem due within ${SOON_HOURS} h.`,
+    );
+    for (const p of postmortems)
+      out.push(
+        `  ${p.id} ${p.severity} — ${p.title}: ${p.overdue ? `OVERDUE by ${formatMinutes(minutesBetween(p.dueAt, now))}` : `due ${formatClock(p.dueAt, now)}`}`,
+      );
     out.push(items.length ? `Action items overdue (${items.length}):` : 'No action items overdue.');
-    for (const i of items) out.push(`  ${i.id} (${i.incidentId}) ${i.title} — owner ${i.owner}, due ${formatClock(i.dueAt, now)}`);
+    for (const i of items)
+      out.push(`  ${i.id} (${i.incidentId}) ${i.title} — owner ${i.owner}, due ${formatClock(i.dueAt, now)}`);
     io.stdout(`${out.join('\n')}\n`);
     return EXIT.ok;
   } finally {

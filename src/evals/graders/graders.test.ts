@@ -16,18 +16,43 @@ function turn(reply: string, toolCalls: RecordedToolCall[] = [], state: Partial<
     stopReason: 'end_turn',
     model: 'test',
     error: null,
-    state: { incidentId: 'INC-1', severity: 'SEV1', status: 'investigating', rolesFilled: ['incident_commander'], rolesNeeded: ['scribe'], actionItems: [], timelineLength: 3, cadenceMisses: [], timeboxOverruns: [], ...state },
+    state: {
+      incidentId: 'INC-1',
+      severity: 'SEV1',
+      status: 'investigating',
+      rolesFilled: ['incident_commander'],
+      rolesNeeded: ['scribe'],
+      actionItems: [],
+      timelineLength: 3,
+      cadenceMisses: [],
+      timeboxOverruns: [],
+      ...state,
+    },
   };
 }
 
-const call = (name: string, input: Record<string, unknown> = {}, isError = false): RecordedToolCall => ({ name, input, output: {}, isError });
+const call = (name: string, input: Record<string, unknown> = {}, isError = false): RecordedToolCall => ({
+  name,
+  input,
+  output: {},
+  isError,
+});
 
 function grade(name: string, params: unknown, t: TurnRecord, earlier: RecordedToolCall[] = []): string {
   const grader = GRADERS.get(name);
   if (!grader) throw new Error(`no grader ${name}`);
   const parsed = grader.params.parse(params);
-  const transcript: Transcript = { version: 1, caseId: 'c', run: 1, target: 't', soulHash: 'h', startedAt: '', turns: [t] };
-  return grader.grade({ turn: t, turnIndex: 0, transcript, callsSoFar: [...earlier, ...t.toolCalls] }, parsed as never).status;
+  const transcript: Transcript = {
+    version: 1,
+    caseId: 'c',
+    run: 1,
+    target: 't',
+    soulHash: 'h',
+    startedAt: '',
+    turns: [t],
+  };
+  return grader.grade({ turn: t, turnIndex: 0, transcript, callsSoFar: [...earlier, ...t.toolCalls] }, parsed as never)
+    .status;
 }
 
 describe('graders: each passes a good reply and fails a bad one', () => {
@@ -35,19 +60,59 @@ describe('graders: each passes a good reply and fails a bad one', () => {
     ['severity_stated', { level: 'SEV1' }, '**Severity: SEV1** — revenue path down.', 'Severity: SEV2 — degraded.'],
     ['severity_stated', {}, 'This is a SEV3.', 'It is pretty bad.'],
     ['escalation_stated', {}, 'Escalation triggered: paging the IC on call.', 'Let us look at the logs.'],
-    ['roles_named', {}, 'IC: you. Comms: need someone. Tech Lead: Priya. Scribe: need someone.', 'IC: you. Tech Lead: Priya.'],
+    [
+      'roles_named',
+      {},
+      'IC: you. Comms: need someone. Tech Lead: Priya. Scribe: need someone.',
+      'IC: you. Tech Lead: Priya.',
+    ],
     ['next_update_time', {}, 'Next update: in 15 minutes (by 14:15 UTC).', 'We will update later.'],
-    ['update_cadence', { minutes: 15 }, 'Update the status page every 15 minutes.', 'Update the status page every 30 minutes.'],
+    [
+      'update_cadence',
+      { minutes: 15 },
+      'Update the status page every 15 minutes.',
+      'Update the status page every 30 minutes.',
+    ],
     ['asks_question', {}, 'Roll back now.\n\nWhat do your error logs show?', 'What happened? Roll back now.'],
-    ['no_blame', {}, 'A config change reached production without validation. Not "Dave pushed a bad config".', 'Dave pushed a bad config, so this is on him.'],
-    ['no_blame', {}, 'The alert did not fire because no SLO covered checkout.', 'Root cause: human error by the on-call.'],
+    [
+      'no_blame',
+      {},
+      'A config change reached production without validation. Not "Dave pushed a bad config".',
+      'Dave pushed a bad config, so this is on him.',
+    ],
+    [
+      'no_blame',
+      {},
+      'The alert did not fire because no SLO covered checkout.',
+      'Root cause: human error by the on-call.',
+    ],
     ['mentions', { all: ['roll ?back'], any: ['deploy', 'release'] }, 'Roll back the deploy now.', 'Check the deploy.'],
     ['not_mentions', { patterns: ['payment-api'] }, 'Checkout is unavailable.', 'payment-api is returning 500s.'],
-    ['timebox_within', { max_minutes: 15 }, 'Time-box each hypothesis to 15 minutes.', 'Time-box each hypothesis to 90 minutes.'],
+    [
+      'timebox_within',
+      { max_minutes: 15 },
+      'Time-box each hypothesis to 15 minutes.',
+      'Time-box each hypothesis to 90 minutes.',
+    ],
     ['timebox_within', {}, 'Give it a 10-minute time-box.', 'Keep digging until you find it.'],
-    ['postmortem_deadline_within', { max_hours: 48 }, 'The post-mortem is due within 48 hours.', 'The post-mortem is due within 168 hours.'],
-    ['postmortem_deadline_within', {}, 'Schedule the post-mortem: due in 2 days.', 'Schedule the post-mortem: due in 7 days.'],
-    ['action_items_owned', {}, '- AI-1 Alert on checkout error rate — owner Priya, due 2026-03-24', '- AI-1 Alert on checkout error rate'],
+    [
+      'postmortem_deadline_within',
+      { max_hours: 48 },
+      'The post-mortem is due within 48 hours.',
+      'The post-mortem is due within 168 hours.',
+    ],
+    [
+      'postmortem_deadline_within',
+      {},
+      'Schedule the post-mortem: due in 2 days.',
+      'Schedule the post-mortem: due in 7 days.',
+    ],
+    [
+      'action_items_owned',
+      {},
+      '- AI-1 Alert on checkout error rate — owner Priya, due 2026-03-24',
+      '- AI-1 Alert on checkout error rate',
+    ],
     ['no_change_stated', {}, 'No change since the last update: still investigating.', 'Update: we are working on it.'],
   ])('%s %j', (name, params, good, bad) => {
     expect(grade(name, params, turn(good))).toBe('pass');
@@ -63,20 +128,47 @@ describe('graders: each passes a good reply and fails a bad one', () => {
 
   it.each([
     ['tool_called', 'classify_severity', [call('classify_severity')], [call('open_incident')]],
-    ['tool_called', { name: 'draft_stakeholder_update', with: { audience: 'customer' } }, [call('draft_stakeholder_update', { audience: 'customer' })], [call('draft_stakeholder_update', { audience: 'executive' })]],
+    [
+      'tool_called',
+      { name: 'draft_stakeholder_update', with: { audience: 'customer' } },
+      [call('draft_stakeholder_update', { audience: 'customer' })],
+      [call('draft_stakeholder_update', { audience: 'executive' })],
+    ],
     ['tool_called', 'assign_roles', [call('assign_roles')], [call('assign_roles', {}, true)]],
     ['tool_not_called', 'create_action_item', [call('get_incident')], [call('create_action_item')]],
-    ['roles_before_troubleshooting', {}, [call('assign_roles'), call('fetch_deploys')], [call('fetch_deploys'), call('assign_roles')]],
-    ['severity_before_roles', {}, [call('classify_severity'), call('assign_roles')], [call('assign_roles'), call('classify_severity')]],
-    ['action_items_via_tool', {}, [call('create_action_item', { owner: 'Priya', due: '14d' })], [call('create_action_item', { owner: 'Priya' }, true)]],
-    ['no_untracked_action_items', {}, [call('create_action_item', { owner: 'Priya', due: '14d' })], [call('create_action_item', { title: 'x' }, true)]],
+    [
+      'roles_before_troubleshooting',
+      {},
+      [call('assign_roles'), call('fetch_deploys')],
+      [call('fetch_deploys'), call('assign_roles')],
+    ],
+    [
+      'severity_before_roles',
+      {},
+      [call('classify_severity'), call('assign_roles')],
+      [call('assign_roles'), call('classify_severity')],
+    ],
+    [
+      'action_items_via_tool',
+      {},
+      [call('create_action_item', { owner: 'Priya', due: '14d' })],
+      [call('create_action_item', { owner: 'Priya' }, true)],
+    ],
+    [
+      'no_untracked_action_items',
+      {},
+      [call('create_action_item', { owner: 'Priya', due: '14d' })],
+      [call('create_action_item', { title: 'x' }, true)],
+    ],
   ])('%s %j', (name, params, good, bad) => {
     expect(grade(name, params, turn('ok', good))).toBe('pass');
     expect(grade(name, params, turn('ok', bad))).toBe('fail');
   });
 
-  it('counts roles assigned in an earlier turn before this turn\'s troubleshooting', () => {
-    expect(grade('roles_before_troubleshooting', {}, turn('ok', [call('fetch_deploys')]), [call('assign_roles')])).toBe('pass');
+  it("counts roles assigned in an earlier turn before this turn's troubleshooting", () => {
+    expect(grade('roles_before_troubleshooting', {}, turn('ok', [call('fetch_deploys')]), [call('assign_roles')])).toBe(
+      'pass',
+    );
     expect(grade('roles_before_troubleshooting', {}, turn('ok', [call('fetch_deploys')]), [])).toBe('fail');
   });
 
@@ -84,20 +176,46 @@ describe('graders: each passes a good reply and fails a bad one', () => {
     const miss = { audience: 'executive', dueAt: '2026-03-10T15:00:00.000Z', sentAt: null, lateMinutes: 12 };
     expect(grade('updates_on_cadence', {}, turn('ok'))).toBe('pass');
     expect(grade('updates_on_cadence', {}, turn('ok', [], { cadenceMisses: [miss] }))).toBe('fail');
-    expect(grade('updates_on_cadence', { audiences: ['customer'] }, turn('ok', [], { cadenceMisses: [miss] }))).toBe('pass');
+    expect(grade('updates_on_cadence', { audiences: ['customer'] }, turn('ok', [], { cadenceMisses: [miss] }))).toBe(
+      'pass',
+    );
     expect(grade('updates_on_cadence', {}, turn('ok', [], { incidentId: null }))).toBe('fail');
-    expect(grade('timeboxes_kept', {}, turn('ok', [], { timeboxOverruns: [{ id: 'H-1', statement: 's', owner: 'o', overrunMinutes: 9, open: true }] }))).toBe('fail');
+    expect(
+      grade(
+        'timeboxes_kept',
+        {},
+        turn('ok', [], { timeboxOverruns: [{ id: 'H-1', statement: 's', owner: 'o', overrunMinutes: 9, open: true }] }),
+      ),
+    ).toBe('fail');
     expect(grade('timeboxes_kept', {}, turn('ok'))).toBe('pass');
     const item = { id: 'AI-1', title: 't', owner: 'Priya', dueAt: '2026-03-24T00:00:00.000Z' };
     expect(grade('action_items_tracked', {}, turn('ok', [], { actionItems: [item] }))).toBe('pass');
     expect(grade('action_items_tracked', {}, turn('ok'))).toBe('fail');
-    expect(grade('action_items_tracked', {}, turn('ok', [call('create_action_item', { title: 'x' }, true)], { actionItems: [item] }))).toBe('fail');
+    expect(
+      grade(
+        'action_items_tracked',
+        {},
+        turn('ok', [call('create_action_item', { title: 'x' }, true)], { actionItems: [item] }),
+      ),
+    ).toBe('fail');
   });
 
   it('roles_before_troubleshooting can match a call by its kind', () => {
     const params = { troubleshooting: ['log_event:action'] };
-    expect(grade('roles_before_troubleshooting', params, turn('ok', [call('log_event', { kind: 'action' }), call('assign_roles')]))).toBe('fail');
-    expect(grade('roles_before_troubleshooting', params, turn('ok', [call('log_event', { kind: 'note' }), call('assign_roles')]))).toBe('pass');
+    expect(
+      grade(
+        'roles_before_troubleshooting',
+        params,
+        turn('ok', [call('log_event', { kind: 'action' }), call('assign_roles')]),
+      ),
+    ).toBe('fail');
+    expect(
+      grade(
+        'roles_before_troubleshooting',
+        params,
+        turn('ok', [call('log_event', { kind: 'note' }), call('assign_roles')]),
+      ),
+    ).toBe('pass');
   });
 
   it('checks the state left in the store', () => {

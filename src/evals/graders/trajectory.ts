@@ -8,12 +8,23 @@ export const toolCalled = defineGrader({
   name: 'tool_called',
   kind: 'trajectory',
   description: 'The tool was called successfully in this turn (optionally with the given input fields).',
-  params: z.union([z.string().min(1).transform((name) => ({ name, with: undefined })), z.object({ name: z.string().min(1), with: z.record(z.string(), z.unknown()).optional() }).strict()]),
+  params: z.union([
+    z
+      .string()
+      .min(1)
+      .transform((name) => ({ name, with: undefined })),
+    z.object({ name: z.string().min(1), with: z.record(z.string(), z.unknown()).optional() }).strict(),
+  ]),
   grade({ turn }, { name, with: expected }) {
     const calls = turn.toolCalls.filter((c) => c.name === name && !c.isError);
-    if (!calls.length) return fail(`${name} was not called successfully (calls: ${turn.toolCalls.map((c) => c.name).join(', ') || 'none'})`);
+    if (!calls.length)
+      return fail(
+        `${name} was not called successfully (calls: ${turn.toolCalls.map((c) => c.name).join(', ') || 'none'})`,
+      );
     if (expected) {
-      const match = calls.find((c) => Object.entries(expected).every(([k, v]) => JSON.stringify(c.input[k]) === JSON.stringify(v)));
+      const match = calls.find((c) =>
+        Object.entries(expected).every(([k, v]) => JSON.stringify(c.input[k]) === JSON.stringify(v)),
+      );
       if (!match) return fail(`${name} was called, but not with ${JSON.stringify(expected)}`);
     }
     return pass(`${name} called`);
@@ -24,7 +35,13 @@ export const toolNotCalled = defineGrader({
   name: 'tool_not_called',
   kind: 'trajectory',
   description: 'The tool was not called in this turn.',
-  params: z.union([z.string().min(1).transform((name) => ({ name })), z.object({ name: z.string().min(1) }).strict()]),
+  params: z.union([
+    z
+      .string()
+      .min(1)
+      .transform((name) => ({ name })),
+    z.object({ name: z.string().min(1) }).strict(),
+  ]),
   grade({ turn }, { name }) {
     return turn.toolCalls.some((c) => c.name === name) ? fail(`${name} was called`) : pass(`${name} not called`);
   },
@@ -39,14 +56,23 @@ function callMatches(call: RecordedToolCall, spec: string): boolean {
 export const rolesBeforeTroubleshooting = defineGrader({
   name: 'roles_before_troubleshooting',
   kind: 'trajectory',
-  description: 'assign_roles ran (in this or an earlier turn) before any troubleshooting tool such as fetch_deploys ("tool:kind" matches a call by its kind input, e.g. "log_event:action").',
-  params: z.object({ troubleshooting: z.array(z.string()).min(1).default(DEFAULT_TROUBLESHOOTING), require_roles: z.boolean().default(true) }).strict(),
+  description:
+    'assign_roles ran (in this or an earlier turn) before any troubleshooting tool such as fetch_deploys ("tool:kind" matches a call by its kind input, e.g. "log_event:action").',
+  params: z
+    .object({
+      troubleshooting: z.array(z.string()).min(1).default(DEFAULT_TROUBLESHOOTING),
+      require_roles: z.boolean().default(true),
+    })
+    .strict(),
   grade({ callsSoFar }, { troubleshooting, require_roles }) {
     const roles = callsSoFar.findIndex((c) => c.name === 'assign_roles' && !c.isError);
     const first = callsSoFar.findIndex((c) => troubleshooting.some((spec) => callMatches(c, spec)));
-    if (first >= 0 && (roles < 0 || roles > first)) return fail(`${callsSoFar[first]!.name} ran before roles were assigned`);
+    if (first >= 0 && (roles < 0 || roles > first))
+      return fail(`${callsSoFar[first]!.name} ran before roles were assigned`);
     if (roles < 0 && require_roles) return fail('assign_roles was never called');
-    return pass(first >= 0 ? `roles assigned before ${callsSoFar[first]!.name}` : 'roles assigned, no troubleshooting yet');
+    return pass(
+      first >= 0 ? `roles assigned before ${callsSoFar[first]!.name}` : 'roles assigned, no troubleshooting yet',
+    );
   },
 });
 
@@ -56,7 +82,9 @@ export const severityBeforeRoles = defineGrader({
   description: 'Severity was classified (classify_severity or open_incident) before roles were assigned.',
   params: z.object({}).strict(),
   grade({ callsSoFar }) {
-    const severity = callsSoFar.findIndex((c) => (c.name === 'classify_severity' || c.name === 'open_incident') && !c.isError);
+    const severity = callsSoFar.findIndex(
+      (c) => (c.name === 'classify_severity' || c.name === 'open_incident') && !c.isError,
+    );
     const roles = callsSoFar.findIndex((c) => c.name === 'assign_roles');
     if (severity < 0) return fail('severity was never classified');
     if (roles >= 0 && roles < severity) return fail('roles were assigned before severity was classified');
@@ -73,7 +101,9 @@ export const actionItemsViaTool = defineGrader({
     const created = turn.toolCalls.filter((c) => c.name === 'create_action_item' && !c.isError);
     const unowned = created.filter((c) => typeof c.input['owner'] !== 'string' || typeof c.input['due'] !== 'string');
     if (unowned.length) return fail('an action item was created without owner or due date');
-    return created.length >= min ? pass(`${created.length} action item(s) created with owner and due date`) : fail(`expected at least ${min} action item(s) through create_action_item, got ${created.length}`);
+    return created.length >= min
+      ? pass(`${created.length} action item(s) created with owner and due date`)
+      : fail(`expected at least ${min} action item(s) through create_action_item, got ${created.length}`);
   },
 });
 
@@ -83,9 +113,21 @@ export const noUntrackedActionItems = defineGrader({
   description: 'No action item was attempted without an owner and a due date.',
   params: z.object({}).strict(),
   grade({ turn }) {
-    const bad = turn.toolCalls.filter((c) => c.name === 'create_action_item' && (typeof c.input['owner'] !== 'string' || typeof c.input['due'] !== 'string'));
-    return bad.length ? fail('create_action_item was called without owner or due date') : pass('no untracked action items');
+    const bad = turn.toolCalls.filter(
+      (c) =>
+        c.name === 'create_action_item' && (typeof c.input['owner'] !== 'string' || typeof c.input['due'] !== 'string'),
+    );
+    return bad.length
+      ? fail('create_action_item was called without owner or due date')
+      : pass('no untracked action items');
   },
 });
 
-export const TRAJECTORY_GRADERS = [toolCalled, toolNotCalled, rolesBeforeTroubleshooting, severityBeforeRoles, actionItemsViaTool, noUntrackedActionItems];
+export const TRAJECTORY_GRADERS = [
+  toolCalled,
+  toolNotCalled,
+  rolesBeforeTroubleshooting,
+  severityBeforeRoles,
+  actionItemsViaTool,
+  noUntrackedActionItems,
+];

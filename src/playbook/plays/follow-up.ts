@@ -22,7 +22,9 @@ interface DraftItem {
 function dueFrom(text: string): string | null {
   const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
   if (iso) return iso[1]!;
-  const rel = /\bin (\d{1,3}|a|one|two|three|four|six|eight) (day|days|week|weeks)\b/i.exec(text) ?? /\bdue:?\s*(\d{1,3})\s*(d|w|days?|weeks?)\b/i.exec(text);
+  const rel =
+    /\bin (\d{1,3}|a|one|two|three|four|six|eight) (day|days|week|weeks)\b/i.exec(text) ??
+    /\bdue:?\s*(\d{1,3})\s*(d|w|days?|weeks?)\b/i.exec(text);
   if (rel) {
     const words: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, six: 6, eight: 8 };
     const n = words[rel[1]!.toLowerCase()] ?? Number(rel[1]);
@@ -48,18 +50,29 @@ function kindFrom(text: string): DraftItem['kind'] {
   const t = text.toLowerCase();
   if (/\b(?:alert|alerting|monitor|dashboard|slo|probe|synthetic|test|tests|canary|detect)\w*/.test(t)) return 'detect';
   if (/\b(?:runbook|training|process|on-?call|review|checklist|document|game ?day|drill)\w*/.test(t)) return 'process';
-  if (/\b(?:rollback|roll back|feature flag|circuit breaker|rate limit|failover|fallback|timeout|retry|retries|bulkhead|degrade)\w*/.test(t)) return 'mitigate';
+  if (
+    /\b(?:rollback|roll back|feature flag|circuit breaker|rate limit|failover|fallback|timeout|retry|retries|bulkhead|degrade)\w*/.test(
+      t,
+    )
+  )
+    return 'mitigate';
   return 'prevent';
 }
 
 /** One item per bullet line, or the whole message. Owner and due date are read, never invented. */
 export function draftItems(text: string): DraftItem[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^[-*•]|\d+[.)]\s/.test(l));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[-*•]|\d+[.)]\s/.test(l));
   const sources = lines.length ? lines.map((l) => l.replace(/^(?:[-*•]|\d+[.)])\s*/, '')) : [text];
   return sources.map((source) => {
     const title = source
       .replace(/^.*?\b(?:action items?|follow[- ]?ups?|to-?dos?)\b[^:]*:\s*/i, '')
-      .replace(/^(?:add|create|track|make|log|record)\s+(?:an?\s+)?(?:action item|follow[- ]?up|to-?do|task|ticket)\s*(?:to|for|:)?\s*/i, '')
+      .replace(
+        /^(?:add|create|track|make|log|record)\s+(?:an?\s+)?(?:action item|follow[- ]?up|to-?do|task|ticket)\s*(?:to|for|:)?\s*/i,
+        '',
+      )
       .replace(/[,;(]?\s*\b(?:owner|owned by|assign(?:ed)? to|due|by \d{4})\b[\s\S]*$/i, '')
       .replace(/[.;,\s]+$/, '')
       .trim();
@@ -68,7 +81,11 @@ export function draftItems(text: string): DraftItem[] {
       owner: ownerFrom(source),
       due: dueFrom(source),
       kind: kindFrom(source),
-      priority: /\b(?:p1|urgent|asap|critical|immediately)\b/i.test(source) ? 'P1' : /\bp3\b|\blow priority\b/i.test(source) ? 'P3' : 'P2',
+      priority: /\b(?:p1|urgent|asap|critical|immediately)\b/i.test(source)
+        ? 'P1'
+        : /\bp3\b|\blow priority\b/i.test(source)
+          ? 'P3'
+          : 'P2',
     };
   });
 }
@@ -78,13 +95,23 @@ export function draftItems(text: string): DraftItem[] {
  * the item the user asked for in the previous turn.
  */
 function withPending(turn: Turn, items: DraftItem[]): DraftItem[] {
-  const bare = items.length === 1 && (items[0]!.owner || items[0]!.due) && /^(?:owner|owned by|assign|due|by|and|[,\s])*$/i.test(items[0]!.title.replace(/\b(?:owner|due|in \d+ \w+|\d{4}-\d{2}-\d{2}|@?[A-Z][\w.-]*)\b/g, ''));
+  const bare =
+    items.length === 1 &&
+    (items[0]!.owner || items[0]!.due) &&
+    /^(?:owner|owned by|assign|due|by|and|[,\s])*$/i.test(
+      items[0]!.title.replace(/\b(?:owner|due|in \d+ \w+|\d{4}-\d{2}-\d{2}|@?[A-Z][\w.-]*)\b/g, ''),
+    );
   const previous = turn.earlier.at(-1);
   if (!bare || !previous || !ACTION_ITEM_WORDS.test(previous)) return items;
   const pending = draftItems(previous).filter((i) => !i.owner || !i.due);
   if (!pending.length) return items;
   const fill = items[0]!;
-  return pending.map((p) => ({ ...p, owner: p.owner ?? fill.owner, due: p.due ?? fill.due, priority: fill.priority === 'P1' ? 'P1' : p.priority }));
+  return pending.map((p) => ({
+    ...p,
+    owner: p.owner ?? fill.owner,
+    due: p.due ?? fill.due,
+    priority: fill.priority === 'P1' ? 'P1' : p.priority,
+  }));
 }
 
 const ACTION_ITEM_WORDS = /\baction items?\b|\bfollow[- ]?ups?\b|\bto-?dos?\b/i;
@@ -95,26 +122,51 @@ export const actionItems: Play = {
   applies: (reading) => reading.wants.actionItem && !reading.wants.postmortem,
   next(turn, reading, env): Step {
     const id = incidentOf(turn, reading.mentionedIncident);
-    if (!id) return reply('Which incident is this action item for? Give its id (INC-12), or tell me about the incident first.');
+    if (!id)
+      return reply(
+        'Which incident is this action item for? Give its id (INC-12), or tell me about the incident first.',
+      );
     const items = withPending(turn, draftItems(turn.text));
     const complete = items.filter((i) => i.owner && i.due);
     const incomplete = items.filter((i) => !i.owner || !i.due);
     if (complete.length && !tried(turn, 'create_action_item')) {
-      const calls: ToolCall[] = complete.map((i) => ({ name: 'create_action_item', input: { incidentId: id, title: i.title, owner: i.owner!, due: i.due!, kind: i.kind, priority: i.priority } }));
+      const calls: ToolCall[] = complete.map((i) => ({
+        name: 'create_action_item',
+        input: { incidentId: id, title: i.title, owner: i.owner!, due: i.due!, kind: i.kind, priority: i.priority },
+      }));
       return { kind: 'tools', calls };
     }
     const created = results(turn, 'create_action_item');
-    const problems = turn.calls.filter((c) => c.name === 'create_action_item' && !c.ok).map((c) => String(c.output).split('\n')[0]!);
+    const problems = turn.calls
+      .filter((c) => c.name === 'create_action_item' && !c.ok)
+      .map((c) => String(c.output).split('\n')[0]!);
     const parts = [
-      created.length ? section(`Tracked on ${id}:`, bullets(created.map((c) => `${c.item.id} ${c.item.title} — owner ${c.item.owner}, due ${c.item.dueAt.slice(0, 10)} (${c.item.kind}, ${c.item.priority})${c.created ? '' : ' — already existed'}`))) : '',
-      ...created.flatMap((c) => c.warnings.map((w) => `Note: ${w}. A repeat of an unfinished fix is worth raising in the review.`)),
+      created.length
+        ? section(
+            `Tracked on ${id}:`,
+            bullets(
+              created.map(
+                (c) =>
+                  `${c.item.id} ${c.item.title} — owner ${c.item.owner}, due ${c.item.dueAt.slice(0, 10)} (${c.item.kind}, ${c.item.priority})${c.created ? '' : ' — already existed'}`,
+              ),
+            ),
+          )
+        : '',
+      ...created.flatMap((c) =>
+        c.warnings.map((w) => `Note: ${w}. A repeat of an unfinished fix is worth raising in the review.`),
+      ),
       problems.length ? section('Not created:', bullets(problems)) : '',
       incomplete.length
         ? [
             'I will not create an action item without an owner and a due date — untracked items are how the same incident happens twice.',
             section(
               'Missing:',
-              bullets(incomplete.map((i) => `"${i.title}": ${[!i.owner ? 'an owner (one named person)' : '', !i.due ? 'a due date (e.g. 2026-12-10 or "in 2 weeks")' : ''].filter(Boolean).join(' and ')}`)),
+              bullets(
+                incomplete.map(
+                  (i) =>
+                    `"${i.title}": ${[!i.owner ? 'an owner (one named person)' : '', !i.due ? 'a due date (e.g. 2026-12-10 or "in 2 weeks")' : ''].filter(Boolean).join(' and ')}`,
+                ),
+              ),
             ),
             'Reply with them, e.g. "owner Priya, due in 2 weeks".',
           ].join('\n\n')
@@ -132,16 +184,26 @@ export const postmortem: Play = {
     const id = incidentOf(turn, reading.mentionedIncident);
     if (!id) return reply('Which incident? Give its id (INC-12) and I will draft the post-mortem from its timeline.');
     if (env.allowed.has('generate_postmortem')) {
-      if (!tried(turn, 'generate_postmortem')) return { kind: 'tools', calls: [{ name: 'generate_postmortem', input: { incidentId: id } }] };
+      if (!tried(turn, 'generate_postmortem'))
+        return { kind: 'tools', calls: [{ name: 'generate_postmortem', input: { incidentId: id } }] };
       const pm = result(turn, 'generate_postmortem');
-      if (!pm) return reply(`I could not draft the post-mortem of ${id}: ${failure(turn, 'generate_postmortem') ?? 'unknown error'}`);
+      if (!pm)
+        return reply(
+          `I could not draft the post-mortem of ${id}: ${failure(turn, 'generate_postmortem') ?? 'unknown error'}`,
+        );
       const next = [
         ...pm.proposed.map((p) => `Give "${p}" an owner and a due date: tell me "action item: …, owner …, due …".`),
         ...pm.missing.map((m) => `Before publishing: ${m}.`),
       ];
-      return reply([pm.markdown.trim(), next.length ? section('Next:', bullets(next)) : 'Ready to publish: say "publish the post-mortem".'].join('\n\n'));
+      return reply(
+        [
+          pm.markdown.trim(),
+          next.length ? section('Next:', bullets(next)) : 'Ready to publish: say "publish the post-mortem".',
+        ].join('\n\n'),
+      );
     }
-    if (!tried(turn, 'get_incident')) return { kind: 'tools', calls: [{ name: 'get_incident', input: { incidentId: id, timelineLimit: 200 } }] };
+    if (!tried(turn, 'get_incident'))
+      return { kind: 'tools', calls: [{ name: 'get_incident', input: { incidentId: id, timelineLimit: 200 } }] };
     const s = result(turn, 'get_incident');
     if (!s) return reply(`I could not read ${id}: ${failure(turn, 'get_incident') ?? 'unknown error'}`);
     const inc = s.incident;
@@ -162,7 +224,15 @@ export const postmortem: Play = {
           `Revenue: ${inc.impact.revenueImpact ?? 'unknown — ask finance for the estimate'}`,
         ]),
       ),
-      section('Timeline (from the record)', bullets(s.timeline.map((e) => `${formatClock(e.at, turn.now ?? undefined)} — ${e.kind}: ${blameless(e.text) || '(this entry named a person as the cause; rewrite it as what the system allowed)'}`))),
+      section(
+        'Timeline (from the record)',
+        bullets(
+          s.timeline.map(
+            (e) =>
+              `${formatClock(e.at, turn.now ?? undefined)} — ${e.kind}: ${blameless(e.text) || '(this entry named a person as the cause; rewrite it as what the system allowed)'}`,
+          ),
+        ),
+      ),
       section(
         'Contributing factors (5 Whys — fill in with the team)',
         numbered([
@@ -177,7 +247,12 @@ export const postmortem: Play = {
       section(
         'Action items',
         s.actionItems.length
-          ? bullets(s.actionItems.map((a) => `${a.id} ${a.title} — owner ${a.owner}, due ${a.dueAt.slice(0, 10)}${a.overdue ? ' (OVERDUE)' : ''}`))
+          ? bullets(
+              s.actionItems.map(
+                (a) =>
+                  `${a.id} ${a.title} — owner ${a.owner}, due ${a.dueAt.slice(0, 10)}${a.overdue ? ' (OVERDUE)' : ''}`,
+              ),
+            )
           : 'None yet. Each one needs one owner and a due date: tell me "action item: …, owner …, due …" and I will track it.',
       ),
     ];

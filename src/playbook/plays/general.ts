@@ -16,7 +16,7 @@ export const general: Play = {
         bullets([
           'draft a status update for engineering, executives or customers',
           'track an action item (with an owner and a due date)',
-          'draft a blameless post-mortem from an incident\'s timeline',
+          "draft a blameless post-mortem from an incident's timeline",
           'design an on-call rotation for your team size',
         ]),
         'What is going on?',

@@ -9,8 +9,18 @@ function hypothesisCall(turn: Turn, env: PlaybookEnv, box: number): Step | null 
   const id = turn.activeIncidentId;
   if (!id || tried(turn, 'start_hypothesis') || tried(turn, 'log_event')) return null;
   const claim = /(?:first error[^,.]*?(?:is|was)\s+)([^,.;]+)/i.exec(turn.text)?.[1]?.trim() ?? turn.text;
-  if (env.allowed.has('start_hypothesis')) return call('start_hypothesis', { incidentId: id, statement: `Root cause is ${claim}`.slice(0, 500), evidence: turn.text.slice(0, 1000) });
-  if (env.allowed.has('log_event')) return call('log_event', { incidentId: id, kind: 'observation', text: `Hypothesis (time-boxed to ${box} min, not yet confirmed): ${turn.text.slice(0, 3500)}` });
+  if (env.allowed.has('start_hypothesis'))
+    return call('start_hypothesis', {
+      incidentId: id,
+      statement: `Root cause is ${claim}`.slice(0, 500),
+      evidence: turn.text.slice(0, 1000),
+    });
+  if (env.allowed.has('log_event'))
+    return call('log_event', {
+      incidentId: id,
+      kind: 'observation',
+      text: `Hypothesis (time-boxed to ${box} min, not yet confirmed): ${turn.text.slice(0, 3500)}`,
+    });
   return null;
 }
 
@@ -37,7 +47,8 @@ export const blame: Play = {
 /** "The first error in the log is the root cause": a lead, time-boxed, not a conclusion. */
 export const firstError: Play = {
   id: 'first-error',
-  applies: (reading, turn) => reading.pushback.firstError && !reading.pushback.skipRoles && (!reading.report || turn.activeIncidentId !== null),
+  applies: (reading, turn) =>
+    reading.pushback.firstError && !reading.pushback.skipRoles && (!reading.report || turn.activeIncidentId !== null),
   next(turn, _reading, env): Step {
     const box = env.settings.hypothesis_timebox_minutes;
     const hypothesis = hypothesisCall(turn, env, box);
@@ -61,7 +72,9 @@ export const firstError: Play = {
 /** "Skip the roles / the severity" without a new report: do them, quickly, then get going. */
 export const skipProcess: Play = {
   id: 'skip-process',
-  applies: (reading, turn) => (reading.pushback.skipRoles || reading.pushback.skipSeverity) && (!reading.report || turn.activeIncidentId !== null),
+  applies: (reading, turn) =>
+    (reading.pushback.skipRoles || reading.pushback.skipSeverity) &&
+    (!reading.report || turn.activeIncidentId !== null),
   next(turn, reading, env): Step {
     const id = turn.activeIncidentId;
     if (!id) {
@@ -72,10 +85,17 @@ export const skipProcess: Play = {
         ].join('\n\n'),
       );
     }
-    if (reading.pushback.skipSeverity && env.allowed.has('classify_severity') && !tried(turn, 'classify_severity')) return call('classify_severity', { incidentId: id });
+    if (reading.pushback.skipSeverity && env.allowed.has('classify_severity') && !tried(turn, 'classify_severity'))
+      return call('classify_severity', { incidentId: id });
     if (!tried(turn, 'get_incident')) return call('get_incident', { incidentId: id, timelineLimit: 3 });
     const state = result(turn, 'get_incident');
-    if (state && (state.roles.length === 0 || state.roles.some((r) => !r.person)) && env.allowed.has('assign_roles') && !tried(turn, 'assign_roles')) return call('assign_roles', { incidentId: id });
+    if (
+      state &&
+      (state.roles.length === 0 || state.roles.some((r) => !r.person)) &&
+      env.allowed.has('assign_roles') &&
+      !tried(turn, 'assign_roles')
+    )
+      return call('assign_roles', { incidentId: id });
     const box = env.settings.hypothesis_timebox_minutes;
     if (reading.pushback.firstError) {
       const hypothesis = hypothesisCall(turn, env, box);
@@ -86,11 +106,17 @@ export const skipProcess: Play = {
     return reply(
       [
         'Roles first — it takes a minute and it is the difference between a response and five people in the same log file.',
-        cls ? `Severity confirmed: ${cls.recorded?.current ?? cls.level} (it decides who is paged and how often we update).` : '',
+        cls
+          ? `Severity confirmed: ${cls.recorded?.current ?? cls.level} (it decides who is paged and how often we update).`
+          : '',
         reading.pushback.firstError
           ? `And the first error in the log is a lead, not the root cause: it is on the timeline as hypothesis #1, time-boxed to ${box} minutes. Confirm it by timing, blast radius and a second signal before acting on it.`
           : '',
-        roles ? section('Roles:', bullets(roles.summary)) : state ? section('Roles:', bullets(state.roles.map((r) => `${r.title}: ${r.person ?? r.need}`))) : '',
+        roles
+          ? section('Roles:', bullets(roles.summary))
+          : state
+            ? section('Roles:', bullets(state.roles.map((r) => `${r.title}: ${r.person ?? r.need}`)))
+            : '',
         `Now troubleshoot, one hypothesis at a time, ${box} minutes each: what changed recently, and what do the error logs show?`,
       ]
         .filter(Boolean)

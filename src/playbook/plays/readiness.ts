@@ -10,7 +10,8 @@ function pct(n: number): string {
 /** The seed's on-call answer, computed for the team size asked rather than recited for 6. */
 export function oncallAdvice(size: number | null): string {
   const n = size ?? 6;
-  const assumed = size === null ? ' (you did not say how many, so I assumed 6 — tell me the number and I will redo it)' : '';
+  const assumed =
+    size === null ? ' (you did not say how many, so I assumed 6 — tell me the number and I will redo it)' : '';
   const duty = Math.min(1, 2 / n);
   const perYear = Math.round(52 / n);
   const parts: string[] = [];
@@ -21,12 +22,19 @@ export function oncallAdvice(size: number | null): string {
   } else {
     parts.push(`For a team of ${n}, a sustainable rotation${assumed}:`);
   }
-  parts.push(section('Structure:', 'Weekly primary + secondary, handing off every Monday at 10:00 — in business hours, so the handoff is a conversation, not a note.'));
+  parts.push(
+    section(
+      'Structure:',
+      'Weekly primary + secondary, handing off every Monday at 10:00 — in business hours, so the handoff is a conversation, not a note.',
+    ),
+  );
   parts.push(
     section(
       'Schedule:',
       `Each engineer is primary once every ${n} weeks and secondary the week before (shadow and backup): 2 weeks of duty per ${n}-week cycle, ${pct(duty)} of the time, about ${perYear} primary weeks a year.${
-        n === 3 ? ' With 3 people that is two weeks in three — too much to sustain: share the secondary with another team, or cut out-of-hours pages to SLO burn only.' : ''
+        n === 3
+          ? ' With 3 people that is two weeks in three — too much to sustain: share the secondary with another team, or cut out-of-hours pages to SLO burn only.'
+          : ''
       }${n >= 9 ? ` With ${n} people each person is primary only every ${n} weeks — skills fade between shifts: add shadow shifts for new joiners and a game day each quarter.` : ''}`,
     ),
   );
@@ -42,43 +50,106 @@ export function oncallAdvice(size: number | null): string {
       ]),
     ),
   );
-  parts.push(section('Tooling:', 'PagerDuty (or Grafana OnCall, incident.io) for schedules, escalation policies and handoff reports. Hold a weekly on-call review where the outgoing on-call shares what happened and which alerts were noise.'));
+  parts.push(
+    section(
+      'Tooling:',
+      'PagerDuty (or Grafana OnCall, incident.io) for schedules, escalation policies and handoff reports. Hold a weekly on-call review where the outgoing on-call shares what happened and which alerts were noise.',
+    ),
+  );
   return parts.join('\n\n');
 }
 
 const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i;
-const TIME_ZONE = /\b((?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC)\b/;
-const NOT_NAMES = new Set(['I', 'We', 'Our', 'The', 'How', 'What', 'Should', 'Can', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'UTC', 'PagerDuty', 'SEV1', 'SEV2']);
+const TIME_ZONE =
+  /\b((?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC)\b/;
+const NOT_NAMES = new Set([
+  'I',
+  'We',
+  'Our',
+  'The',
+  'How',
+  'What',
+  'Should',
+  'Can',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+  'UTC',
+  'PagerDuty',
+  'SEV1',
+  'SEV2',
+]);
 
 /** What an on-call question says about the team: names in rotation order, leave, time zone, handoff day. */
-export function readRotationRequest(text: string, teamSize: number | null): { members: string[]; named: boolean; unavailable: { person: string; from: string; to: string }[]; timeZone?: string; handoffDay?: string } {
-  const list = /\b([A-Z][a-z]{1,20}(?:\s*,\s*(?:and\s+)?[A-Z][a-z]{1,20}){1,}(?:\s*,?\s+and\s+[A-Z][a-z]{1,20})?)\b/.exec(text);
-  const names = list ? list[1]!.split(/\s*,\s*|\s+and\s+/).map((n) => n.replace(/^and\s+/, '').trim()).filter((n) => n && !NOT_NAMES.has(n)) : [];
+export function readRotationRequest(
+  text: string,
+  teamSize: number | null,
+): {
+  members: string[];
+  named: boolean;
+  unavailable: { person: string; from: string; to: string }[];
+  timeZone?: string;
+  handoffDay?: string;
+} {
+  const list =
+    /\b([A-Z][a-z]{1,20}(?:\s*,\s*(?:and\s+)?[A-Z][a-z]{1,20}){1,}(?:\s*,?\s+and\s+[A-Z][a-z]{1,20})?)\b/.exec(text);
+  const names = list
+    ? list[1]!
+        .split(/\s*,\s*|\s+and\s+/)
+        .map((n) => n.replace(/^and\s+/, '').trim())
+        .filter((n) => n && !NOT_NAMES.has(n))
+    : [];
   const named = names.length >= 2 && new Set(names).size === names.length;
   const members = named ? names : Array.from({ length: teamSize ?? 6 }, (_, i) => `Engineer ${i + 1}`);
   const unavailable = named
-    ? [...text.matchAll(/\b([A-Z][a-z]{1,20})\b[^.;\n]{0,40}?\b(?:leave|vacation|holiday|off|away|out|PTO)\b[^.;\n]{0,20}?(\d{4}-\d{2}-\d{2})(?:\s*(?:to|until|through|–|-)\s*(\d{4}-\d{2}-\d{2}))?/g)]
+    ? [
+        ...text.matchAll(
+          /\b([A-Z][a-z]{1,20})\b[^.;\n]{0,40}?\b(?:leave|vacation|holiday|off|away|out|PTO)\b[^.;\n]{0,20}?(\d{4}-\d{2}-\d{2})(?:\s*(?:to|until|through|–|-)\s*(\d{4}-\d{2}-\d{2}))?/g,
+        ),
+      ]
         .filter((m) => members.includes(m[1]!))
         .map((m) => ({ person: m[1]!, from: m[2]!, to: m[3] ?? m[2]! }))
     : [];
   const tz = TIME_ZONE.exec(text)?.[1];
-  const day = /\bhand ?offs? (?:on|every)\s+(\w+)/i.exec(text)?.[1] ?? (/\bhand ?off/i.test(text) ? WEEKDAY.exec(text)?.[1] : undefined);
-  return { members, named, unavailable, ...(tz ? { timeZone: tz } : {}), ...(day && WEEKDAY.test(day) ? { handoffDay: day.toLowerCase().replace(/s$/, '') } : {}) };
+  const day =
+    /\bhand ?offs? (?:on|every)\s+(\w+)/i.exec(text)?.[1] ??
+    (/\bhand ?off/i.test(text) ? WEEKDAY.exec(text)?.[1] : undefined);
+  return {
+    members,
+    named,
+    unavailable,
+    ...(tz ? { timeZone: tz } : {}),
+    ...(day && WEEKDAY.test(day) ? { handoffDay: day.toLowerCase().replace(/s$/, '') } : {}),
+  };
 }
 
 /** The computed schedule: the first cycle shift by shift, each person's share, and what leave leaves uncovered. */
 function scheduleSection(plan: Output<'plan_oncall_rotation'>, named: boolean, leave: readonly string[]): string {
   const n = plan.settings.members.length;
   const shifts = plan.shifts.slice(0, Math.min(plan.shifts.length, Math.max(n, 4), 12));
-  const rows = shifts.map((s) => `${s.startLocal.slice(0, 10)}: primary ${s.primary ?? 'UNCOVERED'}${plan.settings.secondary ? `, secondary ${s.secondary ?? 'UNCOVERED'}` : ''}`);
-  const shares = Object.entries(plan.shares).map(([who, s]) => `${who} ${s.primaryShifts}× primary, ${s.secondaryShifts}× secondary`);
+  const rows = shifts.map(
+    (s) =>
+      `${s.startLocal.slice(0, 10)}: primary ${s.primary ?? 'UNCOVERED'}${plan.settings.secondary ? `, secondary ${s.secondary ?? 'UNCOVERED'}` : ''}`,
+  );
+  const shares = Object.entries(plan.shares).map(
+    ([who, s]) => `${who} ${s.primaryShifts}× primary, ${s.secondaryShifts}× secondary`,
+  );
   return [
-    section(`Rotation (computed for ${plan.settings.weeks} ${plan.settings.rotationDays === 7 ? 'weeks' : 'shifts'} from ${plan.settings.start}, handoff ${capitalize(plan.settings.handoffDay)} ${plan.settings.handoffTime} ${plan.settings.timeZone}):`, bullets(rows)),
+    section(
+      `Rotation (computed for ${plan.settings.weeks} ${plan.settings.rotationDays === 7 ? 'weeks' : 'shifts'} from ${plan.settings.start}, handoff ${capitalize(plan.settings.handoffDay)} ${plan.settings.handoffTime} ${plan.settings.timeZone}):`,
+      bullets(rows),
+    ),
     `Shares: ${shares.join('; ')} — ${plan.fairness.maxMinusMinPrimary === 0 ? 'primary shifts are exactly even' : `primary shifts differ by at most ${plan.fairness.maxMinusMinPrimary}`}.`,
     leave.length ? `Leave respected: ${leave.join('; ')} — nobody is on call on a day of their leave.` : '',
     plan.conflicts.length ? section('Leave conflicts:', bullets(plan.conflicts.map((c) => c.reason))) : '',
     plan.warnings.length ? section('Heads-up:', bullets(plan.warnings)) : '',
-    named ? '`incident-commander oncall plan --members … --ics rota.ics` writes it as a calendar your team can import.' : `I used placeholders (Engineer 1–${n}): give me the names in rotation order, and any leave dates, and I will plan the real schedule and its calendar file.`,
+    named
+      ? '`incident-commander oncall plan --members … --ics rota.ics` writes it as a calendar your team can import.'
+      : `I used placeholders (Engineer 1–${n}): give me the names in rotation order, and any leave dates, and I will plan the real schedule and its calendar file.`,
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -90,13 +161,32 @@ export const oncall: Play = {
   next(turn, reading, env): Step {
     const request = readRotationRequest(turn.text, reading.wants.oncall!.teamSize);
     const size = request.named ? request.members.length : reading.wants.oncall!.teamSize;
-    if (request.members.length >= 2 && env.allowed.has('plan_oncall_rotation') && !tried(turn, 'plan_oncall_rotation')) {
+    if (
+      request.members.length >= 2 &&
+      env.allowed.has('plan_oncall_rotation') &&
+      !tried(turn, 'plan_oncall_rotation')
+    ) {
       const { named: _named, ...args } = request;
       return call('plan_oncall_rotation', args);
     }
     const plan = result(turn, 'plan_oncall_rotation');
     const problem = failure(turn, 'plan_oncall_rotation');
-    return reply([oncallAdvice(size), plan ? scheduleSection(plan, request.named, request.unavailable.map((u) => `${u.person} ${u.from}${u.to !== u.from ? ` to ${u.to}` : ''}`)) : problem ? `I could not compute the schedule: ${problem}` : ''].filter(Boolean).join('\n\n'));
+    return reply(
+      [
+        oncallAdvice(size),
+        plan
+          ? scheduleSection(
+              plan,
+              request.named,
+              request.unavailable.map((u) => `${u.person} ${u.from}${u.to !== u.from ? ` to ${u.to}` : ''}`),
+            )
+          : problem
+            ? `I could not compute the schedule: ${problem}`
+            : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
   },
 };
 
@@ -105,9 +195,14 @@ const SEVERITY_QUESTION = /\b(?:sev ?[1-4]|severity|severities|sev levels?|how (
 /** "How do I decide between SEV2 and SEV3?": the framework as data, not folklore. */
 export const severityGuide: Play = {
   id: 'severity-guide',
-  applies: (reading, turn) => !reading.report && SEVERITY_QUESTION.test(turn.text) && /\?\s*$|\b(?:how|what|which|when|explain|difference|decide)\b/i.test(turn.text) && !reading.pushback.skipSeverity,
+  applies: (reading, turn) =>
+    !reading.report &&
+    SEVERITY_QUESTION.test(turn.text) &&
+    /\?\s*$|\b(?:how|what|which|when|explain|difference|decide)\b/i.test(turn.text) &&
+    !reading.pushback.skipSeverity,
   next(_turn, _reading, env): Step {
-    const every = (m: number | null): string => (m === null ? '—' : m >= 1440 ? `${Math.round(m / 1440)} d` : `${m} min`);
+    const every = (m: number | null): string =>
+      m === null ? '—' : m >= 1440 ? `${Math.round(m / 1440)} d` : `${m} min`;
     const levels = env.severity.levels.map(
       (l) =>
         `**${l.id} ${l.name}** — ${l.definition} ${l.escalation.pages ? `Pages: ${l.escalation.page.join(', ')}.` : 'No page.'} Updates: engineering ${every(l.cadence_minutes.engineering)}, executives ${every(l.cadence_minutes.executive)}, customers ${every(l.cadence_minutes.customer)}. Post-mortem ${l.postmortem_required ? 'required' : 'optional'}.`,

@@ -142,7 +142,9 @@ export function migrate(db: Database): number {
   const run = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this build knows (${MIGRATIONS.length}); upgrade incident-commander`);
+      throw new Error(
+        `database schema version ${current} is newer than this build knows (${MIGRATIONS.length}); upgrade incident-commander`,
+      );
     }
     for (let v = current; v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v]!);

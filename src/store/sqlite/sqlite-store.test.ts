@@ -82,7 +82,9 @@ describe('SqliteStore', () => {
     const server = new SqliteStore(path);
     const chat = new SqliteStore(path);
     const inc = await server.openIncident(draftIncident());
-    await chat.appendEvents(inc.id, [{ at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' }]);
+    await chat.appendEvents(inc.id, [
+      { at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' },
+    ]);
     expect((await server.listTimeline(inc.id)).map((e) => e.text)).toEqual(['from chat']);
     await server.close();
     await chat.close();
@@ -93,9 +95,20 @@ describe('SqliteStore', () => {
     const store = new SqliteStore(path);
     const inc = await store.openIncident(draftIncident());
     const other = new BetterSqlite3(path); // a connection outside this module: another process
-    const event = (text: string): unknown[] => [inc.id, '2026-11-26T10:05:00.000Z', '2026-11-26T10:05:00.000Z', 'other', 'note', text];
-    const insert = other.prepare('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text) VALUES (?, ?, ?, ?, ?, ?)');
-    const bump = other.prepare('UPDATE incidents SET version = version + 1, timeline_count = timeline_count + 1 WHERE id = ?');
+    const event = (text: string): unknown[] => [
+      inc.id,
+      '2026-11-26T10:05:00.000Z',
+      '2026-11-26T10:05:00.000Z',
+      'other',
+      'note',
+      text,
+    ];
+    const insert = other.prepare(
+      'INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const bump = other.prepare(
+      'UPDATE incidents SET version = version + 1, timeline_count = timeline_count + 1 WHERE id = ?',
+    );
     const otherWrites = (text: string): void => {
       other.transaction(() => {
         insert.run(...event(text));
@@ -105,7 +118,11 @@ describe('SqliteStore', () => {
 
     const version = await store.incidentVersion(inc.id);
     otherWrites('between two reads');
-    const [again, timeline, count] = await Promise.all([store.incidentVersion(inc.id), store.listTimeline(inc.id), store.countTimeline(inc.id)]);
+    const [again, timeline, count] = await Promise.all([
+      store.incidentVersion(inc.id),
+      store.listTimeline(inc.id),
+      store.countTimeline(inc.id),
+    ]);
     expect({ again, texts: timeline.map((e) => e.text), count }).toEqual({ again: version, texts: [], count: 0 });
 
     await new Promise((resolve) => setImmediate(resolve));
@@ -114,7 +131,11 @@ describe('SqliteStore', () => {
     // A write ends the snapshot: it and the reads after it see everything committed.
     otherWrites('before our write');
     await store.appendEvents(inc.id, [{ at: '2026-11-26T10:06:00.000Z', author: 'me', kind: 'note', text: 'ours' }]);
-    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual(['between two reads', 'before our write', 'ours']);
+    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual([
+      'between two reads',
+      'before our write',
+      'ours',
+    ]);
     expect(await store.countTimeline(inc.id)).toBe(3);
     other.close();
     await store.close();
@@ -126,7 +147,9 @@ describe('SqliteStore', () => {
     const chat = new SqliteStore(path);
     const inc = await chat.openIncident(draftIncident());
     expect(await server.countTimeline(inc.id)).toBe(0);
-    await chat.appendEvents(inc.id, [{ at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' }]);
+    await chat.appendEvents(inc.id, [
+      { at: '2026-11-26T10:05:00.000Z', author: 'chat', kind: 'note', text: 'from chat' },
+    ]);
     expect(await server.countTimeline(inc.id)).toBe(1);
     expect((await server.getIncident(inc.id))?.version).toBe((await chat.getIncident(inc.id))?.version);
     await server.close();
@@ -136,12 +159,19 @@ describe('SqliteStore', () => {
   it('rolls back the whole change when one of its timeline events cannot be written', async () => {
     const store = new SqliteStore(tempDb());
     const inc = await store.openIncident(draftIncident());
-    store.db.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON timeline WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    store.db.exec(
+      `CREATE TRIGGER refuse_poison BEFORE INSERT ON timeline WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
     await expect(
-      store.updateIncident(inc.id, { status: 'resolved', resolvedAt: '2026-11-26T11:00:00.000Z' }, [
-        { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'status', text: 'resolved' },
-        { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'note', text: 'poison' },
-      ], '2026-11-26T11:00:00.000Z'),
+      store.updateIncident(
+        inc.id,
+        { status: 'resolved', resolvedAt: '2026-11-26T11:00:00.000Z' },
+        [
+          { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'status', text: 'resolved' },
+          { at: '2026-11-26T11:00:00.000Z', author: 'x', kind: 'note', text: 'poison' },
+        ],
+        '2026-11-26T11:00:00.000Z',
+      ),
     ).rejects.toThrow(/refused/);
     expect((await store.getIncident(inc.id))?.status).toBe('investigating');
     expect(await store.countTimeline(inc.id)).toBe(0);
@@ -150,8 +180,12 @@ describe('SqliteStore', () => {
 
   it('rejects rows that break the schema even if a caller skips validation', async () => {
     const store = new SqliteStore(tempDb());
-    expect(() => store.db.prepare(`INSERT INTO incidents (id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, created_at, updated_at)
-      VALUES ('INC-X', 'x', '', 'SEV9', 'investigating', '[]', '{}', '{}', 'a', 't', 't', 't', 't')`).run()).toThrow(/CHECK constraint/);
+    expect(() =>
+      store.db
+        .prepare(`INSERT INTO incidents (id, title, summary, severity, status, services, impact, signals, declared_by, started_at, detected_at, created_at, updated_at)
+      VALUES ('INC-X', 'x', '', 'SEV9', 'investigating', '[]', '{}', '{}', 'a', 't', 't', 't', 't')`)
+        .run(),
+    ).toThrow(/CHECK constraint/);
     await store.close();
   });
 });

@@ -104,7 +104,8 @@ function toRole(r: Row): RoleAssignment {
   };
 }
 
-const UPDATE_SELECT = 'SELECT id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at FROM stakeholder_updates';
+const UPDATE_SELECT =
+  'SELECT id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at FROM stakeholder_updates';
 function toUpdate(r: Row): StakeholderUpdate {
   return {
     id: str(r[0]),
@@ -160,7 +161,8 @@ const INCIDENT_COLUMNS: Record<keyof IncidentPatch, [string, (v: never) => unkno
   postmortemPublishedAt: ['postmortem_published_at', (v: string | null) => v],
 };
 
-const HYPOTHESIS_SELECT = 'SELECT id, incident_id, statement, owner, started_at, timebox_minutes, status, resolved_at, resolved_by, evidence FROM hypotheses';
+const HYPOTHESIS_SELECT =
+  'SELECT id, incident_id, statement, owner, started_at, timebox_minutes, status, resolved_at, resolved_by, evidence FROM hypotheses';
 function toHypothesis(r: Row): Hypothesis {
   return {
     id: str(r[0]),
@@ -184,7 +186,11 @@ export interface SqliteStoreOptions {
 }
 
 function incidentNotFound(id: string): NotFoundError {
-  return new NotFoundError('incident', id, 'Call get_incident or list incidents to find a valid id, or open_incident first.');
+  return new NotFoundError(
+    'incident',
+    id,
+    'Call get_incident or list incidents to find a valid id, or open_incident first.',
+  );
 }
 
 /** Writes committed by any SqliteStore of this process: a read snapshot older than the latest one is stale. */
@@ -203,7 +209,10 @@ export class SqliteStore implements IncidentStore {
   /** One transaction wrapper for every write: better-sqlite3 builds a new one per `transaction()` call. */
   private readonly transaction: ReturnType<Database['transaction']>;
 
-  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.now = options.now ?? (() => new Date());
@@ -308,14 +317,27 @@ export class SqliteStore implements IncidentStore {
 
   private insertEvents(incidentId: string, events: readonly NewEvent[]): TimelineEvent[] {
     const recordedAt = this.now().toISOString();
-    const insert = this.stmt('INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.stmt(
+      'INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     // Every write method calls this exactly once, inside its transaction: the version moves with each write,
     // and a write to a missing incident is refused here (rolling back anything before it).
-    const bumped = this.stmt('UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?').run(events.length, incidentId);
+    const bumped = this.stmt(
+      'UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?',
+    ).run(events.length, incidentId);
     if (bumped.changes === 0) throw incidentNotFound(incidentId);
     return events.map((e) => {
       const info = insert.run(incidentId, e.at, recordedAt, e.author, e.kind, e.text, e.data ? json(e.data) : null);
-      return { seq: Number(info.lastInsertRowid), incidentId, at: e.at, recordedAt, author: e.author, kind: e.kind, text: e.text, data: e.data ?? null };
+      return {
+        seq: Number(info.lastInsertRowid),
+        incidentId,
+        at: e.at,
+        recordedAt,
+        author: e.author,
+        kind: e.kind,
+        text: e.text,
+        data: e.data ?? null,
+      };
     });
   }
 
@@ -345,14 +367,9 @@ export class SqliteStore implements IncidentStore {
       const number = Number(info.lastInsertRowid);
       const id = `INC-${number}`;
       this.stmt('UPDATE incidents SET id = ? WHERE number = ?').run(id, number);
-      this.stmt('INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, NULL, ?, ?, ?, ?)').run(
-        id,
-        draft.at,
-        draft.severity,
-        draft.severityReason,
-        draft.declaredBy,
-        json(draft.severityCriteria),
-      );
+      this.stmt(
+        'INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, NULL, ?, ?, ?, ?)',
+      ).run(id, draft.at, draft.severity, draft.severityReason, draft.declaredBy, json(draft.severityCriteria));
       this.insertEvents(id, events);
       return this.requireIncident(id);
     });
@@ -402,21 +419,27 @@ export class SqliteStore implements IncidentStore {
     });
   }
 
-  changeSeverity(id: string, request: SeverityChangeRequest, events: readonly NewEvent[]): Promise<{ incident: Incident; change: SeverityChange | null }> {
+  changeSeverity(
+    id: string,
+    request: SeverityChangeRequest,
+    events: readonly NewEvent[],
+  ): Promise<{ incident: Incident; change: SeverityChange | null }> {
     return this.write(() => {
       const before = this.requireIncident(id);
       let change: SeverityChange | null = null;
       if (before.severity !== request.to) {
-        change = { incidentId: id, at: request.at, from: before.severity, to: request.to, reason: request.reason, author: request.author, criteria: request.criteria };
-        this.stmt('INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-          id,
-          request.at,
-          before.severity,
-          request.to,
-          request.reason,
-          request.author,
-          json(request.criteria),
-        );
+        change = {
+          incidentId: id,
+          at: request.at,
+          from: before.severity,
+          to: request.to,
+          reason: request.reason,
+          author: request.author,
+          criteria: request.criteria,
+        };
+        this.stmt(
+          'INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(id, request.at, before.severity, request.to, request.reason, request.author, json(request.criteria));
         this.stmt('UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?').run(request.to, request.at, id);
       }
       if (request.signals) this.stmt('UPDATE incidents SET signals = ? WHERE id = ?').run(json(request.signals), id);
@@ -426,7 +449,9 @@ export class SqliteStore implements IncidentStore {
   }
 
   severityHistory(id: string): Promise<SeverityChange[]> {
-    return this.read(() => (this.query(`${SEVERITY_SELECT} WHERE incident_id = ? ORDER BY seq`).all(id) as Row[]).map(toSeverityChange));
+    return this.read(() =>
+      (this.query(`${SEVERITY_SELECT} WHERE incident_id = ? ORDER BY seq`).all(id) as Row[]).map(toSeverityChange),
+    );
   }
 
   private currentRoles(id: string): RoleAssignment[] {
@@ -439,12 +464,24 @@ export class SqliteStore implements IncidentStore {
     ).map(toRole);
   }
 
-  assignRoles(id: string, assignments: readonly NewRoleAssignment[], events: readonly NewEvent[], options: { acknowledgedAt?: IsoTime } = {}): Promise<RoleAssignment[]> {
+  assignRoles(
+    id: string,
+    assignments: readonly NewRoleAssignment[],
+    events: readonly NewEvent[],
+    options: { acknowledgedAt?: IsoTime } = {},
+  ): Promise<RoleAssignment[]> {
     return this.write(() => {
       this.requireIncidentExists(id);
-      if (options.acknowledgedAt) this.stmt('UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL').run(options.acknowledgedAt, id);
-      const insert = this.stmt('INSERT INTO role_assignments (incident_id, role, person, need, interim, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const a of assignments) insert.run(id, a.role, a.person, a.need, a.interim ? 1 : 0, a.assignedAt, a.assignedBy);
+      if (options.acknowledgedAt)
+        this.stmt('UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL').run(
+          options.acknowledgedAt,
+          id,
+        );
+      const insert = this.stmt(
+        'INSERT INTO role_assignments (incident_id, role, person, need, interim, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const a of assignments)
+        insert.run(id, a.role, a.person, a.need, a.interim ? 1 : 0, a.assignedAt, a.assignedBy);
       this.insertEvents(id, events);
       if (assignments[0]) this.touch(id, assignments[0].assignedAt);
       return this.currentRoles(id);
@@ -469,7 +506,9 @@ export class SqliteStore implements IncidentStore {
       }
       const order = query.newest ? 'DESC' : 'ASC';
       params.push(query.limit ?? -1);
-      const rows = this.query(`${EVENT_SELECT} WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`).all(...params) as Row[];
+      const rows = this.query(
+        `${EVENT_SELECT} WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`,
+      ).all(...params) as Row[];
       const events = rows.map(toEvent);
       return query.newest ? events.reverse() : events;
     });
@@ -483,7 +522,9 @@ export class SqliteStore implements IncidentStore {
   }
 
   countTimeline(id: string): Promise<number> {
-    return this.read(() => Number((this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0));
+    return this.read(() =>
+      Number((this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0),
+    );
   }
 
   recordUpdate(update: NewStakeholderUpdate, events: readonly NewEvent[]): Promise<StakeholderUpdate> {
@@ -492,7 +533,17 @@ export class SqliteStore implements IncidentStore {
       const info = this.stmt(
         `INSERT INTO stakeholder_updates (id, incident_id, audience, at, author, status, headline, body, no_change, next_update_at)
          VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(update.incidentId, update.audience, update.at, update.author, update.status, update.headline, update.body, update.noChange ? 1 : 0, update.nextUpdateAt);
+      ).run(
+        update.incidentId,
+        update.audience,
+        update.at,
+        update.author,
+        update.status,
+        update.headline,
+        update.body,
+        update.noChange ? 1 : 0,
+        update.nextUpdateAt,
+      );
       const id = `UPD-${Number(info.lastInsertRowid)}`;
       this.stmt('UPDATE stakeholder_updates SET id = ? WHERE number = ?').run(id, Number(info.lastInsertRowid));
       this.insertEvents(update.incidentId, events);
@@ -519,20 +570,32 @@ export class SqliteStore implements IncidentStore {
   createActionItem(item: NewActionItem, events: readonly NewEvent[]): Promise<{ item: ActionItem; created: boolean }> {
     return this.write(() => {
       this.requireIncidentExists(item.incidentId);
-      const same = this.query(`${ACTION_SELECT} WHERE incident_id = ? AND status IN ('open', 'in_progress') AND lower(title) = lower(?) AND lower(owner) = lower(?) LIMIT 1`).get(
-        item.incidentId,
-        item.title,
-        item.owner,
-      ) as Row | undefined;
+      const same = this.query(
+        `${ACTION_SELECT} WHERE incident_id = ? AND status IN ('open', 'in_progress') AND lower(title) = lower(?) AND lower(owner) = lower(?) LIMIT 1`,
+      ).get(item.incidentId, item.title, item.owner) as Row | undefined;
       if (same) return { item: toActionItem(same), created: false };
       const info = this.stmt(
         `INSERT INTO action_items (id, incident_id, title, description, owner, due_at, kind, priority, status, created_by, created_at, updated_at)
          VALUES ('pending-' || hex(randomblob(8)), ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
-      ).run(item.incidentId, item.title, item.description, item.owner, item.dueAt, item.kind, item.priority, item.createdBy, item.at, item.at);
+      ).run(
+        item.incidentId,
+        item.title,
+        item.description,
+        item.owner,
+        item.dueAt,
+        item.kind,
+        item.priority,
+        item.createdBy,
+        item.at,
+        item.at,
+      );
       const number = Number(info.lastInsertRowid);
       const id = `AI-${number}`;
       this.stmt('UPDATE action_items SET id = ? WHERE number = ?').run(id, number);
-      this.insertEvents(item.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
+      this.insertEvents(
+        item.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })),
+      );
       this.touch(item.incidentId, item.at);
       return { item: this.requireActionItem(id), created: true };
     });
@@ -574,13 +637,29 @@ export class SqliteStore implements IncidentStore {
   updateActionItem(id: string, patch: ActionItemPatch, events: readonly NewEvent[]): Promise<ActionItem> {
     return this.write(() => {
       const before = this.requireActionItem(id);
-      const next = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ActionItem & { at: string };
+      const next = {
+        ...before,
+        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+      } as ActionItem & { at: string };
       const closed = next.status === 'done' || next.status === 'wont_do';
       const completedAt = closed ? (before.completedAt ?? patch.at) : null;
       this.stmt(
         'UPDATE action_items SET title = ?, description = ?, owner = ?, due_at = ?, priority = ?, status = ?, updated_at = ?, completed_at = ? WHERE id = ?',
-      ).run(next.title, next.description, next.owner, next.dueAt, next.priority, next.status, patch.at, completedAt, id);
-      this.insertEvents(before.incidentId, events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })));
+      ).run(
+        next.title,
+        next.description,
+        next.owner,
+        next.dueAt,
+        next.priority,
+        next.status,
+        patch.at,
+        completedAt,
+        id,
+      );
+      this.insertEvents(
+        before.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, actionItemId: id } })),
+      );
       this.touch(before.incidentId, patch.at);
       return this.requireActionItem(id);
     });
@@ -595,23 +674,40 @@ export class SqliteStore implements IncidentStore {
       ).run(h.incidentId, h.statement, h.owner, h.startedAt, h.timeboxMinutes, h.evidence);
       const id = `H-${Number(info.lastInsertRowid)}`;
       this.stmt('UPDATE hypotheses SET id = ? WHERE number = ?').run(id, Number(info.lastInsertRowid));
-      this.insertEvents(h.incidentId, events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })));
+      this.insertEvents(
+        h.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })),
+      );
       return this.requireHypothesis(id);
     });
   }
 
   private requireHypothesis(id: string): Hypothesis {
     const row = this.query(`${HYPOTHESIS_SELECT} WHERE id = ?`).get(id) as Row | undefined;
-    if (!row) throw new NotFoundError('hypothesis', id, 'Call get_incident to see the incident\'s hypotheses and their ids.');
+    if (!row)
+      throw new NotFoundError('hypothesis', id, "Call get_incident to see the incident's hypotheses and their ids.");
     return toHypothesis(row);
   }
 
   resolveHypothesis(id: string, resolution: HypothesisResolution, events: readonly NewEvent[]): Promise<Hypothesis> {
     return this.write(() => {
       const before = this.requireHypothesis(id);
-      if (before.status !== 'open') throw new ConflictError(`hypothesis ${id} is already ${before.status.replace('_', ' ')}`, 'Start a new hypothesis with start_hypothesis if there is a new lead.');
-      this.stmt('UPDATE hypotheses SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ? WHERE id = ?').run(resolution.status, resolution.resolvedAt, resolution.resolvedBy, resolution.evidence, id);
-      this.insertEvents(before.incidentId, events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })));
+      if (before.status !== 'open')
+        throw new ConflictError(
+          `hypothesis ${id} is already ${before.status.replace('_', ' ')}`,
+          'Start a new hypothesis with start_hypothesis if there is a new lead.',
+        );
+      this.stmt('UPDATE hypotheses SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ? WHERE id = ?').run(
+        resolution.status,
+        resolution.resolvedAt,
+        resolution.resolvedBy,
+        resolution.evidence,
+        id,
+      );
+      this.insertEvents(
+        before.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, hypothesisId: id } })),
+      );
       return this.requireHypothesis(id);
     });
   }
@@ -624,7 +720,11 @@ export class SqliteStore implements IncidentStore {
   }
 
   listHypotheses(incidentId: string): Promise<Hypothesis[]> {
-    return this.read(() => (this.query(`${HYPOTHESIS_SELECT} WHERE incident_id = ? ORDER BY number`).all(incidentId) as Row[]).map(toHypothesis));
+    return this.read(() =>
+      (this.query(`${HYPOTHESIS_SELECT} WHERE incident_id = ? ORDER BY number`).all(incidentId) as Row[]).map(
+        toHypothesis,
+      ),
+    );
   }
 
   saveSession(session: SavedSession): Promise<void> {
@@ -638,14 +738,18 @@ export class SqliteStore implements IncidentStore {
 
   loadSession(id: string): Promise<SavedSession | null> {
     return this.read(() => {
-      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE id = ?').get(id) as Row | undefined;
+      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE id = ?').get(
+        id,
+      ) as Row | undefined;
       return row ? toSession(row) : null;
     });
   }
 
   findSessionForIncident(incidentId: string): Promise<SavedSession | null> {
     return this.read(() => {
-      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE incident_id = ? ORDER BY updated_at DESC LIMIT 1').get(incidentId) as Row | undefined;
+      const row = this.query(
+        'SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE incident_id = ? ORDER BY updated_at DESC LIMIT 1',
+      ).get(incidentId) as Row | undefined;
       return row ? toSession(row) : null;
     });
   }
