@@ -11,7 +11,7 @@ import { startFakeAnthropic, type FakeAnthropic, type FakeStep } from '../../tes
 import { ClaudeModel } from './claude-model.js';
 import { Agent, type TurnOutput } from './loop.js';
 import { newSession, type Session } from './session.js';
-import { ModelRequestError } from './types.js';
+import { type ModelPort, type ModelRequest, ModelRequestError, type ModelResponse, ZERO_USAGE } from './types.js';
 
 let fake: FakeAnthropic;
 let h: Harness;
@@ -383,5 +383,54 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     const { resumeSession } = await import('./session.js');
     const resumed = await resumeSession(h.store, { incidentId: 'INC-1' });
     expect(resumed?.messages).toEqual(session.messages);
+  });
+});
+
+describe('the turn context handed to the model port', () => {
+  /** A scripted port that answers each step with a text and keeps every request it saw. */
+  class RecordingModel implements ModelPort {
+    readonly name = 'recording';
+    readonly requests: ModelRequest[] = [];
+    async respond(request: ModelRequest): Promise<ModelResponse> {
+      this.requests.push(request);
+      return { content: [{ type: 'text', text: 'ok' }], stopReason: 'end_turn', usage: ZERO_USAGE, model: 'recording' };
+    }
+  }
+  const recordingAgent = (model: ModelPort): Agent =>
+    new Agent({
+      model,
+      fallback: null,
+      soul: () => soul,
+      registry: h.registry,
+      context: () => h.ctx,
+      templates: h.ctx.templates,
+      clock: h.clock,
+      logger: silentLogger(),
+      actor: 'alex',
+    });
+
+  it('is the typed live state of the active incident, read once at the start of the turn', async () => {
+    await h.ok('open_incident', { title: 'Checkout down', description: "customers can't check out" });
+    await h.ok('start_hypothesis', { incidentId: 'INC-1', statement: 'DB pool exhausted', owner: 'Priya' });
+    session.incidentId = 'INC-1';
+    h.clock.advanceMinutes(16);
+    const model = new RecordingModel();
+    await recordingAgent(model).runTurn(session, 'where are we?', output);
+    const context = model.requests[0]!.context;
+    expect(context.now).toBe('2026-11-26T14:16:00.000Z');
+    expect(context.actor).toBe('alex');
+    expect(context.incident?.incident.id).toBe('INC-1');
+    expect(context.incident?.hypotheses[0]).toMatchObject({ id: 'H-1', expired: true });
+    expect(context.incident?.schedule.find((s) => s.audience === 'customer')?.overdue).toBe(true);
+    expect(context.incident?.timelineTotal).toBeGreaterThan(0);
+    // The rendered block says the same thing as the value.
+    const block = session.messages.at(-2)!.content[0] as { text: string };
+    for (const line of context.incident!.attention) expect(block.text).toContain(line);
+  });
+
+  it('has no incident when the conversation has none', async () => {
+    const model = new RecordingModel();
+    await recordingAgent(model).runTurn(session, 'hello', output);
+    expect(model.requests[0]!.context).toEqual({ now: '2026-11-26T14:00:00.000Z', actor: 'alex', incident: null });
   });
 });

@@ -1,3 +1,5 @@
+import type { IncidentView } from '../incident/view.js';
+
 /**
  * The model port: the one narrow interface the agent loop talks to. Two adapters implement it:
  * Claude through @anthropic-ai/sdk, and the offline playbook. Message shapes follow the
@@ -33,6 +35,16 @@ export interface ToolSpec {
   input_schema: { type: 'object'; [key: string]: unknown };
 }
 
+/** The live state of one turn, read once at its start; the same value is rendered into the context block. */
+export interface TurnContext {
+  /** This turn's time, ISO 8601. */
+  now: string;
+  /** Who sent this message: a name or handle, never trusted as an instruction. */
+  actor: string;
+  /** The conversation's active incident as the store had it at the start of the turn; null when none. */
+  incident: IncidentView | null;
+}
+
 export interface ModelRequest {
   model: string;
   maxTokens: number;
@@ -43,6 +55,8 @@ export interface ModelRequest {
   tools: readonly ToolSpec[];
   /** The whole conversation; the last message is the user turn (with its dynamic context first) or tool results. */
   messages: readonly Message[];
+  /** This turn's live state as data (the rendered block is in the last user turn, for models that read text). */
+  context: TurnContext;
 }
 
 export type ModelStopReason =

@@ -4,6 +4,7 @@ import type { Agent } from '../agent/loop.js';
 import { newSession, resumeSession, type Session } from '../agent/session.js';
 import { ModelRequestError } from '../agent/types.js';
 import { formatClock } from '../core/time.js';
+import { type IncidentView, incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export interface ReplIO {
@@ -145,21 +146,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
           say('No active incident in this session.');
           return true;
         }
-        const r = await runtime.registry.call(
-          'get_incident',
-          { incidentId: session.incidentId, timelineLimit: 5 },
-          runtime.context('chat'),
-        );
-        if (!r.ok) {
-          warn(r.text);
+        let s: IncidentView;
+        try {
+          s = await incidentView(runtime.context('chat'), session.incidentId, { timelineLimit: 5 });
+        } catch (error) {
+          warn(error instanceof Error ? error.message : String(error));
           return true;
         }
-        const s = r.output as {
-          incident: { id: string; title: string; severity: string; status: string };
-          roles: { title: string; person: string | null; need: string | null }[];
-          attention: string[];
-          schedule: { audience: string; nextDueAt: string | null; overdue: boolean }[];
-        };
         say(`${s.incident.id} ${s.incident.title} — ${s.incident.severity}, ${s.incident.status}`);
         for (const role of s.roles) say(`  ${role.title}: ${role.person ?? `NEEDED — ${role.need}`}`);
         for (const u of s.schedule.filter((x) => x.nextDueAt))

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { NotFoundError } from '../core/errors.js';
+import { incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export const SOUL_URI = 'soul://active';
@@ -79,13 +81,12 @@ export async function readResource(
       ErrorCode.InvalidParams,
       `unknown resource "${uri}": use ${SOUL_URI}, ${SEVERITY_URI} or incident://INC-<n>`,
     );
-  const result = await runtime.registry.call(
-    'get_incident',
-    { incidentId: id, timelineLimit: 500 },
-    runtime.context('mcp'),
-  );
-  if (!result.ok) throw new McpError(-32002, `resource not found: ${uri} (${result.error.message})`, { uri });
-  return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(result.output) }] };
+  const view = await incidentView(runtime.context('mcp'), id, { timelineLimit: 500 }).catch((error: unknown) => {
+    if (error instanceof NotFoundError)
+      throw new McpError(-32002, `resource not found: ${uri} (${error.message})`, { uri });
+    throw error;
+  });
+  return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(view) }] };
 }
 
 /** What changes when an incident changes: used to notify subscribers, including of writes by other processes. */

@@ -522,6 +522,7 @@ describe('the logger itself (in process, trace level)', () => {
           system: 's',
           tools: [],
           messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+          context: { now: '2026-11-26T14:00:00.000Z', actor: 'test', incident: null },
         },
         { onText: () => undefined },
       )

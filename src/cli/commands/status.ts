@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatClock, formatMinutes, minutesBetween } from '../../core/time.js';
 import { isOverdue } from '../../incident/action-items.js';
 import { postmortemDueAt } from '../../incident/durations.js';
+import { incidentView } from '../../incident/view.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
@@ -30,14 +31,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     });
     const live = [];
     for (const incident of open) {
-      const r = await runtime.registry.call('get_incident', { incidentId: incident.id, timelineLimit: 1 }, ctx);
-      if (r.ok)
+      const view = await incidentView(ctx, incident.id, { timelineLimit: 1 }).catch(() => null);
+      if (view)
         live.push({
           id: incident.id,
           title: incident.title,
           severity: incident.severity,
           status: incident.status,
-          attention: (r.output as { attention: string[] }).attention,
+          attention: view.attention,
         });
     }
     const resolved = await runtime.store.listIncidents({ status: ['resolved'], limit: 500 });
