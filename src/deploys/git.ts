@@ -33,16 +33,59 @@ export interface ExecGitOptions {
   timeoutMs?: number;
 }
 
+/**
+ * `-c` settings that take precedence over the inspected repository's own config (a repository is
+ * untrusted input: anyone who controls its .git/config must not be able to make us run a
+ * program). Pager, fsmonitor and signature checking are the programs `git log` can start itself;
+ * hooks do not run for log, but the path is pinned anyway.
+ */
+const SAFE_CONFIG = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'log.showSignature=false',
+  // Every transport refused: a partial clone's lazy fetch would otherwise run the repository's
+  // remote.<name>.uploadpack, core.sshCommand, an ext:: or remote-helper URL.
+  'protocol.allow=never',
+].flatMap((setting) => ['-c', setting]);
+
+/**
+ * The environment git runs in. GIT_ALLOW_PROTOCOL set but empty allows no transport at all and,
+ * unlike protocol.<name>.allow, overrides whatever the repository's config allows itself;
+ * GIT_NO_LAZY_FETCH (git 2.44 and later) turns lazy fetching off before any transport is tried.
+ */
+function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_ALLOW_PROTOCOL: '',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    LC_ALL: 'C',
+  };
+}
+
+/** git's first error line, said so an operator can act on it. */
+function describeFailure(repo: string, stderr: string): { message: string; hint: string } {
+  if (/promisor remote|transport '[^']*' not allowed|lazy fetching disabled/i.test(stderr)) {
+    return {
+      message: `git log failed in ${repo}: it is a partial clone and the history needs objects it does not have; incident-commander never fetches them (that would run programs the repository's config names)`,
+      hint: 'Point repo: in services.yaml at a full clone, or fetch the missing objects yourself (git -C REPO fetch --refetch).',
+    };
+  }
+  const detail = stderr.trim().split('\n')[0] ?? '';
+  return {
+    message: `git log failed in ${repo}: ${detail}`,
+    hint: 'Check that the repo path in services.yaml is a git repository and the branch exists.',
+  };
+}
+
 export function execGit(options: ExecGitOptions = {}): GitRunner {
   const binary = options.binary ?? 'git';
   return {
     log(query) {
       const args = [
         '--no-pager',
-        '-c',
-        'core.fsmonitor=false',
-        '-c',
-        'log.showSignature=false',
+        ...SAFE_CONFIG,
         '-C',
         query.repo,
         'log',
@@ -51,6 +94,9 @@ export function execGit(options: ExecGitOptions = {}): GitRunner {
         `--max-count=${query.limit}`,
         `--format=%H${FIELD}%an${FIELD}%cI${FIELD}%s${RECORD}`,
         '--no-color',
+        '--no-show-signature',
+        '--no-ext-diff',
+        '--no-textconv',
         query.branch ?? 'HEAD',
         '--',
         ...(query.subdir ? [query.subdir] : []),
@@ -59,23 +105,11 @@ export function execGit(options: ExecGitOptions = {}): GitRunner {
         execFile(
           binary,
           args,
-          {
-            timeout: options.timeoutMs ?? 10_000,
-            maxBuffer: 8 * 1024 * 1024,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-          },
+          { timeout: options.timeoutMs ?? 10_000, maxBuffer: 8 * 1024 * 1024, env: gitEnv() },
           (error, stdout, stderr) => {
             if (error) {
-              const detail =
-                String(stderr || error.message)
-                  .trim()
-                  .split('\n')[0] ?? '';
-              reject(
-                new ExternalError(
-                  `git log failed in ${query.repo}: ${detail}`,
-                  'Check that the repo path in services.yaml is a git repository and the branch exists.',
-                ),
-              );
+              const { message, hint } = describeFailure(query.repo, String(stderr || error.message));
+              reject(new ExternalError(message, hint));
               return;
             }
             const commits = stdout

@@ -50,3 +50,20 @@ export function makeGitRepo(dir: string, commits: readonly FakeCommit[]): string
   });
   return dir;
 }
+
+/**
+ * A partial clone (`--filter=tree:0`) of `source`: its commits are here, its trees are not, so a
+ * path-limited `git log` needs objects that git would lazily fetch from the promisor remote.
+ */
+export function makePartialClone(source: string, dir: string): string {
+  execFileSync('git', ['-C', source, 'config', 'uploadpack.allowFilter', 'true'], { stdio: 'ignore' });
+  execFileSync('git', ['clone', '-q', '--no-local', '--filter=tree:0', `file://${source}`, dir], {
+    stdio: 'ignore',
+  });
+  return dir;
+}
+
+/** Sets a key in a repository's own .git/config, as anyone who controls that repository could. */
+export function setRepoConfig(dir: string, key: string, value: string): void {
+  execFileSync('git', ['-C', dir, 'config', key, value], { stdio: 'ignore' });
+}
