@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/core/logger.js';
 import { ManualClock } from '../src/core/time.js';
-import { draftPostmortem } from '../src/postmortem/load.js';
+import { draftPostmortem } from '../src/postmortem/service.js';
 import { openRuntime } from '../src/runtime/runtime.js';
 import type { NewEvent } from '../src/store/types.js';
 import { createRegistry } from '../tools/index.js';

@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { escalationPlan } from '../src/incident/escalation.js';
-import { requireIncident } from '../src/incident/lookup.js';
+import { assessSeverity } from '../src/incident/assess.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
-import { defineTool } from '../src/registry/types.js';
-import { classify } from '../src/severity/classify.js';
-import { extractSignals } from '../src/severity/extract.js';
-import { levelOf } from '../src/severity/framework.js';
-import { SEVERITIES, SIGNAL_NAMES, SignalsSchema, severityRank, type Signals } from '../src/severity/signals.js';
-import { serviceHints } from '../src/config/services.js';
 import { CadenceSchema, EscalationSchema } from '../src/registry/schemas.js';
+import { defineTool } from '../src/registry/types.js';
+import { SEVERITIES, SignalsSchema } from '../src/severity/signals.js';
 
 const input = z
   .object({
@@ -66,84 +61,7 @@ export const classifySeverity = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const incident = args.incidentId ? await requireIncident(ctx.store, args.incidentId) : null;
-    const explicit: Signals = {};
-    for (const name of SIGNAL_NAMES) {
-      if (args[name] !== undefined) Object.assign(explicit, { [name]: args[name] });
-    }
-    const extraction = args.description
-      ? extractSignals(args.description, serviceHints(ctx.services))
-      : { signals: {}, evidence: {}, services: [], mentioned: [] };
-    const signals: Signals = { ...(incident?.signals ?? {}), ...extraction.signals, ...explicit };
-    const inferredFrom: Record<string, string> = {};
-    for (const [name, phrase] of Object.entries(extraction.evidence)) {
-      if (explicit[name as keyof Signals] === undefined && phrase) inferredFrom[name] = phrase;
-    }
-
-    const result = classify(ctx.severity, signals);
-    let level = result.level;
-    let recorded: z.input<typeof output>['recorded'] = null;
-
-    if (incident) {
-      const author = args.author ?? ctx.actor;
-      const lowering = severityRank(result.level) > severityRank(incident.severity);
-      const hold = lowering && incident.status !== 'resolved' && !args.reason;
-      if (hold) level = incident.severity;
-      const criteria = result.matchedCriteria.map((c) => c.id);
-      const why =
-        args.reason ??
-        (criteria.length
-          ? `criteria: ${criteria.join(', ')}`
-          : result.basis === 'raised_when_unsure'
-            ? `raised when unsure; confirm ${result.assumed.join(', ')}`
-            : 'no criterion matched');
-      const note = hold
-        ? `Signals support ${result.level}, but ${incident.id} stays ${incident.severity}: lowering an open incident needs a reason. Call again with reason if the impact really dropped.`
-        : level === incident.severity
-          ? `Severity re-checked: still ${level}.`
-          : `Severity ${incident.severity} → ${level} (${why}).`;
-      const { change } = await ctx.store.changeSeverity(
-        incident.id,
-        { to: level, reason: why, author, at: now.toISOString(), criteria, signals },
-        [
-          {
-            at: now.toISOString(),
-            author,
-            kind: 'severity',
-            text: note,
-            data: { level, previous: incident.severity, basis: result.basis, criteria, suggested: result.level },
-          },
-        ],
-      );
-      recorded = {
-        incidentId: incident.id,
-        previous: incident.severity,
-        current: level,
-        changed: change !== null,
-        note,
-      };
-    }
-
-    const chosen = levelOf(ctx.severity, level);
-    return {
-      ...result,
-      level,
-      name: chosen.name,
-      definition: chosen.definition,
-      signals,
-      inferredFrom,
-      services: extraction.services,
-      escalation: escalationPlan(ctx.severity, level, {
-        startedAt: incident?.startedAt ?? null,
-        ...(incident ? { status: incident.status } : {}),
-        now,
-      }),
-      cadenceMinutes: chosen.cadence_minutes,
-      recorded,
-    };
-  },
+  handler: (args, ctx) => assessSeverity(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isOverdue } from '../src/incident/action-items.js';
-import { addActionItem } from '../src/incident/add-action-item.js';
+import { addActionItem } from '../src/incident/follow-up.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
 import { ActionItemSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { AudienceSchema } from '../src/core/audiences.js';
-import { addMinutes, formatClock } from '../src/core/time.js';
-import { escalationPlan } from '../src/incident/escalation.js';
-import { requireIncident } from '../src/incident/lookup.js';
-import { draftUpdate } from '../src/incident/stakeholder.js';
-import { statuspagePayload, StatuspageSchema } from '../src/incident/statuspage.js';
+import { draftStakeholderUpdate as draft } from '../src/incident/communications.js';
+import { StatuspageSchema } from '../src/incident/statuspage.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
 import { defineTool } from '../src/registry/types.js';
-import { levelOf } from '../src/severity/framework.js';
 
 const input = z
   .object({
@@ -67,83 +63,7 @@ export const draftStakeholderUpdate = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const incident = await requireIncident(ctx.store, args.incidentId);
-    const level = levelOf(ctx.severity, incident.severity);
-    const [roles, previous] = await Promise.all([
-      ctx.store.listRoles(incident.id),
-      ctx.store.listUpdates(incident.id, args.audience),
-    ]);
-    const author = args.author ?? ctx.actor;
-    const draft = draftUpdate(ctx.templates.stakeholderUpdate(args.audience), args, {
-      incident,
-      level,
-      roles,
-      roleTitles: new Map(ctx.settings.roles.map((r) => [r.id, r.title])),
-      previous: previous.at(-1) ?? null,
-      escalation: escalationPlan(ctx.severity, incident.severity, {
-        startedAt: incident.startedAt,
-        status: incident.status,
-        now,
-      }),
-      services: ctx.services,
-      peopleNames: [
-        ...ctx.roster.people.map((p) => p.name),
-        ...roles.map((r) => r.person).filter((p): p is string => !!p),
-        incident.declaredBy,
-        author,
-      ],
-      hypotheses: [],
-      timeboxMinutes: ctx.settings.hypothesis_timebox_minutes,
-      postmortemDueAt: incident.resolvedAt
-        ? addMinutes(incident.resolvedAt, ctx.settings.postmortem_deadline_hours * 60).toISOString()
-        : null,
-      now,
-    });
-
-    let updateId: string | null = null;
-    if (args.record) {
-      const at = now.toISOString();
-      const saved = await ctx.store.recordUpdate(
-        {
-          incidentId: incident.id,
-          audience: args.audience,
-          at,
-          author,
-          status: incident.status,
-          headline: draft.headline,
-          body: draft.body,
-          noChange: draft.noChange,
-          nextUpdateAt: draft.nextUpdateAt,
-        },
-        [
-          {
-            at,
-            author,
-            kind: 'update',
-            text: `${args.audience} update${draft.noChange ? ' (no change)' : ''}: ${draft.headline}${draft.nextUpdateAt ? ` — next due ${formatClock(draft.nextUpdateAt, now)}` : ''}`,
-            data: { audience: args.audience, noChange: draft.noChange, nextUpdateAt: draft.nextUpdateAt },
-          },
-        ],
-      );
-      updateId = saved.id;
-    }
-    return {
-      incidentId: incident.id,
-      audience: args.audience,
-      updateId,
-      headline: draft.headline,
-      body: draft.body,
-      noChange: draft.noChange,
-      cadenceMinutes: level.cadence_minutes[args.audience],
-      nextUpdateAt: draft.nextUpdateAt,
-      nextUpdateInMinutes: draft.nextUpdateInMinutes,
-      redactions: draft.redactions,
-      statuspage: args.audience === 'customer' ? statuspagePayload(incident, draft.body, ctx.services) : null,
-      recorded: args.record,
-    };
-  },
+  handler: (args, ctx) => draft(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

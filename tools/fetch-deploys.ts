@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { ExternalError, InputError } from '../src/core/errors.js';
-import { formatMinutes, parseDuration, parseIsoTime } from '../src/core/time.js';
-import { collectDeploys } from '../src/deploys/suspects.js';
-import { requireIncident } from '../src/incident/lookup.js';
+import { recentDeploys } from '../src/deploys/recent.js';
 import { durationOrTime, incidentId, limit, text } from '../src/registry/fields.js';
 import { defineTool } from '../src/registry/types.js';
 
@@ -72,27 +69,6 @@ const output = z.object({
   advice: z.string(),
 });
 
-/** The first instant with a four-digit year. */
-const FIRST_TIME = Date.parse('0000-01-01T00:00:00Z');
-
-function resolveTime(field: string, value: string, now: Date): Date {
-  const ms = parseDuration(value);
-  if (ms !== null) {
-    const t = new Date(now.getTime() - ms);
-    // "99999999999w" is past what a Date holds (or before year 0, which git and ISO text cannot take).
-    if (!(t.getTime() >= FIRST_TIME))
-      throw InputError.field(
-        field,
-        `"${value}" reaches too far back`,
-        'Give a duration of days or weeks ("7d", "2w") or an ISO time.',
-      );
-    return t;
-  }
-  const t = parseIsoTime(value);
-  if (!t) throw InputError.field(field, `"${value}" is neither a duration ("2h", "90m") nor an ISO time`);
-  return t;
-}
-
 export const fetchDeploys = defineTool({
   name: 'fetch_deploys',
   title: 'Fetch recent deploys',
@@ -105,70 +81,7 @@ export const fetchDeploys = defineTool({
   input,
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, ctx) {
-    const catalog = ctx.services;
-    const service = catalog.services.get(args.service.toLowerCase());
-    if (!service) {
-      const known = [...catalog.services.keys()];
-      throw InputError.field(
-        'service',
-        known.length
-          ? `unknown service "${args.service}"; services in ${catalog.file}: ${known.join(', ')}`
-          : `unknown service "${args.service}": no services config is loaded`,
-        known.length
-          ? 'Use one of the configured service names.'
-          : 'Create services.yaml (see README) in INCIDENT_COMMANDER_HOME or pass --services FILE, mapping each service to its git repo and deploy log.',
-      );
-    }
-    if (!service.repoPath && !service.deployLogPath) {
-      throw InputError.field(
-        'service',
-        `"${service.name}" has neither repo nor deploy_log in ${catalog.file}`,
-        'Add repo: and/or deploy_log: to the service in services.yaml.',
-      );
-    }
-    const now = ctx.clock.now();
-    const incident = args.incidentId ? await requireIncident(ctx.store, args.incidentId) : null;
-    const windowMinutes = args.windowMinutes ?? ctx.settings.suspect_window_minutes;
-    const reference = incident ? new Date(incident.startedAt) : now;
-    const until = args.until ? resolveTime('until', args.until, now) : now;
-    const defaultSince = new Date(
-      Math.min(now.getTime() - 2 * 3_600_000, reference.getTime() - windowMinutes * 60_000),
-    );
-    const since = args.since ? resolveTime('since', args.since, now) : defaultSince;
-    if (since >= until)
-      throw InputError.field('since', `${since.toISOString()} is not before until (${until.toISOString()})`);
-
-    const result = await collectDeploys(
-      service,
-      { since, until, reference, windowMinutes, limit: args.limit },
-      ctx.git,
-    );
-    if (result.sources.every((s) => !s.ok)) {
-      throw new ExternalError(
-        `no deploy source for ${service.name} could be read: ${result.sources.map((s) => s.error).join('; ')}`,
-        'Fix the repo or deploy_log path in services.yaml; meanwhile ask the team what changed recently.',
-      );
-    }
-    const suspects = result.deploys.filter((d) => d.suspect).sort((a, b) => a.suspectRank! - b.suspectRank!);
-    const top = suspects[0];
-    const advice = top
-      ? `${suspects.length} deploy(s) landed in the ${formatMinutes(windowMinutes)} before ${incident ? 'the incident started' : 'now'}. Top suspect: ${top.ref} "${top.summary}"${top.author ? ` by ${top.author}` : ''}, ${top.note}. If it matches the symptoms, roll it back now — don't debug in production. A deploy is a lead, not proof: confirm with the error logs.`
-      : `No deploys of ${service.name} in the ${formatMinutes(windowMinutes)} before ${incident ? 'the incident started' : 'now'}. Look at dependencies, config and feature-flag changes, traffic, and infrastructure next.`;
-    return {
-      service: service.name,
-      since: since.toISOString(),
-      until: until.toISOString(),
-      reference: { at: reference.toISOString(), kind: incident ? ('incident_start' as const) : ('now' as const) },
-      windowMinutes,
-      deploys: result.deploys,
-      suspects: suspects.map((d) => d.ref),
-      total: result.total,
-      truncated: result.truncated,
-      sources: result.sources,
-      advice,
-    };
-  },
+  handler: (args, ctx) => recentDeploys(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import { ConflictError } from '../src/core/errors.js';
-import { addActionItem, validateActionItem } from '../src/incident/add-action-item.js';
-import { findBlame, withoutQuotes } from '../src/incident/blameless.js';
-import { requireIncident } from '../src/incident/lookup.js';
-import { draftPostmortem } from '../src/postmortem/load.js';
+import { writePostmortem } from '../src/postmortem/service.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
 import { DurationsSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -73,13 +69,6 @@ const output = z.object({
   published: z.boolean(),
 });
 
-function refusal(incidentId: string, missing: readonly string[]): ConflictError {
-  return new ConflictError(
-    `the post-mortem of ${incidentId} cannot be published yet: ${missing.join('; ')}`,
-    'Fix what is listed (reword blaming sentences as the blameless check suggests, add an owned action item), then publish again.',
-  );
-}
-
 export const generatePostmortemTool = defineTool({
   name: 'generate_postmortem',
   title: 'Generate post-mortem',
@@ -90,78 +79,7 @@ export const generatePostmortemTool = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    // Every item is checked before any is created: a bad one writes nothing.
-    const requests = args.actionItems.map((item) => ({ incidentId: args.incidentId, ...item, createdBy: args.by }));
-    for (const [i, r] of requests.entries()) validateActionItem(ctx, r, (name) => `actionItems[${i}].${name}`);
-    await requireIncident(ctx.store, args.incidentId);
-    const extras = {
-      whys: args.whys,
-      factors: args.factors,
-      wentWell: args.wentWell,
-      wentBadly: args.wentBadly,
-      timelineLimit: 200,
-    };
-    if (args.publish) {
-      // A refused publish writes nothing: judge the record as it is plus the items still to be created, before creating them.
-      const before = await draftPostmortem(ctx, args.incidentId, extras);
-      const pendingBlame = args.actionItems.filter(
-        (i) => findBlame(withoutQuotes(`${i.title} — owner ${i.owner}`)).length > 0,
-      ).length;
-      const blamed = before.blameless.findings.length + pendingBlame;
-      const missing = [
-        ...before.missing.filter(
-          (m) =>
-            !m.startsWith('blameless wording') &&
-            !(args.actionItems.length && m.startsWith('at least one action item')),
-        ),
-        ...(blamed ? [`blameless wording: ${blamed} sentence(s) name a person as the cause`] : []),
-      ];
-      if (missing.length) throw refusal(args.incidentId, missing);
-    }
-    const created: string[] = [];
-    for (const [i, item] of args.actionItems.entries()) {
-      const added = await addActionItem(
-        ctx,
-        { incidentId: args.incidentId, ...item, createdBy: args.by },
-        (name) => `actionItems[${i}].${name}`,
-      );
-      created.push(added.item.id);
-    }
-    const draft = await draftPostmortem(ctx, args.incidentId, extras);
-    let published = false;
-    if (args.publish) {
-      if (draft.missing.length) throw refusal(args.incidentId, draft.missing);
-      const at = ctx.clock.now().toISOString();
-      await ctx.store.updateIncident(
-        args.incidentId,
-        { postmortemPublishedAt: at },
-        [
-          {
-            at,
-            author: args.by ?? ctx.actor,
-            kind: 'milestone',
-            text: 'Post-mortem published',
-            data: { milestone: 'postmortem' },
-          },
-        ],
-        at,
-      );
-      published = true;
-    }
-    return {
-      incidentId: args.incidentId,
-      markdown: draft.markdown,
-      dueAt: draft.dueAt,
-      durations: draft.durations,
-      factors: draft.factors,
-      proposed: draft.proposed,
-      createdActionItems: created,
-      blameless: draft.blameless,
-      missing: draft.missing,
-      published,
-    };
-  },
+  handler: (args, ctx) => writePostmortem(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

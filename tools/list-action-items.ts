@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isOverdue } from '../src/incident/action-items.js';
+import { findActionItems } from '../src/incident/follow-up.js';
 import { incidentId, limit, person } from '../src/registry/fields.js';
 import { ActionItemSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -30,23 +30,7 @@ export const listActionItems = defineTool({
   input,
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const all = await ctx.store.listActionItems({
-      ...(args.incidentId ? { incidentId: args.incidentId } : {}),
-      ...(args.owner ? { owner: args.owner } : {}),
-      status: args.status ?? ['open', 'in_progress'],
-      ...(args.overdue ? { dueBefore: now.toISOString() } : {}),
-    });
-    const matching = args.overdue ? all.filter((i) => isOverdue(i, now)) : all;
-    const items = matching.slice(0, args.limit).map((i) => ({ ...i, overdue: isOverdue(i, now) }));
-    return {
-      items,
-      total: matching.length,
-      overdue: matching.filter((i) => isOverdue(i, now)).length,
-      truncated: matching.length > items.length,
-    };
-  },
+  handler: (args, ctx) => findActionItems(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

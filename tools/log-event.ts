@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
+import { LOGGABLE_KINDS, recordEvent } from '../src/incident/record.js';
 import { incidentId, isoTime, person, text } from '../src/registry/fields.js';
 import { TimelineEventSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
-
-const LOGGABLE = ['observation', 'decision', 'action', 'note', 'escalation', 'milestone', 'deploy'] as const;
 
 const input = z
   .object({
     incidentId: incidentId(),
     text: text(4000).describe('What happened, was seen or was decided, in one or two sentences.'),
     kind: z
-      .enum(LOGGABLE)
+      .enum(LOGGABLE_KINDS)
       .default('note')
       .describe(
         'observation: something seen (a graph, a log line); decision: a choice and why; action: something done (rollback, restart); escalation: someone paged; milestone: mitigated, customer impact ended; deploy: a change shipped.',
@@ -31,26 +29,7 @@ export const logEvent = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const at = args.at ?? now.toISOString();
-    if (Date.parse(at) > now.getTime() + 60_000)
-      throw InputError.field('at', `${at} is in the future (now is ${now.toISOString()})`);
-    const [event] = await ctx.store.appendEvents(args.incidentId, [
-      { at, author: args.author ?? ctx.actor, kind: args.kind, text: args.text },
-    ]);
-    return {
-      event: {
-        seq: event!.seq,
-        at: event!.at,
-        author: event!.author,
-        kind: event!.kind,
-        text: event!.text,
-        data: event!.data,
-      },
-      timelineTotal: await ctx.store.countTimeline(args.incidentId),
-    };
-  },
+  handler: (args, ctx) => recordEvent(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { updateSchedule } from '../src/incident/cadence.js';
-import { escalationPlan } from '../src/incident/escalation.js';
-import { serviceHints } from '../src/config/services.js';
+import { declareIncident } from '../src/incident/declare.js';
 import { isoTime, person, text } from '../src/registry/fields.js';
 import { CadenceSchema, EscalationSchema, IncidentSchema, ScheduleSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
-import { classify } from '../src/severity/classify.js';
-import { extractSignals } from '../src/severity/extract.js';
-import { levelOf } from '../src/severity/framework.js';
-import { SEVERITIES, SignalsSchema, severityRank, type Signals } from '../src/severity/signals.js';
-import { InputError } from '../src/core/errors.js';
+import { SEVERITIES, SignalsSchema } from '../src/severity/signals.js';
 
 const input = z
   .object({
@@ -62,117 +56,8 @@ export const openIncident = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const at = now.toISOString();
-    const startedAt = args.startedAt ?? at;
-    const detectedAt = args.detectedAt ?? at;
-    if (startedAt > at || detectedAt > at) {
-      throw InputError.field(
-        startedAt > at ? 'startedAt' : 'detectedAt',
-        `is in the future (now is ${at})`,
-        'Give the time the impact began or was noticed, not a future time.',
-      );
-    }
-    if (detectedAt < startedAt)
-      throw InputError.field(
-        'detectedAt',
-        `is before startedAt (${startedAt}); an incident cannot be noticed before it begins`,
-      );
-
-    const extraction = extractSignals(`${args.title}. ${args.description ?? ''}`, serviceHints(ctx.services));
-    const signals: Signals = { ...extraction.signals, ...(args.signals ?? {}) };
-    const classification = classify(ctx.severity, signals);
-    const level = args.severity ?? classification.level;
-    const named = [...new Set([...args.services, ...extraction.services])];
-    // Nothing configured or named: keep the service-like names from the report ("payment API" → payment-api), so ownership needs name it.
-    const services = named.length ? named : extraction.mentioned.slice(0, 3);
-    const warnings: string[] = [];
-    const known = ctx.services.services;
-    if (known.size) {
-      for (const s of services)
-        if (!known.has(s))
-          warnings.push(
-            `service "${s}" is not in services.yaml; fetch_deploys cannot look it up (known: ${[...known.keys()].join(', ')})`,
-          );
-    }
-    if (args.severity && severityRank(args.severity) > severityRank(classification.level)) {
-      warnings.push(
-        `declared ${args.severity}, but the signals support ${classification.level} (${classification.matchedCriteria.map((c) => c.id).join(', ') || classification.basis}); when unsure, pick the higher level`,
-      );
-    }
-    const open = await ctx.store.listIncidents({ status: ['investigating', 'identified', 'monitoring'], limit: 50 });
-    for (const other of open) {
-      const shared = other.services.filter((s) => services.includes(s));
-      if (shared.length)
-        warnings.push(
-          `possible duplicate: ${other.id} "${other.title}" is open on ${shared.join(', ')} (${other.severity}, ${other.status})`,
-        );
-    }
-
-    const reporter = args.reporter ?? ctx.actor;
-    const criteria = classification.matchedCriteria.map((c) => c.id);
-    const chosen = levelOf(ctx.severity, level);
-    const note = args.severity
-      ? `declared ${level} by ${reporter}`
-      : `${level} (${chosen.name}): ${classification.matchedCriteria.map((c) => c.description).join('; ') || (classification.basis === 'raised_when_unsure' ? `raised when unsure — confirm ${classification.assumed.join(', ')}` : 'no criterion matched')}`;
-    const incident = await ctx.store.openIncident(
-      {
-        title: args.title,
-        summary: args.description ?? '',
-        severity: level,
-        severityReason: note,
-        severityCriteria: criteria,
-        status: 'investigating',
-        services,
-        impact: {
-          customerFacing: signals.customerFacing ?? null,
-          usersAffectedPct: signals.usersAffectedPct ?? null,
-          usersAffected: args.usersAffected ?? null,
-          revenueImpact: args.revenueImpact ?? null,
-          description: args.description ?? args.title,
-        },
-        signals,
-        declaredBy: reporter,
-        startedAt,
-        detectedAt,
-        at,
-      },
-      [
-        {
-          at,
-          author: reporter,
-          kind: 'declared',
-          text: `Incident declared: ${args.title}. Severity ${note}.`,
-          data: { severity: level, criteria, services },
-        },
-      ],
-    );
-
-    const escalation = escalationPlan(ctx.severity, level, { startedAt, status: 'investigating', now });
-    return {
-      incident,
-      classification: {
-        level,
-        basis: args.severity ? 'declared' : classification.basis,
-        matchedCriteria: criteria,
-        openQuestions: classification.openQuestions.map((q) => q.question),
-        note,
-      },
-      escalation,
-      cadenceMinutes: chosen.cadence_minutes,
-      schedule: updateSchedule(ctx.severity, incident, [], at, now),
-      warnings,
-      next: [
-        'assign_roles: IC, Communications Lead, Technical Lead, Scribe — before any troubleshooting',
-        ...(escalation.triggered ? [`page: ${escalation.page.join(', ')}`] : []),
-        'draft_stakeholder_update for each audience with a cadence',
-        ...(services.length
-          ? [`fetch_deploys for ${services.join(', ')}: was there a change shortly before ${startedAt}?`]
-          : []),
-      ],
-    };
-  },
+  handler: (args, ctx) => declareIncident(ctx, args),
+  activates: (result) => result.incident.id,
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError } from '../src/core/errors.js';
-import { formatMinutes } from '../src/core/time.js';
-import { hypothesisView } from '../src/incident/hypotheses.js';
+import { resolveHypothesis as resolve } from '../src/incident/timebox.js';
 import { person, text } from '../src/registry/fields.js';
 import { HypothesisSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -34,38 +32,7 @@ export const resolveHypothesis = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const before = await ctx.store.getHypothesis(args.id);
-    if (!before)
-      throw new NotFoundError('hypothesis', args.id, "Call get_incident for the incident's hypotheses and their ids.");
-    const by = args.by ?? ctx.actor;
-    const at = now.toISOString();
-    const label = args.outcome.replace('_', ' ');
-    const h = await ctx.store.resolveHypothesis(
-      args.id,
-      { status: args.outcome, resolvedAt: at, resolvedBy: by, evidence: args.evidence },
-      [
-        {
-          at,
-          author: by,
-          kind: 'hypothesis',
-          text: `${args.id} ${label}: ${before.statement} — ${args.evidence}`,
-          data: { status: args.outcome },
-        },
-      ],
-    );
-    const view = hypothesisView(h, now);
-    const overran = Math.max(0, Math.round(-view.minutesLeft));
-    return {
-      hypothesis: view,
-      overranMinutes: overran,
-      next:
-        args.outcome === 'confirmed'
-          ? 'Act on it: mitigate first (roll back, fail over), then fix. Tell the Comms lead so the next update says the cause is identified.'
-          : `Pick the next hypothesis by evidence and give it ${ctx.settings.hypothesis_timebox_minutes} minutes.${overran ? ` This one ran ${formatMinutes(overran)} over its time-box.` : ''}`,
-    };
-  },
+  handler: (args, ctx) => resolve(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

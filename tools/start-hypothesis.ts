@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
-import { expiryAdvice, hypothesisView } from '../src/incident/hypotheses.js';
-import { requireIncident } from '../src/incident/lookup.js';
+import { startHypothesis as start } from '../src/incident/timebox.js';
 import { incidentId, person, text } from '../src/registry/fields.js';
 import { HypothesisSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
@@ -40,57 +38,7 @@ export const startHypothesis = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    const box = args.timeboxMinutes ?? ctx.settings.hypothesis_timebox_minutes;
-    if (box > ctx.settings.hypothesis_timebox_minutes) {
-      throw InputError.field(
-        'timeboxMinutes',
-        `${box} is longer than the ${ctx.settings.hypothesis_timebox_minutes}-minute time-box in SOUL.md`,
-        'Split it into smaller claims that can each be checked within the time-box.',
-      );
-    }
-    const incident = await requireIncident(ctx.store, args.incidentId);
-    if (incident.status === 'resolved')
-      throw InputError.field(
-        'incidentId',
-        `${incident.id} is resolved; hypotheses belong to live incidents`,
-        'Reopen it with update_incident, or put the question in the post-mortem.',
-      );
-    const owner = args.owner ?? ctx.actor;
-    const at = now.toISOString();
-    const h = await ctx.store.startHypothesis(
-      {
-        incidentId: incident.id,
-        statement: args.statement,
-        owner,
-        startedAt: at,
-        timeboxMinutes: box,
-        evidence: args.evidence ?? '',
-      },
-      [
-        {
-          at,
-          author: owner,
-          kind: 'hypothesis',
-          text: `Hypothesis (${box}-min time-box, ${owner}): ${args.statement}`,
-          data: { status: 'open' },
-        },
-      ],
-    );
-    const open = (await ctx.store.listHypotheses(incident.id))
-      .filter((x) => x.status === 'open')
-      .map((x) => hypothesisView(x, now));
-    const warnings = [
-      ...open.filter((x) => x.expired).map((x) => expiryAdvice(x)),
-      ...(open.filter((x) => x.owner.toLowerCase() === owner.toLowerCase()).length > 1
-        ? [
-            `${owner} now has ${open.filter((x) => x.owner.toLowerCase() === owner.toLowerCase()).length} open hypotheses: one at a time per person keeps the time-boxes honest`,
-          ]
-        : []),
-    ];
-    return { hypothesis: hypothesisView(h, now), open, warnings };
-  },
+  handler: (args, ctx) => start(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

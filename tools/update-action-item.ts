@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
-import { checkOwner, isOverdue, resolveDue } from '../src/incident/action-items.js';
+import { changeActionItem } from '../src/incident/follow-up.js';
 import { person, text } from '../src/registry/fields.js';
 import { ActionItemSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
 import { ACTION_PRIORITIES, ACTION_STATUSES } from '../src/store/types.js';
-import { NotFoundError } from '../src/core/errors.js';
 
 const input = z
   .object({
@@ -34,49 +32,7 @@ export const updateActionItem = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler(args, ctx) {
-    const now = ctx.clock.now();
-    if (
-      args.status === undefined &&
-      args.owner === undefined &&
-      args.due === undefined &&
-      args.priority === undefined
-    ) {
-      throw InputError.field('(input)', 'nothing to change: give at least one of status, owner, due, priority');
-    }
-    const before = await ctx.store.getActionItem(args.id);
-    if (!before) throw new NotFoundError('action item', args.id, 'Call list_action_items to find the id.');
-    const owner = args.owner !== undefined ? checkOwner('owner', args.owner) : undefined;
-    const dueAt = args.due !== undefined ? resolveDue('due', args.due, now) : undefined;
-    const changes: string[] = [];
-    if (args.status && args.status !== before.status) changes.push(`status ${before.status} → ${args.status}`);
-    if (owner && owner !== before.owner) changes.push(`owner ${before.owner} → ${owner}`);
-    if (dueAt && dueAt !== before.dueAt) changes.push(`due ${before.dueAt.slice(0, 10)} → ${dueAt.slice(0, 10)}`);
-    if (args.priority && args.priority !== before.priority)
-      changes.push(`priority ${before.priority} → ${args.priority}`);
-    const by = args.by ?? ctx.actor;
-    const item = await ctx.store.updateActionItem(
-      args.id,
-      {
-        at: now.toISOString(),
-        ...(args.status ? { status: args.status } : {}),
-        ...(owner ? { owner } : {}),
-        ...(dueAt ? { dueAt } : {}),
-        ...(args.priority ? { priority: args.priority } : {}),
-      },
-      changes.length || args.note
-        ? [
-            {
-              at: now.toISOString(),
-              author: by,
-              kind: 'action_item',
-              text: `${args.id} ${before.title}: ${changes.join(', ') || 'no field changed'}${args.note ? ` — ${args.note}` : ''}`,
-            },
-          ]
-        : [],
-    );
-    return { item: { ...item, overdue: isOverdue(item, now) }, changes };
-  },
+  handler: (args, ctx) => changeActionItem(ctx, args),
 });
 
 /** The output schema, for readers of this tool's results (the offline playbook). */

@@ -295,10 +295,7 @@ export class Agent {
         result = await allowed.call(use.name, use.input, ctx);
       }
       output.onToolResult?.(use.name, result);
-      if (result.ok && use.name === 'open_incident') {
-        const id = (result.output as { incident?: { id?: unknown } }).incident?.id;
-        if (typeof id === 'string') session.incidentId = id;
-      }
+      if (result.ok && result.activeIncident) session.incidentId = result.activeIncident;
       records.push({
         id: use.id,
         name: use.name,

@@ -1,5 +1,10 @@
-import { titleSimilarity } from './action-items.js';
+import { InputError } from '../core/errors.js';
+import { formatClock } from '../core/time.js';
+import type { Severity } from '../severity/signals.js';
 import type { ActionItem, Incident } from '../store/types.js';
+import { isOverdue, titleSimilarity } from './action-items.js';
+import type { IncidentContext } from './context.js';
+import { requireIncident } from './lookup.js';
 
 export interface SimilarIncident {
   incident: Incident;
@@ -33,4 +38,81 @@ export function rankSimilar(
     })
     .filter((s) => s.similarity >= threshold)
     .sort((a, b) => b.similarity - a.similarity || b.incident.startedAt.localeCompare(a.incident.startedAt));
+}
+
+export interface SimilarQuery {
+  /** Incidents like this one (its services, title and summary). */
+  incidentId?: string | undefined;
+  services?: readonly string[] | undefined;
+  symptoms?: string | undefined;
+  limit: number;
+}
+
+export interface SimilarMatch {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: string;
+  startedAt: string;
+  resolution: string | null;
+  sharedServices: string[];
+  similarity: number;
+  openActionItems: { id: string; title: string; owner: string; dueAt: string; overdue: boolean }[];
+}
+
+export interface SimilarIncidents {
+  matches: SimilarMatch[];
+  /** One line per unfinished fix: "AI-3 Add a canary stage — proposed in INC-12, still open (owner Priya, due …)". */
+  unfinishedFixes: string[];
+  summary: string;
+}
+
+/** Past incidents (the last 500) sharing services or symptoms, with how they ended and the fixes left unfinished. */
+export async function findSimilarIncidents(ctx: IncidentContext, request: SimilarQuery): Promise<SimilarIncidents> {
+  const now = ctx.clock.now();
+  let probe: { id?: string; services: readonly string[]; text: string };
+  if (request.incidentId) {
+    const incident = await requireIncident(ctx.store, request.incidentId);
+    probe = {
+      id: incident.id,
+      services: request.services ?? incident.services,
+      text: `${incident.title} ${incident.summary} ${request.symptoms ?? ''}`,
+    };
+  } else if (request.services?.length || request.symptoms) {
+    probe = { services: request.services ?? [], text: request.symptoms ?? '' };
+  } else {
+    throw InputError.field('(input)', 'give incidentId, services or symptoms');
+  }
+  const past = await ctx.store.listIncidents({ limit: 500 });
+  const items = await ctx.store.listActionItems({ status: ['open', 'in_progress'] });
+  const ranked = rankSimilar(probe, past, items).slice(0, request.limit);
+  const unfinishedFixes = ranked.flatMap((m) =>
+    m.openItems.map(
+      (i) =>
+        `${i.id} "${i.title}" — proposed in ${m.incident.id}, still ${i.status.replace('_', ' ')} (owner ${i.owner}, due ${formatClock(i.dueAt, now)}${isOverdue(i, now) ? ', OVERDUE' : ''})`,
+    ),
+  );
+  return {
+    matches: ranked.map((m) => ({
+      id: m.incident.id,
+      title: m.incident.title,
+      severity: m.incident.severity,
+      status: m.incident.status,
+      startedAt: m.incident.startedAt,
+      resolution: m.incident.resolution,
+      sharedServices: m.sharedServices,
+      similarity: m.similarity,
+      openActionItems: m.openItems.map((i) => ({
+        id: i.id,
+        title: i.title,
+        owner: i.owner,
+        dueAt: i.dueAt,
+        overdue: isOverdue(i, now),
+      })),
+    })),
+    unfinishedFixes,
+    summary: ranked.length
+      ? `${ranked.length} similar incident(s); ${unfinishedFixes.length ? `${unfinishedFixes.length} unfinished fix(es) from them` : 'their fixes are done'}. Most similar: ${ranked[0]!.incident.id} "${ranked[0]!.incident.title}"${ranked[0]!.incident.resolution ? ` (resolved by: ${ranked[0]!.incident.resolution})` : ''}.`
+      : 'No similar past incidents.',
+  };
 }

@@ -99,4 +99,16 @@ describe('ToolRegistry', () => {
     expect(registry.only(['crash', 'echo', 'nope']).names()).toEqual(['crash', 'echo']);
     expect(() => new ToolRegistry([echo, echo])).toThrow(/duplicate tool name echo/);
   });
+
+  it('carries the incident a successful call made active, so callers follow it without knowing tool names', async () => {
+    const h = createHarness();
+    try {
+      const opened = await h.registry.call('open_incident', { title: 'Checkout down' }, h.ctx);
+      expect(opened).toMatchObject({ ok: true, activeIncident: 'INC-1' });
+      const logged = await h.registry.call('log_event', { incidentId: 'INC-1', text: 'rolled back' }, h.ctx);
+      expect(logged.ok && logged.activeIncident).toBe(undefined);
+    } finally {
+      await h.close();
+    }
+  });
 });

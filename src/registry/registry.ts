@@ -64,7 +64,14 @@ export class ToolRegistry {
       const raw = await tool.handler(parsed.data as never, ctx);
       const output = tool.output.parse(raw) as Record<string, unknown>;
       ctx.logger.debug({ tool: name, ok: true }, 'tool call');
-      return { ok: true, tool: name, output, text: JSON.stringify(output) };
+      const active = tool.activates?.(output as never) ?? null;
+      return {
+        ok: true,
+        tool: name,
+        output,
+        text: JSON.stringify(output),
+        ...(active ? { activeIncident: active } : {}),
+      };
     } catch (error) {
       if (isCommanderError(error)) {
         ctx.logger.info({ tool: name, code: error.code, err: error.message }, 'tool call refused');

@@ -1,14 +1,6 @@
 import type { z } from 'zod';
-import type { Logger } from '../core/logger.js';
-import type { Clock } from '../core/time.js';
-import type { Roster } from '../config/roster.js';
-import type { ServiceCatalog } from '../config/services.js';
-import type { SeverityFramework } from '../severity/framework.js';
-import type { SoulSettings } from '../soul/schema.js';
-import type { IncidentStore } from '../store/types.js';
-import type { TemplateLibrary } from '../templates/library.js';
 import type { GitRunner } from '../deploys/git.js';
-import type { SnapshotCache } from '../incident/snapshot.js';
+import type { IncidentContext } from '../incident/context.js';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
 
 /** Honest MCP annotations: they decide concurrency in the agent loop and consent prompts in clients. */
@@ -19,22 +11,10 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
-/** Everything a tool may touch. Built per call by the front door, so a reloaded SOUL.md applies at once. */
-export interface ToolContext {
-  store: IncidentStore;
-  clock: Clock;
-  settings: SoulSettings;
-  severity: SeverityFramework;
-  services: ServiceCatalog;
-  roster: Roster;
+/** Everything a tool may touch: the incident services' context plus the readiness sources. Built by src/runtime. */
+export interface ToolContext extends IncidentContext {
   runbooks: RunbookCatalog;
-  templates: TemplateLibrary;
   git: GitRunner;
-  /** Incident snapshots keyed by version, shared by every caller of one runtime. */
-  cache: SnapshotCache;
-  logger: Logger;
-  /** Who is acting, written as the author of timeline entries when the input names nobody. */
-  actor: string;
 }
 
 export type InputSchema = z.ZodObject<z.ZodRawShape>;
@@ -51,11 +31,14 @@ export interface ToolDefinition<I extends InputSchema, O extends OutputSchema> {
   annotations: ToolAnnotations;
   /** Receives validated input. Throws CommanderError subclasses for expected failures; writes nothing on failure. */
   handler(input: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
+  /** The incident a successful call makes the conversation's active one (open_incident: the one it declared). */
+  activates?(output: z.output<O>): string | null;
 }
 
 /** A tool with its types erased, as the registry holds it; the registry validates input before calling `handler`. */
-export interface Tool extends Omit<ToolDefinition<InputSchema, OutputSchema>, 'handler'> {
+export interface Tool extends Omit<ToolDefinition<InputSchema, OutputSchema>, 'handler' | 'activates'> {
   handler(input: never, ctx: ToolContext): Promise<unknown>;
+  activates?(output: never): string | null;
 }
 
 export function defineTool<I extends InputSchema, O extends OutputSchema>(definition: ToolDefinition<I, O>): Tool {
@@ -71,5 +54,12 @@ export interface ToolFailure {
 
 /** Tool failures are data: a model reads them and recovers. Never thrown. */
 export type ToolResult =
-  | { ok: true; tool: string; output: Record<string, unknown>; text: string }
+  | {
+      ok: true;
+      tool: string;
+      output: Record<string, unknown>;
+      text: string;
+      /** The incident this call made active, for the conversation to follow. */
+      activeIncident?: string;
+    }
   | { ok: false; tool: string; error: ToolFailure; text: string };

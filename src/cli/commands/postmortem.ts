@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { draftPostmortem } from '../../postmortem/load.js';
+import { draftPostmortem } from '../../postmortem/service.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
