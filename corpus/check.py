@@ -164,6 +164,8 @@ def check_line(half, n, raw, errors):
         err("expect.audience without the update_request intent")
     if ("due" in ex or "due_unreadable" in ex) and "action_item" not in (intents or []):
         err("a due date without the action_item intent")
+    if ("started_minutes_ago" in sig or "users_pct" in sig) and "impact" not in (intents or []):
+        err("a start time or share in signals without the impact intent")
     if "update_request" in (intents or []) and "audience" not in ex:
         err("update_request without an audience")
     return d
