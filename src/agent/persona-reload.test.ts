@@ -7,7 +7,7 @@ import { silentLogger } from '../core/logger.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import { createRegistry } from '../../tools/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../test/support/fake-anthropic.js';
-import { createAgent } from './factory.js';
+import { createAgent } from '../runtime/agent.js';
 import { newSession } from './session.js';
 
 let home: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentFlags } from '../agent/factory.js';
+import type { AgentFlags } from '../runtime/agent.js';
 
 /** Flags shared by `ask` and `chat`: the model, its limits, and which incident to work on. */
 export const AGENT_OPTIONS = {

@@ -1,7 +1,6 @@
 import { createLogger, logLevelFromEnv } from '../core/logger.js';
 import type { PathOverrides } from '../config/paths.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
-import { createRegistry } from '../../tools/index.js';
 import type { CliIO } from './io.js';
 
 /** Opens config and store for a CLI command; logs go to stderr at warn unless INCIDENT_COMMANDER_LOG_LEVEL says otherwise. */
@@ -9,7 +8,6 @@ export function openCliRuntime(overrides: PathOverrides, io: CliIO): Runtime {
   return openRuntime({
     overrides,
     env: io.env,
-    registry: createRegistry(),
     logger: createLogger({ level: logLevelFromEnv(io.env, 'warn') }),
   });
 }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAgent } from '../agent/factory.js';
+import { createAgent } from '../runtime/agent.js';
 import { newSession } from '../agent/session.js';
 import { silentLogger } from '../core/logger.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';

@@ -6,7 +6,8 @@ import { packageRoot } from './package-root.js';
 /** Where every file the commander reads or writes lives, after flags, env and defaults are applied. */
 export interface Paths {
   home: string;
-  stateDb: string;
+  /** Where the incident record lives: a SQLite file path, or a URL naming another database. */
+  store: string;
   soul: string;
   severity: string;
   /** Null when no services config exists: fetch_deploys then knows no service. */
@@ -40,6 +41,8 @@ export function resolvePaths(
   cwd = process.cwd(),
 ): Paths {
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  // A URL (postgres://…, file://…) or :memory: is a location, not a path relative to cwd.
+  const location = (p: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p === ':memory:' ? p : abs(p));
   const home = abs(overrides.home ?? env['INCIDENT_COMMANDER_HOME'] ?? join(homedir(), '.incident-commander'));
   const root = packageRoot();
   const pick = (flag: string | undefined, envName: string, homeFile: string, shipped: string | null): string | null => {
@@ -52,10 +55,10 @@ export function resolvePaths(
   };
   return {
     home,
-    stateDb: overrides.db
-      ? abs(overrides.db)
+    store: overrides.db
+      ? location(overrides.db)
       : env['INCIDENT_COMMANDER_DB']
-        ? abs(env['INCIDENT_COMMANDER_DB'])
+        ? location(env['INCIDENT_COMMANDER_DB'])
         : join(home, 'state.db'),
     soul: pick(overrides.soul, 'INCIDENT_COMMANDER_SOUL', 'SOUL.md', join(root, 'SOUL.md'))!,
     severity: pick(

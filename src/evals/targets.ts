@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
-import { Playbook } from '../playbook/playbook.js';
 import type { ToolRegistry } from '../registry/registry.js';
 import { loadFramework } from '../severity/framework.js';
 import { loadSoul } from '../soul/load.js';
 import { TemplateLibrary } from '../templates/library.js';
+import { createPlaybook, loadClaude } from '../runtime/agent.js';
 import { packageRoot } from '../config/package-root.js';
 import type { Shared } from './environment.js';
 import type { ModelFactory } from './run-case.js';
@@ -23,12 +23,12 @@ export function loadShared(soulPath: string, severityPath: string, registry: Too
 /** The offline playbook, seeing the case's fixture services and the persona's settings. */
 export function offlineTarget(shared: Shared): ModelFactory {
   return (env) =>
-    new Playbook(() => ({
+    createPlaybook({
       services: env.services,
-      settings: shared.soul.config.settings,
+      settings: () => shared.soul.config.settings,
       severity: shared.severity,
       runbooks: env.runbooks,
-    }));
+    });
 }
 
 export interface LiveOptions {
@@ -40,9 +40,9 @@ export interface LiveOptions {
 
 /** Claude through the SDK, with no fallback: an eval must see the model's own answer or its failure. */
 export async function anthropicTarget(options: LiveOptions, logger: Logger): Promise<ModelFactory> {
-  const { ClaudeModel } = await import('../agent/claude-model.js');
+  const claude = await loadClaude();
   return () =>
-    new ClaudeModel({
+    claude({
       apiKey: options.apiKey,
       baseURL: options.baseURL,
       maxRetries: options.maxRetries,

@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EMPTY_ROSTER } from '../config/roster.js';
-import { parseServices, serviceHints, type ServiceCatalog } from '../config/services.js';
+import { serviceHints, type ServiceCatalog } from '../config/services.js';
 import type { Logger } from '../core/logger.js';
 import { addMinutes, ManualClock, minutesBetween } from '../core/time.js';
-import { execGit } from '../deploys/git.js';
-import { SnapshotCache } from '../incident/snapshot.js';
-import type { ToolRegistry } from '../registry/registry.js';
-import type { ToolContext, ToolResult } from '../registry/types.js';
 import { ZERO_USAGE } from '../agent/types.js';
-import type { RunbookCatalog } from '../runbooks/catalog.js';
-import { ALERT_NAME } from '../runbooks/search.js';
-import type { SeverityFramework } from '../severity/framework.js';
-import type { SoulSettings } from '../soul/schema.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { TemplateLibrary } from '../templates/library.js';
 import type { RecordedToolCall, TurnRecord } from '../evals/transcript.js';
 import { readTurnState } from '../evals/turn-state.js';
+import type { ToolRegistry } from '../registry/registry.js';
+import type { ToolResult } from '../registry/types.js';
+import type { RunbookCatalog } from '../runbooks/catalog.js';
+import { ALERT_NAME } from '../runbooks/search.js';
+import { createWorld, type World } from '../runtime/world.js';
+import type { SeverityFramework } from '../severity/framework.js';
+import type { SoulSettings } from '../soul/schema.js';
+import type { IncidentStore } from '../store/types.js';
+import type { TemplateLibrary } from '../templates/library.js';
 import { committedParts, negatedAt, readMoves, type Move, type Reader } from './interpret.js';
 import { narrate } from './narrate.js';
 import type { Scenario } from './scenario.js';
@@ -84,42 +79,41 @@ export class Drill {
   /** Minute at which customer impact ended, when a mitigating fix was applied. */
   impactEndedAt: number | null = null;
   ended = false;
-  private readonly store: SqliteStore;
+  private readonly world: World;
+  private readonly store: IncidentStore;
   private readonly services: ServiceCatalog;
   private readonly reader: Omit<Reader, 'speaker'>;
   /** Reveals still to come; a fix's outcome is marked, so it is shown even after the impact ended. */
   private readonly pending: (Reveal & { fix: boolean })[];
   private readonly applied = new Set<number>();
-  private readonly cache = new SnapshotCache();
-  private readonly git = execGit();
 
   private constructor(
     readonly scenario: Scenario,
     private readonly deps: DrillDeps,
-    private readonly dir: string,
   ) {
     this.clock = new ManualClock(scenario.start);
-    this.store = new SqliteStore(':memory:', { now: () => this.clock.now() });
     const start = new Date(scenario.start);
-    writeFileSync(
-      join(dir, 'deploys.jsonl'),
-      scenario.deploys
-        .map((d) =>
-          JSON.stringify({
-            service: d.service,
-            at: addMinutes(start, -d.minutes_before_start).toISOString(),
-            version: d.version,
-            author: d.author,
-            description: d.description,
-            status: 'succeeded',
-          }),
-        )
-        .join('\n'),
-    );
-    const services = Object.fromEntries(
-      Object.entries(scenario.services).map(([name, svc]) => [name, { ...svc, deploy_log: './deploys.jsonl' }]),
-    );
-    this.services = parseServices(JSON.stringify({ services }), join(dir, 'services.yaml'));
+    this.world = createWorld({
+      clock: this.clock,
+      settings: deps.settings,
+      severity: deps.severity,
+      templates: deps.templates,
+      logger: deps.logger,
+      runbooks: deps.runbooks,
+      services: {
+        services: scenario.services,
+        deploys: scenario.deploys.map((d) => ({
+          service: d.service,
+          at: addMinutes(start, -d.minutes_before_start).toISOString(),
+          version: d.version,
+          author: d.author,
+          description: d.description,
+          status: 'succeeded',
+        })),
+      },
+    });
+    this.store = this.world.store;
+    this.services = this.world.services;
     const aliases = new Map<string, string>();
     for (const h of serviceHints(this.services))
       for (const a of [h.name, ...h.aliases]) aliases.set(a.toLowerCase(), h.name);
@@ -134,7 +128,7 @@ export class Drill {
 
   /** Opens the drill and returns the reveals at minute 0. Close it when done. */
   static open(scenario: Scenario, deps: DrillDeps): { drill: Drill; opening: Reveal[] } {
-    const drill = new Drill(scenario, deps, mkdtempSync(join(tmpdir(), 'ic-gameday-')));
+    const drill = new Drill(scenario, deps);
     return { drill, opening: drill.takeReveals() };
   }
 
@@ -202,27 +196,8 @@ export class Drill {
     return readTurnState(this.store, this.deps.severity, this.incidentId, this.clock.now());
   }
 
-  async close(): Promise<void> {
-    await this.store.close();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private context(actor: string): ToolContext {
-    const d = this.deps;
-    return {
-      store: this.store,
-      clock: this.clock,
-      settings: d.settings,
-      severity: d.severity,
-      services: this.services,
-      roster: EMPTY_ROSTER,
-      runbooks: d.runbooks,
-      templates: d.templates,
-      git: this.git,
-      cache: this.cache,
-      logger: d.logger,
-      actor,
-    };
+  close(): Promise<void> {
+    return this.world.close();
   }
 
   private async call(
@@ -230,7 +205,7 @@ export class Drill {
     input: Record<string, unknown>,
     actor: string,
   ): Promise<{ call: RecordedToolCall; line: string; result: ToolResult }> {
-    const result = await this.deps.registry.call(name, input, this.context(actor));
+    const result = await this.deps.registry.call(name, input, this.world.context(actor));
     return {
       call: { name, input, output: result.ok ? result.output : result.error, isError: !result.ok },
       line: narrate(result, this.clock.now()),

@@ -73,7 +73,7 @@ describe('MCP server (in-process, linked transports)', () => {
     await watcher.callTool({ name: 'log_event', arguments: { incidentId: 'INC-1', text: 'error rate 100%' } });
     expect(updates).toEqual(['incident://INC-1']);
 
-    const otherProcess = new SqliteStore(runtime.paths.stateDb);
+    const otherProcess = new SqliteStore(runtime.paths.store);
     await otherProcess.appendEvents('INC-1', [
       { at: new Date().toISOString(), author: 'chat', kind: 'note', text: 'from the chat' },
     ]);

@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { describeLocation } from '../runtime/store.js';
 import type { ToolCatalog } from './catalog.js';
 import { drain } from './drain.js';
 import { createMcpServer } from './server.js';
@@ -12,7 +13,10 @@ export async function serveStdio(runtime: Runtime, catalog: ToolCatalog, drainMs
   const session = createMcpServer(runtime, catalog);
   const transport = new StdioServerTransport();
   await session.server.connect(transport);
-  runtime.logger.info({ tools: catalog.registry.tools.length, db: runtime.paths.stateDb }, 'mcp stdio server ready');
+  runtime.logger.info(
+    { tools: catalog.registry.tools.length, db: describeLocation(runtime.paths.store) },
+    'mcp stdio server ready',
+  );
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (reason: string): void => {

@@ -7,12 +7,14 @@ import { execGit, type GitRunner } from '../deploys/git.js';
 import { SnapshotCache } from '../incident/snapshot.js';
 import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext } from '../registry/types.js';
+import { createRegistry } from '../../tools/index.js';
+import { contextFor } from './context.js';
+import { openStore } from './store.js';
 import { loadFramework, type SeverityFramework } from '../severity/framework.js';
 import { loadSoul, type Soul } from '../soul/load.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import { lazyStore } from '../store/lazy-store.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
 import { loadRunbooks, type RunbookCatalog } from '../runbooks/catalog.js';
@@ -44,27 +46,30 @@ export interface Runtime {
 export interface RuntimeOptions {
   overrides?: PathOverrides;
   env?: NodeJS.ProcessEnv;
-  registry: ToolRegistry;
+  /** Every tool by default. */
+  registry?: ToolRegistry;
   clock?: Clock;
   git?: GitRunner;
   logger?: Logger;
   store?: IncidentStore;
 }
 
-/** Loads config (throwing ConfigError naming the file and field), then opens the store. */
+/**
+ * The composition root: loads config (throwing ConfigError naming the file and field), opens the
+ * store its location names, and builds every caller's context the same way.
+ */
 export function openRuntime(options: RuntimeOptions): Runtime {
   const env = options.env ?? process.env;
   const paths = resolvePaths(options.overrides, env);
   const logger = options.logger ?? createLogger({ level: logLevelFromEnv(env, 'warn') });
-  const soul = loadSoul(paths.soul, options.registry.names());
+  const registry = options.registry ?? createRegistry();
+  const soul = loadSoul(paths.soul, registry.names());
   const severity = loadFramework(paths.severity);
   const services = loadServices(paths.services);
   const roster = loadRoster(paths.roster);
   const runbooks = loadRunbooks(paths.runbooks);
   const templates = TemplateLibrary.load(paths.prompts);
-  const store =
-    options.store ??
-    lazyStore(async () => new (await import('../store/sqlite/sqlite-store.js')).SqliteStore(paths.stateDb));
+  const store = options.store ?? openStore(paths.store);
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
   const cache = new SnapshotCache();
@@ -77,6 +82,19 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     }
   };
   let soulStamp = soul.hash;
+  const parts = {
+    store,
+    clock,
+    settings: () => runtime.soul.config.settings,
+    severity,
+    services,
+    roster,
+    runbooks,
+    templates,
+    git,
+    cache,
+    logger,
+  };
   const runtime: Runtime = {
     paths,
     soul,
@@ -86,32 +104,17 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     runbooks,
     templates,
     store,
-    registry: options.registry,
+    registry,
     clock,
     git,
     logger,
-    context(actor) {
-      return {
-        store,
-        clock,
-        settings: runtime.soul.config.settings,
-        severity,
-        services,
-        roster,
-        runbooks,
-        templates,
-        git,
-        cache,
-        logger,
-        actor,
-      };
-    },
+    context: (actor) => contextFor(parts, actor),
     refreshSoul() {
       const now = stamp();
       if (now === soulStamp) return { changed: false, error: null };
       soulStamp = now;
       try {
-        runtime.soul = loadSoul(paths.soul, options.registry.names());
+        runtime.soul = loadSoul(paths.soul, registry.names());
         logger.info({ soul: paths.soul, hash: runtime.soul.hash }, 'SOUL.md reloaded');
         return { changed: true, error: null };
       } catch (error) {

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { ModelRequestError } from '../../agent/types.js';
-import { createAgent } from '../../agent/factory.js';
+import { createAgent } from '../../runtime/agent.js';
 import { newSession, resumeSession } from '../../agent/session.js';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { AGENT_OPTIONS, AgentFlagsSchema, actorName, agentFlags } from '../agent-flags.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openRuntime } from '../../runtime/runtime.js';
-import { createRegistry } from '../../../tools/index.js';
 
 const USAGE =
   'incident-commander ask "message" [--json] [--offline] [--incident ID] [--as NAME] [--model M] [--max-steps N]   (or the message on stdin)';
@@ -25,7 +24,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!message) throw new UsageError('no message', `Usage: ${USAGE}`);
 
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
-  const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, registry: createRegistry(), logger });
+  const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, logger });
   try {
     const actor = actorName(flags, io.env);
     const setup = await createAgent(runtime, agentFlags(flags), io.env, actor);

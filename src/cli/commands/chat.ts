@@ -1,8 +1,7 @@
-import { createAgent } from '../../agent/factory.js';
+import { createAgent } from '../../runtime/agent.js';
 import { newSession, resumeSession } from '../../agent/session.js';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { openRuntime } from '../../runtime/runtime.js';
-import { createRegistry } from '../../../tools/index.js';
 import { AGENT_OPTIONS, AgentFlagsSchema, actorName, agentFlags } from '../agent-flags.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
@@ -14,7 +13,7 @@ const USAGE =
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parseCommandArgs(argv, AGENT_OPTIONS, AgentFlagsSchema, USAGE);
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
-  const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, registry: createRegistry(), logger });
+  const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, logger });
   try {
     const setup = await createAgent(runtime, agentFlags(flags), io.env, actorName(flags, io.env));
     if (flags.incident && !(await runtime.store.getIncident(flags.incident))) {

@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { Agent } from '../agent/loop.js';
+import type { ModelPort } from '../agent/types.js';
+import type { ServiceCatalog } from '../config/services.js';
+import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatPath } from '../core/zod-issues.js';
 import { Playbook } from '../playbook/playbook.js';
-import { knownServices } from '../playbook/step.js';
-import type { Runtime } from '../runtime/runtime.js';
-import type { Limits } from '../soul/schema.js';
-import { Agent } from './loop.js';
-import { InputError } from '../core/errors.js';
+import { type KnownService, knownServices } from '../playbook/step.js';
+import type { RunbookCatalog } from '../runbooks/catalog.js';
+import type { SeverityFramework } from '../severity/framework.js';
+import type { Limits, SoulSettings } from '../soul/schema.js';
+import type { Runtime } from './runtime.js';
 
 /** Environment the agent reads; validated at the edge like any other input. */
 const AgentEnv = z.object({
@@ -37,6 +41,37 @@ export interface AgentSetup {
   offlineReason: string | null;
 }
 
+/** What the offline playbook reads: the configured services, the persona's settings, the framework. */
+export interface PlaybookSources {
+  services: ServiceCatalog | readonly KnownService[];
+  settings: () => SoulSettings;
+  severity: SeverityFramework;
+  runbooks: RunbookCatalog | boolean;
+}
+
+/** The offline playbook behind the model port. */
+export function createPlaybook(sources: PlaybookSources): ModelPort {
+  const services = 'services' in sources.services ? knownServices(sources.services) : [...sources.services];
+  const runbooks = typeof sources.runbooks === 'boolean' ? sources.runbooks : sources.runbooks.dir !== null;
+  return new Playbook(() => ({ services, settings: sources.settings(), severity: sources.severity, runbooks }));
+}
+
+export interface ClaudeOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  maxRetries: number;
+  timeoutMs: number;
+  streamRetries: number;
+  backoffMs: number;
+  logger: Logger;
+}
+
+/** Claude through @anthropic-ai/sdk. The SDK loads only when Claude is used, so offline turns start faster. */
+export async function loadClaude(): Promise<(options: ClaudeOptions) => ModelPort> {
+  const { ClaudeModel } = await import('../agent/claude-model.js');
+  return (options) => new ClaudeModel(options);
+}
+
 /**
  * Wires the loop to Claude (with the playbook as fallback) or to the playbook alone: with --offline,
  * or when no API key is set. Flags win over env, env over SOUL.md.
@@ -58,17 +93,16 @@ export async function createAgent(
     );
   }
   const e = parsed.data;
-  const playbook = new Playbook(() => ({
-    services: knownServices(runtime.services),
-    settings: runtime.soul.config.settings,
+  const playbook = createPlaybook({
+    services: runtime.services,
+    settings: () => runtime.soul.config.settings,
     severity: runtime.severity,
-    runbooks: runtime.runbooks.dir !== null,
-  }));
+    runbooks: runtime.runbooks,
+  });
   const offlineReason = flags.offline ? '--offline' : !e.ANTHROPIC_API_KEY ? 'no ANTHROPIC_API_KEY' : null;
-  // The SDK loads only when Claude is used: offline turns start faster.
   const model = offlineReason
     ? playbook
-    : new (await import('./claude-model.js')).ClaudeModel({
+    : (await loadClaude())({
         apiKey: e.ANTHROPIC_API_KEY!,
         baseURL: e.ANTHROPIC_BASE_URL,
         maxRetries: e.INCIDENT_COMMANDER_MAX_RETRIES,

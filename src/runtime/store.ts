@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../core/errors.js';
+import { lazyStore } from '../store/lazy-store.js';
+import type { IncidentStore } from '../store/types.js';
+
+export interface StoreOptions {
+  /** Clock for the store's own `recorded_at` stamps; the system clock by default. */
+  now?: () => Date;
+}
+
+/** A database the commander can keep its record in, chosen by the location's form. */
+export interface StoreBackend {
+  readonly name: string;
+  /** True when this backend keeps locations of this form (a path, `postgres://…`). */
+  accepts(location: string): boolean;
+  open(location: string, options: StoreOptions): Promise<IncidentStore>;
+}
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** A file path, `file:` URL or `:memory:`: the embedded SQLite store. */
+export const sqliteBackend: StoreBackend = {
+  name: 'sqlite',
+  accepts: (location) => !URL_SCHEME.test(location) || location.toLowerCase().startsWith('file://'),
+  async open(location, options) {
+    const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
+    const path = location.toLowerCase().startsWith('file://') ? fileURLToPath(location) : location;
+    return new SqliteStore(path, options.now ? { now: options.now } : {});
+  },
+};
+
+/** Every backend, in the order they are asked. A new database joins with one line here. */
+export const BACKENDS: readonly StoreBackend[] = [sqliteBackend];
+
+/** A store location as it may be shown: credentials in a URL are masked. */
+export function describeLocation(location: string): string {
+  return location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
+}
+
+/**
+ * Opens the incident store at a location: a file path (SQLite, the default) or a URL naming
+ * another database. The backend is chosen now, so a location nothing keeps fails at once with a
+ * clear error; the database itself opens on first use, so an idle server holds no file or connection.
+ */
+export function openStore(
+  location: string,
+  options: StoreOptions = {},
+  backends: readonly StoreBackend[] = BACKENDS,
+): IncidentStore {
+  const backend = backends.find((b) => b.accepts(location));
+  if (!backend) throw unsupported(location);
+  return lazyStore(() => backend.open(location, options));
+}
+
+function unsupported(location: string): ConfigError {
+  const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase() ?? '';
+  const shown = describeLocation(location);
+  if (scheme === 'postgres' || scheme === 'postgresql')
+    return new ConfigError(
+      shown,
+      [{ field: '', problem: 'PostgreSQL is not supported yet: this version keeps its record in SQLite only' }],
+      'Pass --db with a file path (or unset INCIDENT_COMMANDER_DB) to use the SQLite store; nothing was created.',
+    );
+  return new ConfigError(
+    shown,
+    [{ field: '', problem: `no store keeps "${scheme}://" locations` }],
+    'Give --db a file path for the SQLite store (or unset INCIDENT_COMMANDER_DB).',
+  );
+}
