@@ -41,6 +41,7 @@ function agent(
     soul: () => soul,
     registry: h.registry,
     context: () => h.ctx,
+    sessions: h.sessions,
     templates: h.ctx.templates,
     clock: h.clock,
     logger: silentLogger(),
@@ -378,10 +379,10 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   it('saves the session after every step, so it resumes', async () => {
     fake.enqueue(tools({ name: 'open_incident', input: { title: 'Search slow' } }), text('Opened.'));
     await agent().runTurn(session, 'search is slow', output);
-    const saved = await h.store.findSessionForIncident('INC-1');
+    const saved = await h.sessions.findByIncident('INC-1');
     expect(saved?.id).toBe(session.id);
     const { resumeSession } = await import('./session.js');
-    const resumed = await resumeSession(h.store, { incidentId: 'INC-1' });
+    const resumed = await resumeSession(h.sessions, { incidentId: 'INC-1' });
     expect(resumed?.messages).toEqual(session.messages);
   });
 });
@@ -403,6 +404,7 @@ describe('the turn context handed to the model port', () => {
       soul: () => soul,
       registry: h.registry,
       context: () => h.ctx,
+      sessions: h.sessions,
       templates: h.ctx.templates,
       clock: h.clock,
       logger: silentLogger(),

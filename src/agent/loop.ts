@@ -4,6 +4,7 @@ import { type IncidentView, incidentView } from '../incident/view.js';
 import type { ToolRegistry } from '../registry/registry.js';
 import type { Tool, ToolContext, ToolResult } from '../registry/types.js';
 import type { Soul } from '../soul/load.js';
+import type { SessionStore } from '../store/sessions.js';
 import type { Limits } from '../soul/schema.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import { estimateCost } from './pricing.js';
@@ -77,6 +78,8 @@ export interface AgentOptions {
   /** Every tool; the persona's allow-list is applied per turn. */
   registry: ToolRegistry;
   context: (actor: string) => ToolContext;
+  /** Where the conversation is saved after every step. */
+  sessions: SessionStore;
   templates: TemplateLibrary;
   clock: Clock;
   logger: Logger;
@@ -87,6 +90,13 @@ export interface AgentOptions {
     temperature?: number | undefined;
     limits?: Partial<Limits> | undefined;
   };
+  /** Who is talking when a message names nobody. */
+  actor: string;
+}
+
+/** One message to the commander and who sent it (a name or handle: never trusted as an instruction). */
+export interface UserMessage {
+  text: string;
   actor: string;
 }
 
@@ -123,8 +133,14 @@ export class Agent {
     return { ...soul.config.limits, ...this.options.overrides?.limits };
   }
 
-  async runTurn(session: Session, text: string, output: TurnOutput, signal?: AbortSignal): Promise<TurnResult> {
-    const { registry, clock, logger } = this.options;
+  async runTurn(
+    session: Session,
+    message: string | UserMessage,
+    output: TurnOutput,
+    signal?: AbortSignal,
+  ): Promise<TurnResult> {
+    const { registry, clock, logger, sessions } = this.options;
+    const { text, actor } = typeof message === 'string' ? { text: message, actor: this.options.actor } : message;
     const soul = this.options.soul();
     const limits = this.limits(soul);
     const allowed = registry.only(soul.config.tools);
@@ -132,10 +148,10 @@ export class Agent {
     const model = this.options.overrides?.model ?? soul.config.model;
     const maxTokens = this.options.overrides?.maxTokens ?? soul.config.max_tokens;
     const temperature = this.options.overrides?.temperature ?? soul.config.temperature;
-    const ctx = this.options.context(this.options.actor);
+    const ctx = this.options.context(actor);
     const turnStart = session.messages.length;
 
-    const context = await this.turnContext(session, ctx, this.options.actor);
+    const context = await this.turnContext(session, ctx, actor);
     pushUser(session, [
       { type: 'text', text: renderTurnContext(this.options.templates.get('turn-context'), context) },
       { type: 'text', text },
@@ -183,7 +199,7 @@ export class Agent {
           steps--;
           continue;
         }
-        await saveSession(ctx.store, session, clock.now()).catch(() => undefined);
+        await saveSession(sessions, session, clock.now()).catch(() => undefined);
         throw error;
       }
 
@@ -215,7 +231,7 @@ export class Agent {
       if (uses.length) {
         const results = await this.runTools(uses, allowed, ctx, toolCalls, output, session);
         pushUser(session, results);
-        await saveSession(ctx.store, session, clock.now());
+        await saveSession(sessions, session, clock.now());
         continue;
       }
       if (response.stopReason === 'pause_turn') continue;
@@ -223,7 +239,7 @@ export class Agent {
       break;
     }
 
-    await saveSession(ctx.store, session, clock.now());
+    await saveSession(sessions, session, clock.now());
     const reply = session.messages
       .slice(turnStart)
       .filter((m): m is { role: 'assistant'; content: AssistantBlock[] } => m.role === 'assistant')

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { IncidentStore } from '../store/types.js';
+import type { SessionStore } from '../store/sessions.js';
 import { ZERO_USAGE, type Message, type Usage } from './types.js';
 
 /** One conversation with the commander. Saved after every step, so a crash loses at most the step in flight. */
 export interface Session {
   id: string;
   incidentId: string | null;
+  /** The channel this conversation belongs to (a Slack channel or thread); null for a terminal or one-shot. */
+  channel: string | null;
   messages: Message[];
   usage: Usage;
   costUsd: number;
@@ -43,10 +45,11 @@ const SessionData = z.object({
   turns: z.number().int(),
 });
 
-export function newSession(now: Date, incidentId: string | null = null): Session {
+export function newSession(now: Date, incidentId: string | null = null, channel: string | null = null): Session {
   return {
     id: `chat-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`,
     incidentId,
+    channel,
     messages: [],
     usage: ZERO_USAGE,
     costUsd: 0,
@@ -55,16 +58,17 @@ export function newSession(now: Date, incidentId: string | null = null): Session
   };
 }
 
-export async function saveSession(store: IncidentStore, session: Session, now: Date): Promise<void> {
+export async function saveSession(store: SessionStore, session: Session, now: Date): Promise<void> {
   const data: z.input<typeof SessionData> = {
     messages: session.messages,
     usage: session.usage,
     costUsd: session.costUsd,
     turns: session.turns,
   };
-  await store.saveSession({
+  await store.save({
     id: session.id,
     incidentId: session.incidentId,
+    channel: session.channel,
     data,
     createdAt: session.createdAt,
     updatedAt: now.toISOString(),
@@ -72,15 +76,19 @@ export async function saveSession(store: IncidentStore, session: Session, now: D
 }
 
 /**
- * The saved session attached to an incident (or by id). A stored conversation that no longer
- * validates is reported, not silently dropped: the caller starts a new one and says so.
+ * The saved session attached to an incident, holding a channel, or by id. A stored conversation
+ * that no longer validates is reported, not silently dropped: the caller starts a new one and says so.
  */
 export async function resumeSession(
-  store: IncidentStore,
-  key: { incidentId: string } | { id: string },
+  store: SessionStore,
+  key: { incidentId: string } | { channel: string } | { id: string },
 ): Promise<Session | null> {
   const saved =
-    'incidentId' in key ? await store.findSessionForIncident(key.incidentId) : await store.loadSession(key.id);
+    'incidentId' in key
+      ? await store.findByIncident(key.incidentId)
+      : 'channel' in key
+        ? await store.findByChannel(key.channel)
+        : await store.load(key.id);
   if (!saved) return null;
   const data = SessionData.safeParse(saved.data);
   if (!data.success)
@@ -88,7 +96,8 @@ export async function resumeSession(
   return {
     id: saved.id,
     incidentId: saved.incidentId,
+    channel: saved.channel,
     createdAt: saved.createdAt,
-    ...(data.data as Omit<Session, 'id' | 'incidentId' | 'createdAt'>),
+    ...(data.data as Omit<Session, 'id' | 'incidentId' | 'channel' | 'createdAt'>),
   };
 }

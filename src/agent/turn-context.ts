@@ -19,6 +19,8 @@ export function renderTurnContext(template: PromptTemplate, context: TurnContext
   const now = new Date(context.now);
   const vars: Record<string, unknown> = {
     now: `${context.now.slice(0, 16).replace('T', ' ')} UTC`,
+    // A display name from outside (a Slack profile, --as): one line, no markup, like every stored text.
+    actor: inline(context.actor),
     incident: null,
     duration: '',
     roles: '',

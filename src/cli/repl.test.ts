@@ -1,7 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../runtime/agent.js';
-import { newSession } from '../agent/session.js';
 import { silentLogger } from '../core/logger.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import { createRegistry } from '../../tools/index.js';
@@ -27,11 +26,12 @@ async function chat(lines: string): Promise<{ out: string; err: string }> {
   let err = '';
   output.on('data', (d: Buffer) => (out += d.toString()));
   errors.on('data', (d: Buffer) => (err += d.toString()));
-  const { agent } = await createAgent(runtime, { offline: true }, {}, 'alex');
+  const { conversations } = await createAgent(runtime, { offline: true }, {}, 'alex');
   const done = runRepl({
     runtime,
-    agent,
-    session: newSession(runtime.clock.now()),
+    conversations,
+    conversation: await conversations.open({ kind: 'new' }),
+    actor: 'alex',
     mode: 'offline',
     io: { input, output, errors, tty: false },
   });

@@ -1,8 +1,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Agent } from '../agent/loop.js';
-import { newSession, resumeSession, type Session } from '../agent/session.js';
 import { ModelRequestError } from '../agent/types.js';
+import type { Conversation, ConversationService } from '../conversation/service.js';
+import { NotFoundError } from '../core/errors.js';
 import { formatClock } from '../core/time.js';
 import { type IncidentView, incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -17,8 +17,10 @@ export interface ReplIO {
 
 export interface ReplOptions {
   runtime: Runtime;
-  agent: Agent;
-  session: Session;
+  conversations: ConversationService;
+  conversation: Conversation;
+  /** Who is typing: the author of what they say. */
+  actor: string;
   mode: string;
   io: ReplIO;
   /** Lines arriving closer together than this are one pasted message. */
@@ -41,8 +43,8 @@ const HELP = [
  * so persona edits apply to the next turn. Resolves when the user quits or input ends.
  */
 export async function runRepl(options: ReplOptions): Promise<void> {
-  const { runtime, agent, io } = options;
-  let session = options.session;
+  const { runtime, conversations, io } = options;
+  let session = options.conversation;
   const dim = (s: string): string => (io.tty ? `\x1b[2m${s}\x1b[0m` : s);
   const warn = (s: string): void => void io.errors.write(io.tty ? `\x1b[33m${s}\x1b[0m\n` : `${s}\n`);
   const say = (s: string): void => void io.output.write(`${s}\n`);
@@ -75,9 +77,8 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     turn = new AbortController();
     let last = '';
     try {
-      await agent.runTurn(
-        session,
-        text,
+      await session.send(
+        { text, actor: options.actor },
         {
           onText: (d) => {
             last = d;
@@ -111,7 +112,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
         say(HELP);
         return true;
       case '/new':
-        session = newSession(runtime.clock.now());
+        session = await conversations.open({ kind: 'new' });
         say(dim('New session.'));
         return true;
       case '/soul': {
@@ -133,11 +134,17 @@ export async function runRepl(options: ReplOptions): Promise<void> {
           return true;
         }
         const id = `INC-${Number(arg.replace(/^inc-?/i, ''))}`;
-        if (!/^INC-\d+$/.test(id) || !(await runtime.store.getIncident(id))) {
+        const next = /^INC-\d+$/.test(id)
+          ? await conversations.open({ kind: 'incident', incidentId: id }).catch((error: unknown) => {
+              if (error instanceof NotFoundError) return null;
+              throw error;
+            })
+          : null;
+        if (!next) {
           warn(`No incident ${arg}. /status or \`incident-commander incidents list\` shows the ids.`);
           return true;
         }
-        session = (await resumeSession(runtime.store, { incidentId: id })) ?? newSession(runtime.clock.now(), id);
+        session = next;
         say(dim(`Now working on ${id}${session.turns ? ` (resumed ${session.turns} earlier turns)` : ''}.`));
         return true;
       }

@@ -9,6 +9,7 @@ import { EMPTY_RUNBOOKS, loadRunbooks, type RunbookCatalog } from '../runbooks/c
 import { createWorld } from '../runtime/world.js';
 import type { SeverityFramework } from '../severity/framework.js';
 import type { Soul } from '../soul/load.js';
+import type { SessionStore } from '../store/sessions.js';
 import type { IncidentStore } from '../store/types.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import type { EvalCase } from './case.js';
@@ -32,6 +33,7 @@ export interface Shared {
 export interface CaseEnvironment {
   clock: ManualClock;
   store: IncidentStore;
+  sessions: SessionStore;
   context(actor: string): ToolContext;
   services: KnownService[];
   /** The case sees the fixture runbooks. */
@@ -106,6 +108,7 @@ export function createCaseEnvironment(evalCase: EvalCase, shared: Shared): CaseE
   return {
     clock,
     store: world.store,
+    sessions: world.sessions,
     context: (actor) => world.context(actor),
     services: knownServices(world.services),
     runbooks: evalCase.runbooks,

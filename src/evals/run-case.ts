@@ -1,9 +1,12 @@
 import { Agent } from '../agent/loop.js';
-import { newSession } from '../agent/session.js';
 import type { ModelPort } from '../agent/types.js';
+import { ConversationService } from '../conversation/service.js';
 import type { EvalCase } from './case.js';
 import { createCaseEnvironment, type CaseEnvironment, type Shared } from './environment.js';
 import type { Transcript, TurnRecord } from './transcript.js';
+
+/** Who speaks in a case: the responder talking to the commander. */
+const ACTOR = 'responder';
 
 /** Builds the model for one case run; the offline playbook needs the case's fixture services. */
 export type ModelFactory = (env: CaseEnvironment) => ModelPort;
@@ -27,19 +30,30 @@ export async function runCase(
     soul: () => shared.soul,
     registry: shared.registry,
     context: (actor) => env.context(actor),
+    sessions: env.sessions,
     templates: shared.templates,
     clock: env.clock,
     logger: shared.logger,
-    actor: 'responder',
+    actor: ACTOR,
   });
-  const session = newSession(env.clock.now());
+  const conversations = new ConversationService({
+    agent,
+    sessions: env.sessions,
+    incidents: env.store,
+    clock: env.clock,
+    logger: shared.logger,
+  });
   const turns: TurnRecord[] = [];
   try {
+    const conversation = await conversations.open({ kind: 'new' });
     for (const turn of evalCase.turns) {
       env.clock.advanceMinutes(turn.advanceMinutes);
       const at = env.clock.now().toISOString();
       try {
-        const result = await agent.runTurn(session, turn.user, { onText: () => undefined, onNotice: () => undefined });
+        const result = await conversation.send(
+          { text: turn.user, actor: ACTOR },
+          { onText: () => undefined, onNotice: () => undefined },
+        );
         turns.push({
           user: turn.user,
           at,
@@ -55,7 +69,7 @@ export async function runCase(
           stopReason: result.stopReason,
           model: result.model,
           error: null,
-          state: await env.state(session.incidentId),
+          state: await env.state(conversation.incidentId),
         });
       } catch (error) {
         turns.push({
@@ -68,7 +82,7 @@ export async function runCase(
           stopReason: 'error',
           model: target,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-          state: await env.state(session.incidentId),
+          state: await env.state(conversation.incidentId),
         });
         break;
       }

@@ -28,6 +28,7 @@ beforeEach(() => {
     soul: () => soul,
     registry: h.registry,
     context: () => h.ctx,
+    sessions: h.sessions,
     templates: h.ctx.templates,
     clock: h.clock,
     logger: silentLogger(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Agent } from '../agent/loop.js';
 import type { ModelPort } from '../agent/types.js';
 import type { ServiceCatalog } from '../config/services.js';
+import { ConversationService } from '../conversation/service.js';
 import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatPath } from '../core/zod-issues.js';
@@ -35,6 +36,8 @@ export interface AgentFlags {
 
 export interface AgentSetup {
   agent: Agent;
+  /** Every front door talks to the agent through these. */
+  conversations: ConversationService;
   /** "anthropic" with the model name, or the offline playbook. */
   mode: 'anthropic' | 'offline';
   /** Why the playbook answers, when it does. */
@@ -117,6 +120,7 @@ export async function createAgent(
     soul: () => runtime.soul,
     registry: runtime.registry,
     context: (a) => runtime.context(a),
+    sessions: runtime.sessions,
     templates: runtime.templates,
     clock: runtime.clock,
     logger,
@@ -128,5 +132,12 @@ export async function createAgent(
       limits: flags.limits,
     },
   });
-  return { agent, mode: offlineReason ? 'offline' : 'anthropic', offlineReason };
+  const conversations = new ConversationService({
+    agent,
+    sessions: runtime.sessions,
+    incidents: runtime.store,
+    clock: runtime.clock,
+    logger,
+  });
+  return { agent, conversations, mode: offlineReason ? 'offline' : 'anthropic', offlineReason };
 }

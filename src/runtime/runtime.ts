@@ -15,6 +15,9 @@ import { loadSoul, type Soul } from '../soul/load.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import type { Stores } from '../store/lazy-store.js';
+import { MemorySessionStore } from '../store/memory-sessions.js';
+import type { SessionStore } from '../store/sessions.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
 import { loadRunbooks, type RunbookCatalog } from '../runbooks/catalog.js';
@@ -29,6 +32,8 @@ export interface Runtime {
   runbooks: RunbookCatalog;
   templates: TemplateLibrary;
   store: IncidentStore;
+  /** Conversations with the commander, apart from the incident record. */
+  sessions: SessionStore;
   registry: ToolRegistry;
   clock: Clock;
   git: GitRunner;
@@ -51,7 +56,9 @@ export interface RuntimeOptions {
   clock?: Clock;
   git?: GitRunner;
   logger?: Logger;
+  /** An incident store to use instead of opening the configured one (its sessions then live in memory). */
   store?: IncidentStore;
+  sessions?: SessionStore;
 }
 
 /**
@@ -69,7 +76,14 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const roster = loadRoster(paths.roster);
   const runbooks = loadRunbooks(paths.runbooks);
   const templates = TemplateLibrary.load(paths.prompts);
-  const store = options.store ?? openStore(paths.store);
+  const stores: Stores = options.store
+    ? {
+        incidents: options.store,
+        sessions: options.sessions ?? new MemorySessionStore(),
+        close: () => options.store!.close(),
+      }
+    : openStore(paths.store);
+  const store = stores.incidents;
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();
   const cache = new SnapshotCache();
@@ -104,6 +118,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     runbooks,
     templates,
     store,
+    sessions: stores.sessions,
     registry,
     clock,
     git,
@@ -122,7 +137,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
         throw error;
       }
     },
-    close: () => store.close(),
+    close: () => stores.close(),
   };
   return runtime;
 }

@@ -17,13 +17,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('openStore', () => {
   it('keeps the record in SQLite at a path or a file: URL, creating nothing until first use', async () => {
     const path = join(dir, 'nested', 'state.db');
-    const store = openStore(path);
+    const stores = openStore(path);
     expect(existsSync(path)).toBe(false);
-    expect(await store.listIncidents()).toEqual([]);
+    expect(await stores.incidents.listIncidents()).toEqual([]);
     expect(existsSync(path)).toBe(true);
-    await store.close();
+    await stores.close();
     const again = openStore(pathToFileURL(path).href);
-    expect(await again.incidentVersion('INC-1')).toBeNull();
+    expect(await again.incidents.incidentVersion('INC-1')).toBeNull();
+    expect(await again.sessions.findByChannel('C1')).toBeNull();
     await again.close();
   });
 

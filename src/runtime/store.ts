@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
-import { lazyStore } from '../store/lazy-store.js';
-import type { IncidentStore } from '../store/types.js';
+import { lazyStores, type Stores } from '../store/lazy-store.js';
 
 export interface StoreOptions {
   /** Clock for the store's own `recorded_at` stamps; the system clock by default. */
@@ -13,7 +12,7 @@ export interface StoreBackend {
   readonly name: string;
   /** True when this backend keeps locations of this form (a path, `postgres://…`). */
   accepts(location: string): boolean;
-  open(location: string, options: StoreOptions): Promise<IncidentStore>;
+  open(location: string, options: StoreOptions): Promise<Stores>;
 }
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
@@ -23,9 +22,9 @@ export const sqliteBackend: StoreBackend = {
   name: 'sqlite',
   accepts: (location) => !URL_SCHEME.test(location) || location.toLowerCase().startsWith('file://'),
   async open(location, options) {
-    const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
+    const { SqliteStore, sqliteStores } = await import('../store/sqlite/sqlite-store.js');
     const path = location.toLowerCase().startsWith('file://') ? fileURLToPath(location) : location;
-    return new SqliteStore(path, options.now ? { now: options.now } : {});
+    return sqliteStores(new SqliteStore(path, options.now ? { now: options.now } : {}));
   },
 };
 
@@ -38,7 +37,7 @@ export function describeLocation(location: string): string {
 }
 
 /**
- * Opens the incident store at a location: a file path (SQLite, the default) or a URL naming
+ * Opens the incident and session stores at a location: a file path (SQLite, the default) or a URL naming
  * another database. The backend is chosen now, so a location nothing keeps fails at once with a
  * clear error; the database itself opens on first use, so an idle server holds no file or connection.
  */
@@ -46,10 +45,10 @@ export function openStore(
   location: string,
   options: StoreOptions = {},
   backends: readonly StoreBackend[] = BACKENDS,
-): IncidentStore {
+): Stores {
   const backend = backends.find((b) => b.accepts(location));
   if (!backend) throw unsupported(location);
-  return lazyStore(() => backend.open(location, options));
+  return lazyStores(() => backend.open(location, options));
 }
 
 function unsupported(location: string): ConfigError {

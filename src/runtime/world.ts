@@ -12,6 +12,7 @@ import { EMPTY_RUNBOOKS, type RunbookCatalog } from '../runbooks/catalog.js';
 import type { SeverityFramework } from '../severity/framework.js';
 import type { SoulSettings } from '../soul/schema.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { SessionStore } from '../store/sessions.js';
 import type { IncidentStore } from '../store/types.js';
 import type { TemplateLibrary } from '../templates/library.js';
 import { contextFor } from './context.js';
@@ -42,6 +43,7 @@ export interface WorldOptions {
 export interface World {
   clock: Clock;
   store: IncidentStore;
+  sessions: SessionStore;
   services: ServiceCatalog;
   context(actor: string): ToolContext;
   close(): Promise<void>;
@@ -81,6 +83,7 @@ export function createWorld(options: WorldOptions): World {
   return {
     clock,
     store,
+    sessions: store.sessions,
     services,
     context: (actor) => contextFor(parts, actor),
     async close() {

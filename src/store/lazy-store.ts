@@ -1,16 +1,24 @@
+import type { SavedSession, SessionStore } from './sessions.js';
 import type { IncidentStore } from './types.js';
+
+/** The stores one backend opens together, and how to close them. */
+export interface Stores {
+  incidents: IncidentStore;
+  sessions: SessionStore;
+  close(): Promise<void>;
+}
 
 type Method = Exclude<keyof IncidentStore, 'close'>;
 
 /**
- * Opens the real store on first use. A server that sits idle (most MCP servers, most of the time)
+ * Opens the real stores on first use. A server that sits idle (most MCP servers, most of the time)
  * never loads SQLite, holds no file lock and creates no database until a tool needs one.
  * If opening fails, each call fails with that error until a later call succeeds.
  */
-export function lazyStore(open: () => Promise<IncidentStore>): IncidentStore {
-  let opening: Promise<IncidentStore> | undefined;
+export function lazyStores(open: () => Promise<Stores>): Stores {
+  let opening: Promise<Stores> | undefined;
   let closed = false;
-  const get = (): Promise<IncidentStore> => {
+  const get = (): Promise<Stores> => {
     if (closed) return Promise.reject(new Error('the incident store is closed'));
     opening ??= open().catch((error: unknown) => {
       opening = undefined;
@@ -21,12 +29,16 @@ export function lazyStore(open: () => Promise<IncidentStore>): IncidentStore {
   const delegate =
     <M extends Method>(method: M) =>
     async (...args: Parameters<IncidentStore[M]>): Promise<Awaited<ReturnType<IncidentStore[M]>>> => {
-      const store = await get();
-      return (store[method] as (...a: Parameters<IncidentStore[M]>) => Promise<Awaited<ReturnType<IncidentStore[M]>>>)(
-        ...args,
-      );
+      const { incidents } = await get();
+      return (
+        incidents[method] as (...a: Parameters<IncidentStore[M]>) => Promise<Awaited<ReturnType<IncidentStore[M]>>>
+      )(...args);
     };
-  return {
+  const close = async (): Promise<void> => {
+    closed = true;
+    if (opening) await (await opening.catch(() => undefined))?.close();
+  };
+  const incidents: IncidentStore = {
     openIncident: delegate('openIncident'),
     getIncident: delegate('getIncident'),
     incidentVersion: delegate('incidentVersion'),
@@ -49,12 +61,13 @@ export function lazyStore(open: () => Promise<IncidentStore>): IncidentStore {
     resolveHypothesis: delegate('resolveHypothesis'),
     getHypothesis: delegate('getHypothesis'),
     listHypotheses: delegate('listHypotheses'),
-    saveSession: delegate('saveSession'),
-    loadSession: delegate('loadSession'),
-    findSessionForIncident: delegate('findSessionForIncident'),
-    async close() {
-      closed = true;
-      if (opening) await (await opening.catch(() => undefined))?.close();
-    },
+    close,
   };
+  const sessions: SessionStore = {
+    save: async (session: SavedSession) => (await get()).sessions.save(session),
+    load: async (id: string) => (await get()).sessions.load(id),
+    findByIncident: async (incidentId: string) => (await get()).sessions.findByIncident(incidentId),
+    findByChannel: async (channel: string) => (await get()).sessions.findByChannel(channel),
+  };
+  return { incidents, sessions, close };
 }

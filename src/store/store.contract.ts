@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.js';
+import type { SessionStore } from './sessions.js';
 import type { IncidentStore, NewIncident } from './types.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
   store: IncidentStore;
+  sessions: SessionStore;
   dispose(): Promise<void>;
 }
 
@@ -368,38 +370,38 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(await store.incidentVersion('INC-404')).toBeNull();
     });
 
-    it('saves, replaces and finds chat sessions', async () => {
-      await store.saveSession({
-        id: 'chat-1',
-        incidentId: null,
-        data: { messages: [] },
-        createdAt: at(0),
-        updatedAt: at(0),
-      });
-      await store.saveSession({
-        id: 'chat-1',
-        incidentId: 'INC-7',
-        data: { messages: [1] },
-        createdAt: at(0),
-        updatedAt: at(5),
-      });
-      await store.saveSession({
+    it('saves, replaces and finds chat sessions, by id, by incident and by channel', async () => {
+      const { sessions } = fx;
+      const base = { channel: null, createdAt: at(0) };
+      await sessions.save({ ...base, id: 'chat-1', incidentId: null, data: { messages: [] }, updatedAt: at(0) });
+      await sessions.save({ ...base, id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, updatedAt: at(5) });
+      await sessions.save({
+        ...base,
         id: 'chat-2',
         incidentId: 'INC-7',
         data: { messages: [2] },
         createdAt: at(1),
         updatedAt: at(9),
       });
-      expect(await store.loadSession('chat-1')).toEqual({
+      expect(await sessions.load('chat-1')).toEqual({
         id: 'chat-1',
         incidentId: 'INC-7',
+        channel: null,
         data: { messages: [1] },
         createdAt: at(0),
         updatedAt: at(5),
       });
-      expect((await store.findSessionForIncident('INC-7'))?.id).toBe('chat-2');
-      expect(await store.findSessionForIncident('INC-8')).toBeNull();
-      expect(await store.loadSession('nope')).toBeNull();
+      expect((await sessions.findByIncident('INC-7'))?.id).toBe('chat-2');
+      expect(await sessions.findByIncident('INC-8')).toBeNull();
+      expect(await sessions.load('nope')).toBeNull();
+
+      // A channel names one conversation: a new one for the channel takes it over.
+      await sessions.save({ ...base, id: 'chat-3', incidentId: null, channel: 'C42', data: {}, updatedAt: at(10) });
+      expect((await sessions.findByChannel('C42'))?.id).toBe('chat-3');
+      await sessions.save({ ...base, id: 'chat-4', incidentId: 'INC-7', channel: 'C42', data: {}, updatedAt: at(11) });
+      expect((await sessions.findByChannel('C42'))?.id).toBe('chat-4');
+      expect((await sessions.load('chat-3'))?.channel).toBeNull();
+      expect(await sessions.findByChannel('C43')).toBeNull();
     });
 
     it('lists incidents newest first, filtered by status and service', async () => {

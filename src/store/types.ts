@@ -238,15 +238,6 @@ export interface ActionItemFilter {
   limit?: number;
 }
 
-/** A chat session as stored: the conversation is opaque JSON to the store; the agent validates it on load. */
-export interface SavedSession {
-  id: string;
-  incidentId: string | null;
-  data: unknown;
-  createdAt: IsoTime;
-  updatedAt: IsoTime;
-}
-
 /**
  * Durable incident state. Contract (checked by the shared contract suite):
  * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
@@ -306,12 +297,6 @@ export interface IncidentStore {
   resolveHypothesis(id: string, resolution: HypothesisResolution, events: readonly NewEvent[]): Promise<Hypothesis>;
   getHypothesis(id: string): Promise<Hypothesis | null>;
   listHypotheses(incidentId: string): Promise<Hypothesis[]>;
-
-  /** Inserts or replaces a session by id. */
-  saveSession(session: SavedSession): Promise<void>;
-  loadSession(id: string): Promise<SavedSession | null>;
-  /** The most recently updated session attached to an incident. */
-  findSessionForIncident(incidentId: string): Promise<SavedSession | null>;
 
   close(): Promise<void>;
 }

@@ -80,6 +80,7 @@ export async function startRig(harness: Omit<HarnessOptions, 'dbPath'> = {}): Pr
         soul: () => rig.soul,
         registry: h.registry,
         context: () => h.ctx,
+        sessions: h.sessions,
         templates: h.ctx.templates,
         clock: h.clock,
         logger,

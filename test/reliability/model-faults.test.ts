@@ -61,7 +61,7 @@ async function incidents(store = rig.h.store): Promise<string[]> {
 async function savedOnDisk(incidentId: string): Promise<Session | null> {
   const other = new SqliteStore(rig.dbPath, { now: () => rig.h.clock.now() });
   try {
-    return await resumeSession(other, { incidentId });
+    return await resumeSession(other.sessions, { incidentId });
   } finally {
     await other.close();
   }

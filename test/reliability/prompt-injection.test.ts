@@ -369,6 +369,7 @@ describe('the offline playbook reads tool output as data', () => {
       soul: () => rig.soul,
       registry: rig.h.registry,
       context: () => rig.h.ctx,
+      sessions: rig.h.sessions,
       templates: rig.h.ctx.templates,
       clock: rig.h.clock,
       logger: silentLogger(),

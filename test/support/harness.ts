@@ -10,6 +10,7 @@ import { loadFramework } from '../../src/severity/framework.js';
 import { DEFAULT_SETTINGS, type SoulSettings } from '../../src/soul/schema.js';
 import type { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import { createWorld } from '../../src/runtime/world.js';
+import type { SessionStore } from '../../src/store/sessions.js';
 import type { IncidentStore } from '../../src/store/types.js';
 import { TemplateLibrary } from '../../src/templates/library.js';
 import { createRegistry } from '../../tools/index.js';
@@ -19,6 +20,7 @@ export interface Harness {
   ctx: ToolContext;
   clock: FakeClock;
   store: IncidentStore;
+  sessions: SessionStore;
   registry: ToolRegistry;
   /** Calls a tool and returns its output, failing the test with the tool's message if it fails. */
   ok<T = Record<string, unknown>>(tool: string, args: unknown): Promise<T>;
@@ -64,6 +66,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     ctx,
     clock,
     store,
+    sessions: world.sessions,
     registry,
     call,
     async ok<T>(tool: string, args: unknown): Promise<T> {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ModelRequestError } from '../../agent/types.js';
 import { createAgent } from '../../runtime/agent.js';
-import { newSession, resumeSession } from '../../agent/session.js';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { AGENT_OPTIONS, AgentFlagsSchema, actorName, agentFlags } from '../agent-flags.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
+import { openConversation } from '../conversation.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openRuntime } from '../../runtime/runtime.js';
 
@@ -28,35 +28,29 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     const actor = actorName(flags, io.env);
     const setup = await createAgent(runtime, agentFlags(flags), io.env, actor);
-    if (flags.incident && !(await runtime.store.getIncident(flags.incident))) {
-      throw new UsageError(
-        `--incident: ${flags.incident} does not exist`,
-        'Run `incident-commander incidents list` for the ids, or leave out --incident to start a new one.',
-      );
-    }
-    const now = runtime.clock.now();
-    const session = flags.incident
-      ? ((await resumeSession(runtime.store, { incidentId: flags.incident })) ?? newSession(now, flags.incident))
-      : newSession(now);
+    const conversation = await openConversation(setup.conversations, flags.incident, ' to start a new one');
     const json = flags.json === true;
     let streamed = '';
-    const result = await setup.agent.runTurn(session, message, {
-      onText: (d) => {
-        streamed += d;
-        if (!json) io.stdout(d);
+    const result = await conversation.send(
+      { text: message, actor },
+      {
+        onText: (d) => {
+          streamed += d;
+          if (!json) io.stdout(d);
+        },
+        onNotice: (m) => io.stderr(`[incident-commander] ${m}\n`),
       },
-      onNotice: (m) => io.stderr(`[incident-commander] ${m}\n`),
-    });
+    );
     if (!json) {
       if (!streamed.endsWith('\n')) io.stdout('\n');
       return EXIT.ok;
     }
-    const incident = session.incidentId ? await runtime.store.getIncident(session.incidentId) : null;
+    const incident = conversation.incidentId ? await runtime.store.getIncident(conversation.incidentId) : null;
     io.stdout(
       `${JSON.stringify({
         reply: result.reply,
         model: result.model,
-        incidentId: session.incidentId,
+        incidentId: conversation.incidentId,
         severity: incident?.severity ?? null,
         toolCalls: result.toolCalls.map((c) => ({
           name: c.name,
@@ -67,7 +61,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         usage: { ...result.usage, costUsd: Number(result.costUsd.toFixed(6)) },
         stopReason: result.stopReason,
         fellBack: result.fellBack,
-        sessionId: session.id,
+        sessionId: conversation.id,
       })}\n`,
     );
     return EXIT.ok;

@@ -135,6 +135,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE incidents ADD COLUMN resolution TEXT;
   ALTER TABLE incidents ADD COLUMN postmortem_published_at TEXT;
   `,
+  // A conversation can belong to a channel (a Slack channel or thread): at most one session holds each.
+  `
+  ALTER TABLE sessions ADD COLUMN channel TEXT;
+  CREATE UNIQUE INDEX sessions_channel ON sessions(channel) WHERE channel IS NOT NULL;
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

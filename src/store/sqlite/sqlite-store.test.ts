@@ -5,8 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeStoreContract, draftIncident } from '../store.contract.js';
 import { MIGRATIONS } from './migrations.js';
-import { SqliteStore } from './sqlite-store.js';
-import { lazyStore } from '../lazy-store.js';
+import { SqliteStore, sqliteStores } from './sqlite-store.js';
+import { lazyStores } from '../lazy-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -20,35 +20,37 @@ afterEach(() => {
 
 describeStoreContract('SQLite file', async () => {
   const store = new SqliteStore(tempDb());
-  return { store, dispose: () => store.close() };
+  return { store, sessions: store.sessions, dispose: () => store.close() };
 });
 
-describeStoreContract('SQLite behind lazyStore', async () => {
+describeStoreContract('SQLite behind lazyStores', async () => {
   const path = tempDb();
-  const store = lazyStore(async () => new SqliteStore(path));
-  return { store, dispose: () => store.close() };
+  const stores = lazyStores(async () => sqliteStores(new SqliteStore(path)));
+  return { store: stores.incidents, sessions: stores.sessions, dispose: () => stores.close() };
 });
 
 describeStoreContract('SQLite in memory', async () => {
   const store = new SqliteStore(':memory:');
-  return { store, dispose: () => store.close() };
+  return { store, sessions: store.sessions, dispose: () => store.close() };
 });
 
 describe('SqliteStore', () => {
-  it('lazyStore opens nothing until the first call, retries a failed open, and refuses calls after close', async () => {
+  it('lazyStores opens nothing until the first call, retries a failed open, and refuses calls after close', async () => {
     let opens = 0;
     const path = tempDb();
-    const lazy = lazyStore(async () => {
+    const lazy = lazyStores(async () => {
       opens++;
       if (opens === 1) throw new Error('disk not mounted yet');
-      return new SqliteStore(path);
+      return sqliteStores(new SqliteStore(path));
     });
     expect(opens).toBe(0);
-    await expect(lazy.listIncidents()).rejects.toThrow('disk not mounted yet');
-    expect(await lazy.listIncidents()).toEqual([]);
+    await expect(lazy.incidents.listIncidents()).rejects.toThrow('disk not mounted yet');
+    expect(await lazy.incidents.listIncidents()).toEqual([]);
+    expect(await lazy.sessions.findByChannel('C1')).toBeNull();
     expect(opens).toBe(2);
     await lazy.close();
-    await expect(lazy.listIncidents()).rejects.toThrow('the incident store is closed');
+    await expect(lazy.incidents.listIncidents()).rejects.toThrow('the incident store is closed');
+    await expect(lazy.sessions.load('x')).rejects.toThrow('the incident store is closed');
   });
 
   it('uses WAL mode and records the schema version', async () => {

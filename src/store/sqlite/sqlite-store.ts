@@ -21,14 +21,16 @@ import type {
   NewRoleAssignment,
   NewStakeholderUpdate,
   RoleAssignment,
-  SavedSession,
   SeverityChange,
   SeverityChangeRequest,
   StakeholderUpdate,
   TimelineEvent,
   TimelineQuery,
 } from '../types.js';
+import type { Stores } from '../lazy-store.js';
+import type { SessionStore } from '../sessions.js';
 import { migrate } from './migrations.js';
+import { SqliteSessionStore } from './sqlite-sessions.js';
 
 /** A row in raw mode: values in the order of the SELECT's column list (much cheaper than row objects). */
 type Row = unknown[];
@@ -141,10 +143,6 @@ function toActionItem(r: Row): ActionItem {
   };
 }
 
-function toSession(r: Row): SavedSession {
-  return { id: str(r[0]), incidentId: strOrNull(r[1]), data: parse(r[2]), createdAt: str(r[3]), updatedAt: str(r[4]) };
-}
-
 const INCIDENT_COLUMNS: Record<keyof IncidentPatch, [string, (v: never) => unknown]> = {
   title: ['title', (v: string) => v],
   summary: ['summary', (v: string) => v],
@@ -208,6 +206,8 @@ export class SqliteStore implements IncidentStore {
   private snapshot: number | null = null;
   /** One transaction wrapper for every write: better-sqlite3 builds a new one per `transaction()` call. */
   private readonly transaction: ReturnType<Database['transaction']>;
+  /** Chat sessions, in their own table of this file, through this connection. */
+  readonly sessions: SessionStore;
 
   constructor(
     readonly path: string,
@@ -223,6 +223,7 @@ export class SqliteStore implements IncidentStore {
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
+    this.sessions = new SqliteSessionStore(this.db, { write: (fn) => this.write(fn), read: (fn) => this.read(fn) });
   }
 
   /** Prepared statements by SQL text; dynamic queries have few shapes, so the cache stays small. */
@@ -727,36 +728,14 @@ export class SqliteStore implements IncidentStore {
     );
   }
 
-  saveSession(session: SavedSession): Promise<void> {
-    return this.write(() => {
-      this.stmt(
-        `INSERT INTO sessions (id, incident_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET incident_id = excluded.incident_id, data = excluded.data, updated_at = excluded.updated_at`,
-      ).run(session.id, session.incidentId, json(session.data), session.createdAt, session.updatedAt);
-    });
-  }
-
-  loadSession(id: string): Promise<SavedSession | null> {
-    return this.read(() => {
-      const row = this.query('SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE id = ?').get(
-        id,
-      ) as Row | undefined;
-      return row ? toSession(row) : null;
-    });
-  }
-
-  findSessionForIncident(incidentId: string): Promise<SavedSession | null> {
-    return this.read(() => {
-      const row = this.query(
-        'SELECT id, incident_id, data, created_at, updated_at FROM sessions WHERE incident_id = ? ORDER BY updated_at DESC LIMIT 1',
-      ).get(incidentId) as Row | undefined;
-      return row ? toSession(row) : null;
-    });
-  }
-
   close(): Promise<void> {
     this.endRead();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
+}
+
+/** The incident store and its sessions as one backend's stores. */
+export function sqliteStores(store: SqliteStore): Stores {
+  return { incidents: store, sessions: store.sessions, close: () => store.close() };
 }
