@@ -22,16 +22,10 @@ export async function readTurnState(
   incidentId: string | null,
   now: Date,
 ): Promise<TurnState> {
-  const incident = incidentId
-    ? await store.getIncident(incidentId)
-    : ((await store.listIncidents({ limit: 1 }))[0] ?? null);
-  if (!incident) return NO_INCIDENT;
-  const [roles, items, count, discipline] = await Promise.all([
-    store.listRoles(incident.id),
-    store.listActionItems({ incidentId: incident.id, status: ['open', 'in_progress', 'done', 'wont_do'] }),
-    store.countTimeline(incident.id),
-    disciplineOf(store, framework, incident, now),
-  ]);
+  const id = incidentId ?? (await store.listIncidents({ limit: 1 }))[0]?.id;
+  const record = id ? await store.readRecord(id, { timelineLimit: 0 }) : null;
+  if (!record) return NO_INCIDENT;
+  const { incident, roles, items } = record;
   return {
     incidentId: incident.id,
     severity: incident.severity,
@@ -39,7 +33,7 @@ export async function readTurnState(
     rolesFilled: roles.filter((r) => r.person).map((r) => r.role),
     rolesNeeded: roles.filter((r) => !r.person).map((r) => r.role),
     actionItems: items.map((i) => ({ id: i.id, title: i.title, owner: i.owner, dueAt: i.dueAt })),
-    timelineLength: count,
-    ...discipline,
+    timelineLength: record.timelineTotal,
+    ...disciplineOf(framework, record, now),
   };
 }

@@ -1,7 +1,7 @@
 import { AUDIENCES, type Audience } from '../core/audiences.js';
 import { addMinutes, minutesBetween } from '../core/time.js';
 import { levelOf, type SeverityFramework } from '../severity/framework.js';
-import type { Hypothesis, Incident, IncidentStore, SeverityChange, StakeholderUpdate } from '../store/types.js';
+import type { Hypothesis, IncidentRecord, SeverityChange, StakeholderUpdate } from '../store/types.js';
 
 /** An update that was due and came late, or never came. */
 export interface CadenceMiss {
@@ -85,21 +85,15 @@ export function timeboxOverruns(
   });
 }
 
-/** Both checks for one incident as the store has it, up to its resolution or `now`. */
-export async function disciplineOf(
-  store: IncidentStore,
+/** Both checks for one incident's record, up to its resolution or `now`. */
+export function disciplineOf(
   framework: SeverityFramework,
-  incident: Incident,
+  record: Pick<IncidentRecord, 'incident' | 'history' | 'updates' | 'hypotheses'>,
   now: Date,
-): Promise<{ cadenceMisses: CadenceMiss[]; timeboxOverruns: TimeboxOverrun[] }> {
-  const end = incident.resolvedAt ?? now.toISOString();
-  const [history, updates, hypotheses] = await Promise.all([
-    store.severityHistory(incident.id),
-    store.listUpdates(incident.id),
-    store.listHypotheses(incident.id),
-  ]);
+): { cadenceMisses: CadenceMiss[]; timeboxOverruns: TimeboxOverrun[] } {
+  const end = record.incident.resolvedAt ?? now.toISOString();
   return {
-    cadenceMisses: cadenceMisses(framework, history, updates, end),
-    timeboxOverruns: timeboxOverruns(hypotheses, end),
+    cadenceMisses: cadenceMisses(framework, record.history, record.updates, end),
+    timeboxOverruns: timeboxOverruns(record.hypotheses, end),
   };
 }

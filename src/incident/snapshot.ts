@@ -1,28 +1,8 @@
-import { NotFoundError } from '../core/errors.js';
-import type {
-  ActionItem,
-  Hypothesis,
-  Incident,
-  IncidentStore,
-  RoleAssignment,
-  SeverityChange,
-  StakeholderUpdate,
-  TimelineEvent,
-} from '../store/types.js';
+import { incidentNotFound, requireRecord } from './lookup.js';
+import type { IncidentRecord, IncidentStore } from '../store/types.js';
 
 /** Everything stored about one incident that a reader needs, as of one version. */
-export interface IncidentSnapshot {
-  version: number;
-  incident: Incident;
-  roles: RoleAssignment[];
-  history: SeverityChange[];
-  updates: StakeholderUpdate[];
-  items: ActionItem[];
-  hypotheses: Hypothesis[];
-  /** The newest `limit` events, oldest first. */
-  timeline: TimelineEvent[];
-  timelineTotal: number;
-}
+export type IncidentSnapshot = IncidentRecord;
 
 /**
  * Snapshots by incident and timeline limit, valid while the incident's version is unchanged.
@@ -47,18 +27,9 @@ export class SnapshotCache {
   }
 }
 
-async function notFound(store: IncidentStore, id: string): Promise<never> {
-  const recent = (await store.listIncidents({ limit: 5 })).map((i) => `${i.id} (${i.title})`);
-  throw new NotFoundError(
-    'incident',
-    id,
-    recent.length ? `Recent incidents: ${recent.join('; ')}.` : 'No incidents exist yet: call open_incident first.',
-  );
-}
-
 /**
- * Reads a consistent snapshot: the version is read before and after loading, and the load is
- * retried if another process wrote in between, so the parts never mix two versions.
+ * One incident's record with its newest `timelineLimit` entries, read in one transaction
+ * (`readRecord`), from the cache while the incident's version is unchanged.
  */
 export async function loadSnapshot(
   store: IncidentStore,
@@ -67,26 +38,11 @@ export async function loadSnapshot(
   timelineLimit: number,
 ): Promise<IncidentSnapshot> {
   const key = `${id}:${timelineLimit}`;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const version = await store.incidentVersion(id);
-    if (version === null) return notFound(store, id);
-    const cached = cache.get(key, version);
-    if (cached) return cached;
-    const [incident, roles, history, updates, items, hypotheses, timeline, timelineTotal] = await Promise.all([
-      store.getIncident(id),
-      store.listRoles(id),
-      store.severityHistory(id),
-      store.listUpdates(id),
-      store.listActionItems({ incidentId: id }),
-      store.listHypotheses(id),
-      store.listTimeline(id, { limit: timelineLimit, newest: true }),
-      store.countTimeline(id),
-    ]);
-    if (!incident) return notFound(store, id);
-    if (incident.version !== version || (await store.incidentVersion(id)) !== version) continue;
-    const snapshot = { version, incident, roles, history, updates, items, hypotheses, timeline, timelineTotal };
-    cache.set(key, snapshot);
-    return snapshot;
-  }
-  throw new Error(`incident ${id} kept changing while being read; try again`);
+  const version = await store.incidentVersion(id);
+  if (version === null) throw await incidentNotFound(store, id);
+  const cached = cache.get(key, version);
+  if (cached) return cached;
+  const record = await requireRecord(store, id, { timelineLimit });
+  cache.set(key, record);
+  return record;
 }

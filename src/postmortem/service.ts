@@ -3,7 +3,7 @@ import type { Durations } from '../incident/durations.js';
 import { type BlameFinding, findBlame, withoutQuotes } from '../incident/blameless.js';
 import type { IncidentContext } from '../incident/context.js';
 import { addActionItem, validateActionItem } from '../incident/follow-up.js';
-import { requireIncident } from '../incident/lookup.js';
+import { requireIncident, requireRecord } from '../incident/lookup.js';
 import { levelOf } from '../severity/framework.js';
 import type { ActionKind, ActionPriority } from '../store/types.js';
 import { type Factor, generatePostmortem, type Postmortem, type PostmortemInput } from './generate.js';
@@ -16,15 +16,7 @@ export async function draftPostmortem(
   incidentId: string,
   extras: PostmortemExtras = {},
 ): Promise<Postmortem> {
-  const incident = await requireIncident(ctx.store, incidentId);
-  const [roles, history, updates, items, hypotheses, timeline] = await Promise.all([
-    ctx.store.listRoles(incident.id),
-    ctx.store.severityHistory(incident.id),
-    ctx.store.listUpdates(incident.id),
-    ctx.store.listActionItems({ incidentId: incident.id, status: ['open', 'in_progress', 'done', 'wont_do'] }),
-    ctx.store.listHypotheses(incident.id),
-    ctx.store.listTimeline(incident.id),
-  ]);
+  const { incident, roles, history, updates, items, hypotheses, timeline } = await requireRecord(ctx.store, incidentId);
   return generatePostmortem({
     incident,
     level: levelOf(ctx.severity, incident.severity),

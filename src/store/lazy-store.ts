@@ -41,6 +41,7 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
   const incidents: IncidentStore = {
     openIncident: delegate('openIncident'),
     getIncident: delegate('getIncident'),
+    readRecord: delegate('readRecord'),
     incidentVersion: delegate('incidentVersion'),
     listIncidents: delegate('listIncidents'),
     updateIncident: delegate('updateIncident'),

@@ -1,13 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../core/errors.js';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { SessionStore } from './sessions.js';
-import type { IncidentStore, NewIncident } from './types.js';
+import type { IncidentRecord, IncidentStore, NewIncident } from './types.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
   store: IncidentStore;
   sessions: SessionStore;
+  /**
+   * A second connection to the same database, as another process would hold it, where the backend
+   * has one (a file, a server); concurrency cases then write through both.
+   */
+  peer?: { store: IncidentStore; sessions: SessionStore } | undefined;
   dispose(): Promise<void>;
+}
+
+/** One behaviour of the contract, runnable against any fixture (inside or outside a test framework). */
+export interface ContractCase {
+  name: string;
+  run(fx: StoreFixture): Promise<void>;
 }
 
 const T0 = '2026-11-26T10:00:00.000Z';
@@ -39,22 +50,14 @@ export function draftIncident(overrides: Partial<NewIncident> = {}): NewIncident
 }
 
 /**
- * The behaviour every IncidentStore must have. Run it against each implementation
- * (SQLite today; PostgreSQL can join by passing its own fixture factory).
+ * The behaviour every IncidentStore and SessionStore must have. Each case gets a fresh fixture.
+ * Run it against each implementation with `describeStoreContract` (SQLite today; PostgreSQL joins
+ * by passing its own fixture factory).
  */
-export function describeStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
-  describe(`IncidentStore contract: ${name}`, () => {
-    let fx: StoreFixture;
-    let store: IncidentStore;
-    beforeEach(async () => {
-      fx = await makeFixture();
-      store = fx.store;
-    });
-    afterEach(async () => {
-      await fx.dispose();
-    });
-
-    it('opens incidents with sequential ids, the first severity in the history and the given events', async () => {
+export const STORE_CONTRACT: readonly ContractCase[] = [
+  {
+    name: 'opens incidents with sequential ids, the first severity in the history and the given events',
+    async run({ store }) {
       const a = await store.openIncident(draftIncident(), [
         { at: at(3), author: 'alice', kind: 'declared', text: 'declared SEV1' },
       ]);
@@ -82,9 +85,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       const timeline = await store.listTimeline(a.id);
       expect(timeline.map((e) => e.text)).toEqual(['declared SEV1']);
       expect(await store.listTimeline(b.id)).toEqual([]);
-    });
-
-    it('returns null for an unknown incident and throws NotFoundError on writes to it, writing nothing', async () => {
+    },
+  },
+  {
+    name: 'returns null for an unknown incident and throws NotFoundError on writes to it, writing nothing',
+    async run({ store }) {
       expect(await store.getIncident('INC-404')).toBeNull();
       await expect(
         store.appendEvents('INC-404', [{ at: at(1), author: 'x', kind: 'note', text: 'hello' }]),
@@ -109,9 +114,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         ),
       ).rejects.toBeInstanceOf(NotFoundError);
       expect(await store.listActionItems()).toEqual([]);
-    });
-
-    it('patches an incident and appends the events that describe the patch', async () => {
+    },
+  },
+  {
+    name: 'patches an incident and appends the events that describe the patch',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       const updated = await store.updateIncident(
         inc.id,
@@ -134,9 +141,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         author: 'bob',
         data: { from: 'investigating' },
       });
-    });
-
-    it('keeps an audit trail of severity changes and writes nothing when the level is unchanged', async () => {
+    },
+  },
+  {
+    name: 'keeps an audit trail of severity changes and writes nothing when the level is unchanged',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident({ severity: 'SEV2' }));
       const same = await store.changeSeverity(
         inc.id,
@@ -155,9 +164,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         [null, 'SEV2'],
         ['SEV2', 'SEV1'],
       ]);
-    });
-
-    it('replaces the current holder of a role and keeps the earlier holder in history', async () => {
+    },
+  },
+  {
+    name: 'replaces the current holder of a role and keeps the earlier holder in history',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       await store.assignRoles(
         inc.id,
@@ -200,9 +211,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         ['incident_commander', 'carol', null],
       ]);
       expect(await store.listRoles(inc.id)).toEqual(roles);
-    });
-
-    it('orders the timeline by event time, then by insertion, and returns the newest N on request', async () => {
+    },
+  },
+  {
+    name: 'orders the timeline by event time, then by insertion, and returns the newest N on request',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       await store.appendEvents(inc.id, [
         { at: at(10), author: 'scribe', kind: 'note', text: 'b' },
@@ -214,9 +227,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect((await store.listTimeline(inc.id, { limit: 2, newest: true })).map((e) => e.text)).toEqual(['c', 'd']);
       expect((await store.listTimeline(inc.id, { kinds: ['note'] })).map((e) => e.text)).toEqual(['b', 'c']);
       expect(await store.countTimeline(inc.id)).toBe(4);
-    });
-
-    it('records stakeholder updates per audience', async () => {
+    },
+  },
+  {
+    name: 'records stakeholder updates per audience',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       const base = {
         incidentId: inc.id,
@@ -236,9 +251,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
         [at(20), true],
       ]);
       expect(await store.listUpdates(inc.id)).toHaveLength(3);
-    });
-
-    it('returns the unfinished item with the same title and owner instead of a duplicate, even from concurrent callers', async () => {
+    },
+  },
+  {
+    name: 'returns the unfinished item with the same title and owner instead of a duplicate, even from concurrent callers',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       const item = {
         incidentId: inc.id,
@@ -265,9 +282,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await store.updateActionItem('AI-1', { status: 'done', at: at(70) }, []);
       expect((await store.createActionItem(item, [])).created).toBe(true);
       expect((await store.createActionItem({ ...item, owner: 'Omar' }, [])).created).toBe(true);
-    });
-
-    it('creates, filters and updates action items', async () => {
+    },
+  },
+  {
+    name: 'creates, filters and updates action items',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       const other = await store.openIncident(draftIncident({ title: 'other' }));
       const base = { description: '', kind: 'prevent' as const, priority: 'P2' as const, createdBy: 'ic', at: at(60) };
@@ -309,9 +328,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       await expect(store.updateActionItem('AI-99', { status: 'done', at: at(1) }, [])).rejects.toBeInstanceOf(
         NotFoundError,
       );
-    });
-
-    it('raises the incident version with every kind of write, and only then', async () => {
+    },
+  },
+  {
+    name: 'raises the incident version with every kind of write, and only then',
+    async run({ store }) {
       const inc = await store.openIncident(draftIncident());
       const versions = [inc.version];
       const seen = async (): Promise<void> => {
@@ -368,10 +389,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(await store.incidentVersion(inc.id)).toBe(versions.at(-1));
       expect((await store.getIncident(inc.id))?.version).toBe(versions.at(-1));
       expect(await store.incidentVersion('INC-404')).toBeNull();
-    });
-
-    it('saves, replaces and finds chat sessions, by id, by incident and by channel', async () => {
-      const { sessions } = fx;
+    },
+  },
+  {
+    name: 'saves, replaces and finds chat sessions, by id, by incident and by channel',
+    async run({ sessions }) {
       const base = { channel: null, createdAt: at(0) };
       await sessions.save({ ...base, id: 'chat-1', incidentId: null, data: { messages: [] }, updatedAt: at(0) });
       await sessions.save({ ...base, id: 'chat-1', incidentId: 'INC-7', data: { messages: [1] }, updatedAt: at(5) });
@@ -402,9 +424,11 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect((await sessions.findByChannel('C42'))?.id).toBe('chat-4');
       expect((await sessions.load('chat-3'))?.channel).toBeNull();
       expect(await sessions.findByChannel('C43')).toBeNull();
-    });
-
-    it('lists incidents newest first, filtered by status and service', async () => {
+    },
+  },
+  {
+    name: 'lists incidents newest first, filtered by status and service',
+    async run({ store }) {
       await store.openIncident(draftIncident({ services: ['search'] }));
       const b = await store.openIncident(draftIncident());
       await store.updateIncident(b.id, { status: 'resolved', resolvedAt: at(50) }, [], at(50));
@@ -412,6 +436,284 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect((await store.listIncidents({ status: ['resolved'] })).map((i) => i.id)).toEqual(['INC-2']);
       expect((await store.listIncidents({ service: 'search' })).map((i) => i.id)).toEqual(['INC-1']);
       expect(await store.listIncidents({ limit: 1 })).toHaveLength(1);
-    });
+    },
+  },
+  {
+    name: 'starts, lists and resolves time-boxed hypotheses, each on the timeline, refusing a second resolution',
+    async run({ store }) {
+      const inc = await store.openIncident(draftIncident());
+      const versionBefore = (await store.incidentVersion(inc.id))!;
+      const h1 = await store.startHypothesis(
+        {
+          incidentId: inc.id,
+          statement: 'DB pool exhausted',
+          owner: 'priya',
+          startedAt: at(5),
+          timeboxMinutes: 15,
+          evidence: '',
+        },
+        [{ at: at(5), author: 'priya', kind: 'hypothesis', text: 'Hypothesis: DB pool exhausted' }],
+      );
+      const h2 = await store.startHypothesis(
+        {
+          incidentId: inc.id,
+          statement: 'bad deploy',
+          owner: 'sam',
+          startedAt: at(6),
+          timeboxMinutes: 10,
+          evidence: 'v2.14 at 13:48',
+        },
+        [],
+      );
+      expect(h1).toMatchObject({ id: 'H-1', status: 'open', resolvedAt: null, resolvedBy: null, timeboxMinutes: 15 });
+      expect(h2.id).toBe('H-2');
+      expect((await store.incidentVersion(inc.id))!).toBeGreaterThan(versionBefore);
+      const closed = await store.resolveHypothesis(
+        'H-1',
+        { status: 'ruled_out', resolvedAt: at(12), resolvedBy: 'priya', evidence: 'pool at 40%' },
+        [{ at: at(12), author: 'priya', kind: 'hypothesis', text: 'H-1 ruled out' }],
+      );
+      expect(closed).toMatchObject({
+        status: 'ruled_out',
+        resolvedAt: at(12),
+        resolvedBy: 'priya',
+        evidence: 'pool at 40%',
+      });
+      expect(await store.getHypothesis('H-1')).toEqual(closed);
+      expect((await store.listHypotheses(inc.id)).map((h) => [h.id, h.status])).toEqual([
+        ['H-1', 'ruled_out'],
+        ['H-2', 'open'],
+      ]);
+      const events = (await store.listTimeline(inc.id)).filter((e) => e.kind === 'hypothesis');
+      expect(events.map((e) => e.data)).toEqual([{ hypothesisId: 'H-1' }, { hypothesisId: 'H-1' }]);
+      const count = await store.countTimeline(inc.id);
+      await expect(
+        store.resolveHypothesis('H-1', { status: 'confirmed', resolvedAt: at(13), resolvedBy: 'x', evidence: 'e' }, [
+          { at: at(13), author: 'x', kind: 'hypothesis', text: 'again' },
+        ]),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        store.resolveHypothesis(
+          'H-99',
+          { status: 'confirmed', resolvedAt: at(13), resolvedBy: 'x', evidence: 'e' },
+          [],
+        ),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        store.startHypothesis(
+          { incidentId: 'INC-404', statement: 's', owner: 'o', startedAt: at(1), timeboxMinutes: 15, evidence: '' },
+          [{ at: at(1), author: 'o', kind: 'hypothesis', text: 'nowhere' }],
+        ),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.countTimeline(inc.id)).toBe(count);
+      expect(await store.getHypothesis('H-3')).toBeNull();
+      expect(await store.listHypotheses('INC-404')).toEqual([]);
+    },
+  },
+  {
+    name: "reads one incident's whole record in one call, as of one version, with the newest N timeline entries",
+    async run({ store }) {
+      const inc = await store.openIncident(draftIncident(), [
+        { at: at(3), author: 'alice', kind: 'declared', text: 'declared' },
+      ]);
+      await store.assignRoles(
+        inc.id,
+        [
+          {
+            role: 'incident_commander',
+            person: 'alice',
+            need: null,
+            interim: true,
+            assignedAt: at(4),
+            assignedBy: 'alice',
+          },
+        ],
+        [{ at: at(4), author: 'alice', kind: 'roles', text: 'IC: alice' }],
+      );
+      await store.changeSeverity(
+        inc.id,
+        { to: 'SEV2', reason: 'smaller than feared', author: 'alice', at: at(5), criteria: [] },
+        [],
+      );
+      await store.recordUpdate(
+        {
+          incidentId: inc.id,
+          audience: 'customer',
+          at: at(6),
+          author: 'comms',
+          status: 'investigating',
+          headline: 'h',
+          body: 'b',
+          noChange: false,
+          nextUpdateAt: at(36),
+        },
+        [{ at: at(6), author: 'comms', kind: 'update', text: 'customer update' }],
+      );
+      await store.createActionItem(
+        {
+          incidentId: inc.id,
+          title: 'Canary',
+          description: '',
+          owner: 'bo',
+          dueAt: at(9000),
+          kind: 'prevent',
+          priority: 'P2',
+          createdBy: 'a',
+          at: at(7),
+        },
+        [],
+      );
+      await store.startHypothesis(
+        { incidentId: inc.id, statement: 'pool', owner: 'sam', startedAt: at(8), timeboxMinutes: 15, evidence: '' },
+        [{ at: at(8), author: 'sam', kind: 'hypothesis', text: 'pool' }],
+      );
+      await store.appendEvents(inc.id, [{ at: at(2), author: 'sam', kind: 'observation', text: 'backdated' }]);
+
+      const record = await store.readRecord(inc.id);
+      expect(record).not.toBeNull();
+      const r = record!;
+      expect(r.version).toBe(await store.incidentVersion(inc.id));
+      expect(r.incident).toEqual(await store.getIncident(inc.id));
+      expect(r.roles).toEqual(await store.listRoles(inc.id));
+      expect(r.history).toEqual(await store.severityHistory(inc.id));
+      expect(r.updates).toEqual(await store.listUpdates(inc.id));
+      expect(r.items).toEqual(await store.listActionItems({ incidentId: inc.id }));
+      expect(r.hypotheses).toEqual(await store.listHypotheses(inc.id));
+      expect(r.timeline).toEqual(await store.listTimeline(inc.id));
+      expect(r.timeline.map((e) => e.text)).toEqual(['backdated', 'declared', 'IC: alice', 'customer update', 'pool']);
+      expect(r.timelineTotal).toBe(5);
+
+      const newest = await store.readRecord(inc.id, { timelineLimit: 2 });
+      expect(newest?.timeline.map((e) => e.text)).toEqual(['customer update', 'pool']);
+      expect(newest?.timelineTotal).toBe(5);
+      expect((await store.readRecord(inc.id, { timelineLimit: 0 }))?.timeline).toEqual([]);
+      expect(await store.readRecord('INC-404')).toBeNull();
+    },
+  },
+  {
+    name: 'keeps every write of concurrent writers (through this connection and another), and each record read meanwhile is one version',
+    async run({ store, peer }) {
+      const other = peer?.store ?? store;
+      const inc = await store.openIncident(draftIncident());
+      const base = (await store.readRecord(inc.id))!;
+      const writers = 24;
+      const reads: Promise<IncidentRecord | null>[] = [];
+      const writes = Array.from({ length: writers }, (_, i) => {
+        const target = i % 2 ? other : store;
+        const write =
+          i % 3 === 0
+            ? target.createActionItem(
+                {
+                  incidentId: inc.id,
+                  title: `fix ${i}`,
+                  description: '',
+                  owner: 'bo',
+                  dueAt: at(9000),
+                  kind: 'detect',
+                  priority: 'P3',
+                  createdBy: 'w',
+                  at: at(10),
+                },
+                [{ at: at(10), author: `w${i}`, kind: 'action_item', text: `item ${i}` }],
+              )
+            : i % 3 === 1
+              ? target.startHypothesis(
+                  {
+                    incidentId: inc.id,
+                    statement: `h ${i}`,
+                    owner: `w${i}`,
+                    startedAt: at(10),
+                    timeboxMinutes: 15,
+                    evidence: '',
+                  },
+                  [{ at: at(10), author: `w${i}`, kind: 'hypothesis', text: `hypothesis ${i}` }],
+                )
+              : target.appendEvents(inc.id, [{ at: at(10), author: `w${i}`, kind: 'note', text: `note ${i}` }]);
+        reads.push((i % 2 ? store : other).readRecord(inc.id));
+        return write;
+      });
+      await Promise.all(writes);
+      const final = (await store.readRecord(inc.id))!;
+      // Nothing lost, nothing duplicated: one event, one version step and one unique id per write.
+      expect(final.timelineTotal - base.timelineTotal).toBe(writers);
+      expect(final.version - base.version).toBe(writers);
+      expect(new Set(final.timeline.map((e) => e.seq)).size).toBe(final.timeline.length);
+      expect(new Set(final.timeline.map((e) => e.text)).size).toBe(final.timeline.length);
+      expect(new Set(final.items.map((i) => i.id)).size).toBe(8);
+      expect(new Set(final.hypotheses.map((h) => h.id)).size).toBe(8);
+      // Every record read while the writes ran is one version: its parts agree with each other.
+      for (const r of await Promise.all(reads)) {
+        expect(r).not.toBeNull();
+        const writesSeen = r!.version - base.version;
+        expect(r!.timelineTotal - base.timelineTotal).toBe(writesSeen);
+        expect(r!.timeline.length).toBe(r!.timelineTotal);
+        expect(r!.items.length + r!.hypotheses.length).toBe(
+          r!.timeline.filter((e) => e.kind === 'action_item' || e.kind === 'hypothesis').length,
+        );
+      }
+    },
+  },
+  {
+    name: 'shows sessions saved through another connection, and a channel held by one session across connections',
+    async run({ sessions, peer }) {
+      const other = peer?.sessions ?? sessions;
+      const base = { incidentId: null, data: { turns: 1 }, createdAt: at(0) };
+      await other.save({ ...base, id: 'chat-a', channel: 'C-1', updatedAt: at(1) });
+      expect((await sessions.findByChannel('C-1'))?.id).toBe('chat-a');
+      await sessions.save({ ...base, id: 'chat-b', channel: 'C-1', updatedAt: at(2) });
+      expect((await other.findByChannel('C-1'))?.id).toBe('chat-b');
+      expect((await other.load('chat-a'))?.channel).toBeNull();
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? other : sessions).save({ ...base, id: `chat-${i}`, channel: 'C-2', updatedAt: at(3 + i) }),
+        ),
+      );
+      const holder = await sessions.findByChannel('C-2');
+      expect(holder).not.toBeNull();
+      let holders = 0;
+      for (let i = 0; i < 10; i++) if ((await other.load(`chat-${i}`))?.channel === 'C-2') holders++;
+      expect(holders).toBe(1);
+    },
+  },
+];
+
+export function describeStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`store contract: ${name}`, () => {
+    for (const c of STORE_CONTRACT) {
+      it(c.name, async () => {
+        const fx = await makeFixture();
+        try {
+          await c.run(fx);
+        } finally {
+          await fx.dispose();
+        }
+      });
+    }
   });
+}
+
+export interface CaseOutcome {
+  name: string;
+  /** Why the case failed; null when it passed. */
+  failure: string | null;
+}
+
+/** Runs every case against fresh fixtures and reports each outcome instead of throwing. */
+export async function runStoreContract(makeFixture: () => Promise<StoreFixture>): Promise<CaseOutcome[]> {
+  const outcomes: CaseOutcome[] = [];
+  for (const c of STORE_CONTRACT) {
+    let failure: string | null = null;
+    try {
+      const fx = await makeFixture();
+      try {
+        await c.run(fx);
+      } finally {
+        await fx.dispose();
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    outcomes.push({ name: c.name, failure });
+  }
+  return outcomes;
 }

@@ -238,19 +238,44 @@ export interface ActionItemFilter {
   limit?: number;
 }
 
+export interface RecordQuery {
+  /** Only the newest this many timeline entries (still oldest first); every entry when absent. */
+  timelineLimit?: number;
+}
+
+/** Everything stored about one incident, as of one version. */
+export interface IncidentRecord {
+  version: number;
+  incident: Incident;
+  /** The current holder (or need) of each role. */
+  roles: RoleAssignment[];
+  history: SeverityChange[];
+  updates: StakeholderUpdate[];
+  /** Every action item of the incident, soonest due first. */
+  items: ActionItem[];
+  hypotheses: Hypothesis[];
+  /** Oldest first, ordered by (at, seq). */
+  timeline: TimelineEvent[];
+  timelineTotal: number;
+}
+
 /**
- * Durable incident state. Contract (checked by the shared contract suite):
+ * Durable incident state. Contract (checked by the shared contract suite, src/store/store.contract.ts):
  * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
- * - methods on an unknown incident or action item throw NotFoundError and write nothing;
+ * - methods on an unknown incident, action item or hypothesis throw NotFoundError and write nothing;
  * - the timeline is append-only and returned ordered by (at, seq);
- * - reads reflect every write acknowledged before them, including writes from other processes;
- * - reads made together (in one event-loop turn with no write between them, as `Promise.all` of
- *   several reads) see one consistent state, even while other processes write;
- * - every write that touches an incident (or its timeline, roles, updates, action items) raises its version.
+ * - reads reflect every write acknowledged before them, including writes from other processes and connections;
+ * - `readRecord` reads one incident's whole record in one transaction: every part as of one version,
+ *   even while others write (the only read that promises consistency across several tables);
+ * - concurrent writers, in this process or others, never lose or duplicate a write: ids and
+ *   sequence numbers are unique, and the version rises once per write;
+ * - every write that touches an incident (or its timeline, roles, updates, action items, hypotheses) raises its version.
  */
 export interface IncidentStore {
   openIncident(draft: NewIncident, events?: readonly NewEvent[]): Promise<Incident>;
   getIncident(id: string): Promise<Incident | null>;
+  /** One incident's whole record in one transaction; null when it does not exist. */
+  readRecord(id: string, query?: RecordQuery): Promise<IncidentRecord | null>;
   /** The incident's version, or null if it does not exist: one cheap lookup to tell whether anything changed. */
   incidentVersion(id: string): Promise<number | null>;
   listIncidents(filter?: IncidentFilter): Promise<Incident[]>;

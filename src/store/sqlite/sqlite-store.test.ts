@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeStoreContract, draftIncident } from '../store.contract.js';
@@ -19,14 +21,33 @@ afterEach(() => {
 });
 
 describeStoreContract('SQLite file', async () => {
-  const store = new SqliteStore(tempDb());
-  return { store, sessions: store.sessions, dispose: () => store.close() };
+  const path = tempDb();
+  const store = new SqliteStore(path);
+  const peer = new SqliteStore(path);
+  return {
+    store,
+    sessions: store.sessions,
+    peer: { store: peer, sessions: peer.sessions },
+    dispose: async () => {
+      await peer.close();
+      await store.close();
+    },
+  };
 });
 
 describeStoreContract('SQLite behind lazyStores', async () => {
   const path = tempDb();
   const stores = lazyStores(async () => sqliteStores(new SqliteStore(path)));
-  return { store: stores.incidents, sessions: stores.sessions, dispose: () => stores.close() };
+  const peer = lazyStores(async () => sqliteStores(new SqliteStore(path)));
+  return {
+    store: stores.incidents,
+    sessions: stores.sessions,
+    peer: { store: peer.incidents, sessions: peer.sessions },
+    dispose: async () => {
+      await peer.close();
+      await stores.close();
+    },
+  };
 });
 
 describeStoreContract('SQLite in memory', async () => {
@@ -92,54 +113,50 @@ describe('SqliteStore', () => {
     await chat.close();
   });
 
-  it('gives reads made together one snapshot while another process writes, and the next turn its writes', async () => {
+  it('reads a record in one transaction while another thread writes: every part agrees on one version', async () => {
     const path = tempDb();
     const store = new SqliteStore(path);
     const inc = await store.openIncident(draftIncident());
-    const other = new BetterSqlite3(path); // a connection outside this module: another process
-    const event = (text: string): unknown[] => [
-      inc.id,
-      '2026-11-26T10:05:00.000Z',
-      '2026-11-26T10:05:00.000Z',
-      'other',
-      'note',
-      text,
-    ];
-    const insert = other.prepare(
-      'INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text) VALUES (?, ?, ?, ?, ?, ?)',
+    const base = (await store.readRecord(inc.id))!;
+    // A writer on its own thread and connection, as another process: one event and one version step per commit.
+    const writer = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const db = new (require(workerData.driver))(workerData.path, { timeout: 5000 });
+       const insert = db.prepare("INSERT INTO timeline (incident_id, at, recorded_at, author, kind, text) VALUES (?, '2026-11-26T10:05:00.000Z', '2026-11-26T10:05:00.000Z', 'w', 'note', ?)");
+       const bump = db.prepare('UPDATE incidents SET version = version + 1, timeline_count = timeline_count + 1 WHERE id = ?');
+       const write = db.transaction((i) => { insert.run(workerData.id, 'w' + i); bump.run(workerData.id); });
+       for (let i = 0; i < workerData.writes; i++) write(i);
+       db.close();
+       parentPort.postMessage('done');`,
+      {
+        eval: true,
+        workerData: {
+          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+          path,
+          id: inc.id,
+          writes: 3000,
+        },
+      },
     );
-    const bump = other.prepare(
-      'UPDATE incidents SET version = version + 1, timeline_count = timeline_count + 1 WHERE id = ?',
-    );
-    const otherWrites = (text: string): void => {
-      other.transaction(() => {
-        insert.run(...event(text));
-        bump.run(inc.id);
-      })();
-    };
-
-    const version = await store.incidentVersion(inc.id);
-    otherWrites('between two reads');
-    const [again, timeline, count] = await Promise.all([
-      store.incidentVersion(inc.id),
-      store.listTimeline(inc.id),
-      store.countTimeline(inc.id),
-    ]);
-    expect({ again, texts: timeline.map((e) => e.text), count }).toEqual({ again: version, texts: [], count: 0 });
-
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(await store.incidentVersion(inc.id)).toBe(version! + 1);
-    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual(['between two reads']);
-    // A write ends the snapshot: it and the reads after it see everything committed.
-    otherWrites('before our write');
-    await store.appendEvents(inc.id, [{ at: '2026-11-26T10:06:00.000Z', author: 'me', kind: 'note', text: 'ours' }]);
-    expect((await store.listTimeline(inc.id)).map((e) => e.text)).toEqual([
-      'between two reads',
-      'before our write',
-      'ours',
-    ]);
-    expect(await store.countTimeline(inc.id)).toBe(3);
-    other.close();
+    const done = new Promise((resolve, reject) => {
+      writer.once('message', resolve);
+      writer.once('error', reject);
+    });
+    let finished = false;
+    void done.then(() => (finished = true));
+    const seen = new Set<number>();
+    while (!finished) {
+      const r = (await store.readRecord(inc.id))!;
+      const writes = r.version - base.version;
+      expect(r.timelineTotal - base.timelineTotal).toBe(writes);
+      expect(r.timeline.length).toBe(r.timelineTotal);
+      seen.add(writes);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
+    expect((await store.readRecord(inc.id))!.timelineTotal).toBe(base.timelineTotal + 3000);
+    // The reads really ran during the writes, not only before or after them.
+    expect([...seen].some((n) => n > 0 && n < 3000)).toBe(true);
     await store.close();
   });
 

@@ -12,6 +12,7 @@ import type {
   Incident,
   IncidentFilter,
   IncidentPatch,
+  IncidentRecord,
   IncidentStore,
   IsoTime,
   NewActionItem,
@@ -20,6 +21,7 @@ import type {
   NewIncident,
   NewRoleAssignment,
   NewStakeholderUpdate,
+  RecordQuery,
   RoleAssignment,
   SeverityChange,
   SeverityChangeRequest,
@@ -191,9 +193,6 @@ function incidentNotFound(id: string): NotFoundError {
   );
 }
 
-/** Writes committed by any SqliteStore of this process: a read snapshot older than the latest one is stale. */
-let writesInThisProcess = 0;
-
 /**
  * The default store: one SQLite file in WAL mode, shared safely by several processes
  * (an MCP server and a chat at once). Every write is one IMMEDIATE transaction.
@@ -202,8 +201,6 @@ export class SqliteStore implements IncidentStore {
   readonly db: Database;
   private readonly now: () => Date;
   private readonly statements = new Map<string, Statement>();
-  /** While a read snapshot is open: `writesInThisProcess` when it began. */
-  private snapshot: number | null = null;
   /** One transaction wrapper for every write: better-sqlite3 builds a new one per `transaction()` call. */
   private readonly transaction: ReturnType<Database['transaction']>;
   /** Chat sessions, in their own table of this file, through this connection. */
@@ -249,59 +246,22 @@ export class SqliteStore implements IncidentStore {
   /**
    * Every write is one IMMEDIATE transaction: it takes the write lock before reading anything, so it
    * never has to upgrade a read snapshot (which fails with SQLITE_BUSY_SNAPSHOT, without waiting) and
-   * waits up to the busy timeout for another process's write to finish. The read snapshot, if one is
-   * open, ends first: the write sees, and its caller's next read sees, everything committed.
+   * waits up to the busy timeout for another process's write to finish.
    */
   private write<T>(fn: () => T): Promise<T> {
     try {
-      this.endRead();
-      const result = this.transaction.immediate(fn) as T;
-      writesInThisProcess++;
-      return Promise.resolve(result);
+      return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /**
-   * Reads share one snapshot until the current event-loop turn ends (its microtasks included): the
-   * several reads of one incident snapshot (`loadSnapshot`, `get_incident`) see one state even while
-   * other processes write, instead of retrying until writers pause. A write, a write through another
-   * connection of this process, or the end of the turn ends the snapshot, so a read always reflects
-   * every write acknowledged before it: another process's acknowledgement can only arrive by I/O,
-   * that is, in a later turn.
-   */
+  /** A read of one statement: it sees everything committed before it, in any process. */
   private read<T>(fn: () => T): Promise<T> {
     try {
-      this.beginRead();
       return Promise.resolve(fn());
     } catch (error) {
       return Promise.reject(error);
-    }
-  }
-
-  private beginRead(): void {
-    if (this.snapshot !== null && this.snapshot !== writesInThisProcess) this.endRead();
-    if (this.snapshot !== null || this.db.inTransaction) return;
-    this.stmt('BEGIN').run();
-    this.snapshot = writesInThisProcess;
-    process.nextTick(() => this.endRead());
-  }
-
-  private endRead(): void {
-    if (this.snapshot === null) return;
-    this.snapshot = null;
-    if (!this.db.open || !this.db.inTransaction) return;
-    // Ending a read-only transaction releases a lock and cannot lose anything; never let it throw
-    // from the nextTick callback (that would end the process).
-    try {
-      this.stmt('COMMIT').run();
-    } catch {
-      try {
-        this.stmt('ROLLBACK').run();
-      } catch {
-        // the connection is unusable; the next call reports why
-      }
     }
   }
 
@@ -522,6 +482,48 @@ export class SqliteStore implements IncidentStore {
     });
   }
 
+  readRecord(id: string, options: RecordQuery = {}): Promise<IncidentRecord | null> {
+    // One DEFERRED transaction: in WAL mode its first read fixes the snapshot every later read sees.
+    return this.read(
+      () =>
+        this.transaction.deferred(() => {
+          const row = this.query(`${INCIDENT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
+          if (!row) return null;
+          const incident = toIncident(row);
+          const limit = options.timelineLimit;
+          const timeline = (
+            this.query(`${EVENT_SELECT} WHERE incident_id = ? ORDER BY at DESC, seq DESC LIMIT ?`).all(
+              id,
+              limit ?? -1,
+            ) as Row[]
+          )
+            .map(toEvent)
+            .reverse();
+          return {
+            version: incident.version,
+            incident,
+            roles: this.currentRoles(id),
+            history: (this.query(`${SEVERITY_SELECT} WHERE incident_id = ? ORDER BY seq`).all(id) as Row[]).map(
+              toSeverityChange,
+            ),
+            updates: (this.query(`${UPDATE_SELECT} WHERE incident_id = ? ORDER BY at, number`).all(id) as Row[]).map(
+              toUpdate,
+            ),
+            items: (
+              this.query(`${ACTION_SELECT} WHERE incident_id = ? ORDER BY due_at, number LIMIT ?`).all(id, -1) as Row[]
+            ).map(toActionItem),
+            hypotheses: (this.query(`${HYPOTHESIS_SELECT} WHERE incident_id = ? ORDER BY number`).all(id) as Row[]).map(
+              toHypothesis,
+            ),
+            timeline,
+            timelineTotal: Number(
+              (this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0,
+            ),
+          };
+        }) as IncidentRecord | null,
+    );
+  }
+
   countTimeline(id: string): Promise<number> {
     return this.read(() =>
       Number((this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0),
@@ -729,7 +731,6 @@ export class SqliteStore implements IncidentStore {
   }
 
   close(): Promise<void> {
-    this.endRead();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
