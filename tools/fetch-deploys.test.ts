@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ type Deploys = {
     note: string | null;
   }[];
   suspects: string[];
-  sources: { kind: string; ok: boolean; skippedLines: number; error: string | null }[];
+  sources: { kind: string; ok: boolean; skippedLines: number; error: string | null; truncated: boolean }[];
   advice: string;
   reference: { kind: string };
   truncated: boolean;
@@ -184,6 +184,18 @@ describe('fetch_deploys', () => {
     expect(() =>
       parseServices('services:\n  x:\n    repo: ./r\n    repo_subdir: ../../etc\n', join(dir, 's.yaml')),
     ).toThrow(/services\.x\.repo_subdir.*relative path inside the repository/);
+  });
+
+  it('says truncated when the deploy log is longer than the part it reads', async () => {
+    const log = join(dir, 'deploys.jsonl');
+    // 17 MB of older lines ahead of the real entries: past the 16 MB that is read.
+    const filler = `${'x'.repeat(2047)}\n`.repeat(8704);
+    writeFileSync(log, filler);
+    appendFileSync(log, `${JSON.stringify({ service: 'checkout-web', at: '2026-11-26T13:45:00Z', version: 'v9' })}\n`);
+    const out = await h.ok<Deploys>('fetch_deploys', { service: 'checkout-web', since: '3h' });
+    expect(out.deploys.map((d) => d.ref)).toEqual(['v9']);
+    expect(out.sources[0]).toMatchObject({ kind: 'deploy_log', ok: true, truncated: true });
+    expect(out.truncated).toBe(true);
   });
 
   it('honours the limit and says when it truncated', async () => {

@@ -55,7 +55,9 @@ const output = z.object({
   deploys: z.array(DeploySchema),
   suspects: z.array(z.string()).describe('Refs of suspect deploys, most likely first.'),
   total: z.number(),
-  truncated: z.boolean(),
+  truncated: z
+    .boolean()
+    .describe('More deploys exist than are listed: past `limit`, or in a source that was not read to the end.'),
   sources: z.array(
     z.object({
       kind: z.enum(['git', 'deploy_log']),
@@ -64,6 +66,9 @@ const output = z.object({
       error: z.string().nullable(),
       entries: z.number(),
       skippedLines: z.number(),
+      truncated: z
+        .boolean()
+        .describe('The source holds more than was read: the deploy log past its newest 16 MB, or older commits.'),
     }),
   ),
   advice: z.string(),

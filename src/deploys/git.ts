@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ExternalError } from '../core/errors.js';
+import { Semaphore } from '../core/semaphore.js';
 
 export interface Commit {
   sha: string;
@@ -31,6 +32,8 @@ export interface ExecGitOptions {
   /** Path of the git binary; "git" from PATH by default. */
   binary?: string;
   timeoutMs?: number;
+  /** git processes at once; more calls wait their turn (a batch of 100 calls must not fork 100 processes). */
+  maxConcurrent?: number;
 }
 
 /**
@@ -81,6 +84,7 @@ function describeFailure(repo: string, stderr: string): { message: string; hint:
 
 export function execGit(options: ExecGitOptions = {}): GitRunner {
   const binary = options.binary ?? 'git';
+  const slots = new Semaphore(options.maxConcurrent ?? 4);
   return {
     log(query) {
       const args = [
@@ -101,29 +105,32 @@ export function execGit(options: ExecGitOptions = {}): GitRunner {
         '--',
         ...(query.subdir ? [query.subdir] : []),
       ];
-      return new Promise((resolve, reject) => {
-        execFile(
-          binary,
-          args,
-          { timeout: options.timeoutMs ?? 10_000, maxBuffer: 8 * 1024 * 1024, env: gitEnv() },
-          (error, stdout, stderr) => {
-            if (error) {
-              const { message, hint } = describeFailure(query.repo, String(stderr || error.message));
-              reject(new ExternalError(message, hint));
-              return;
-            }
-            const commits = stdout
-              .split(RECORD)
-              .map((r) => r.replace(/^\n/, ''))
-              .filter(Boolean)
-              .map((record) => {
-                const [sha = '', author = '', at = '', subject = ''] = record.split(FIELD);
-                return { sha, author, at: new Date(at).toISOString(), subject };
-              });
-            resolve(commits);
-          },
-        );
-      });
+      return slots.run(
+        () =>
+          new Promise<Commit[]>((resolve, reject) => {
+            execFile(
+              binary,
+              args,
+              { timeout: options.timeoutMs ?? 10_000, maxBuffer: 8 * 1024 * 1024, env: gitEnv() },
+              (error, stdout, stderr) => {
+                if (error) {
+                  const { message, hint } = describeFailure(query.repo, String(stderr || error.message));
+                  reject(new ExternalError(message, hint));
+                  return;
+                }
+                const commits = stdout
+                  .split(RECORD)
+                  .map((r) => r.replace(/^\n/, ''))
+                  .filter(Boolean)
+                  .map((record) => {
+                    const [sha = '', author = '', at = '', subject = ''] = record.split(FIELD);
+                    return { sha, author, at: new Date(at).toISOString(), subject };
+                  });
+                resolve(commits);
+              },
+            );
+          }),
+      );
     },
   };
 }

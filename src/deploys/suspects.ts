@@ -30,6 +30,8 @@ export interface SourceReport {
   error: string | null;
   entries: number;
   skippedLines: number;
+  /** The source holds more than was read (the log's oldest lines, or commits past the read limit). */
+  truncated: boolean;
 }
 
 export interface DeployQuery {
@@ -64,7 +66,7 @@ export async function collectDeploys(
 
   if (service.deployLogPath) {
     try {
-      const { deploys, skipped } = readDeployLog(service.deployLogPath);
+      const { deploys, skipped, truncated } = await readDeployLog(service.deployLogPath);
       const mine = deploys.filter(
         (d) =>
           (d.service === null || d.service === service.name) &&
@@ -91,6 +93,7 @@ export async function collectDeploys(
         error: null,
         entries: mine.length,
         skippedLines: skipped.length,
+        truncated,
       });
     } catch (error) {
       sources.push({
@@ -100,10 +103,12 @@ export async function collectDeploys(
         error: (error as Error).message,
         entries: 0,
         skippedLines: 0,
+        truncated: false,
       });
     }
   }
   if (service.repoPath) {
+    const gitLimit = Math.min(500, query.limit * 5);
     try {
       const commits = await git.log({
         repo: service.repoPath,
@@ -111,7 +116,7 @@ export async function collectDeploys(
         until: query.until,
         branch: service.branch,
         subdir: service.repo_subdir,
-        limit: Math.min(500, query.limit * 5),
+        limit: gitLimit,
       });
       const logged = new Set(raw.map((d) => d.commit).filter((c): c is string => c !== null));
       const fresh = commits.filter((c) => ![...logged].some((l) => c.sha.startsWith(l) || l.startsWith(c.sha)));
@@ -135,6 +140,7 @@ export async function collectDeploys(
         error: null,
         entries: commits.length,
         skippedLines: 0,
+        truncated: commits.length >= gitLimit,
       });
     } catch (error) {
       sources.push({
@@ -144,6 +150,7 @@ export async function collectDeploys(
         error: (error as Error).message,
         entries: 0,
         skippedLines: 0,
+        truncated: false,
       });
     }
   }
@@ -176,5 +183,10 @@ export async function collectDeploys(
   const shown = [...suspects, ...deploys.filter((d) => !d.suspect)]
     .slice(0, query.limit)
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  return { deploys: shown, sources, truncated: deploys.length > shown.length, total: deploys.length };
+  return {
+    deploys: shown,
+    sources,
+    truncated: deploys.length > shown.length || sources.some((s) => s.truncated),
+    total: deploys.length,
+  };
 }
