@@ -18,8 +18,6 @@ const REQUIRED = [
   'tools-list',
   'resources-list',
   'prompts-list',
-  'resources-subscribe',
-  'resources-unsubscribe',
   'server-sse-multiple-streams',
   'dns-rebinding-protection',
 ];

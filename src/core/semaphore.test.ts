@@ -16,6 +16,7 @@ describe('Semaphore', () => {
         return i;
       }),
     );
+    const settled = Promise.allSettled(tasks);
     await new Promise((r) => setImmediate(r));
     expect(order).toEqual([0, 1]);
     expect(gate.queued).toBe(3);
@@ -23,7 +24,7 @@ describe('Semaphore', () => {
       releases.shift()!();
       await new Promise((r) => setImmediate(r));
     }
-    const results = await Promise.allSettled(tasks);
+    const results = await settled;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect(order).toEqual([0, 1, 2, 3, 4]);
     expect(peak).toBe(2);

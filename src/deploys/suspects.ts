@@ -67,11 +67,10 @@ export async function collectDeploys(
   if (service.deployLogPath) {
     try {
       const { deploys, skipped, truncated } = await readDeployLog(service.deployLogPath);
+      const since = query.since.toISOString();
+      const until = query.until.toISOString();
       const mine = deploys.filter(
-        (d) =>
-          (d.service === null || d.service === service.name) &&
-          d.at >= query.since.toISOString() &&
-          d.at <= query.until.toISOString(),
+        (d) => (d.service === null || d.service === service.name) && d.at >= since && d.at <= until,
       );
       for (const d of mine) {
         raw.push({

@@ -6,21 +6,34 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ToolCatalog } from './catalog.js';
 import { drain } from './drain.js';
+import { BodyRefused, BytesInFlight, readBody } from './http-body.js';
+import { ConnectionGuard } from './http-connections.js';
 import { checkRequest, type GuardOptions } from './http-guard.js';
-import { createMcpServer, type CommanderMcpServer } from './server.js';
+import { type HttpSession, SessionTable } from './http-sessions.js';
+import { releaseAnsweredResponses } from './json-response-release.js';
+import { clientLabel, createMcpServer } from './server.js';
 
 export interface HttpServerOptions extends GuardOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
   maxBodyBytes: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxBytesInFlight: number;
   maxSessions: number;
+  maxSessionsPerClient: number;
+  sessionEvictIdleMs: number;
   sessionIdleMs: number;
   drainMs: number;
   /** Per-client request budget per rate-limit window (a minute by default); 0 disables the limit. */
   rateLimitPerMinute: number;
   /** Length of the fixed rate-limit window in ms (60,000 by default). */
   rateLimitWindowMs: number;
+  maxConcurrentCallsPerSession: number;
+  maxSubscriptionsPerSession: number;
 }
 
 export { HTTP_DEFAULTS } from './http-defaults.js';
@@ -31,37 +44,6 @@ export interface RunningHttpServer {
   sessions(): number;
   /** Stops accepting, finishes in-flight calls, closes every session and the store. */
   close(): Promise<void>;
-}
-
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  mcp: CommanderMcpServer;
-  lastSeen: number;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** How long, and how many more bytes, a refused upload is discarded before its connection is dropped. */
@@ -98,7 +80,10 @@ function bodyTooLargeToDrain(req: IncomingMessage, limit: number): boolean {
   return Number(req.headers['content-length'] ?? 0) > limit;
 }
 
-/** Answers with a JSON-RPC error; a refused request with a large body still coming closes its connection. */
+/**
+ * Answers with a JSON-RPC error; a refused request with a large body still coming closes its
+ * connection, and so does `close` (a body that stalled: waiting for the rest is what it wants).
+ */
 function reply(
   req: IncomingMessage,
   res: ServerResponse,
@@ -107,9 +92,10 @@ function reply(
   code: number,
   message: string,
   headers: Record<string, string> = {},
+  forceClose = false,
 ): void {
-  if (res.headersSent) return;
-  const close = status >= 400 && bodyTooLargeToDrain(req, limit);
+  if (res.headersSent || res.destroyed) return;
+  const close = forceClose || (status >= 400 && bodyTooLargeToDrain(req, limit));
   if (close) lingerThenClose(req.socket);
   res.writeHead(status, { 'content-type': 'application/json', ...headers, ...(close ? { connection: 'close' } : {}) });
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
@@ -122,53 +108,139 @@ class RateLimiter {
     private readonly perWindow: number,
     private readonly windowMs: number,
   ) {}
-  /** Seconds to wait, or 0 when the request may proceed. */
-  take(client: string, now = Date.now()): number {
+  /** Takes `cost` requests (each message of a batch is one); seconds to wait, or 0 when they may proceed. */
+  take(client: string, cost = 1, now = Date.now()): number {
     if (this.perWindow <= 0) return 0;
-    const w = this.windows.get(client);
+    let w = this.windows.get(client);
     if (!w || now - w.start >= this.windowMs) {
-      this.windows.set(client, { start: now, count: 1 });
+      w = { start: now, count: 0 };
+      this.windows.set(client, w);
       if (this.windows.size > 10_000)
         for (const [k, v] of this.windows) if (now - v.start >= this.windowMs) this.windows.delete(k);
-      return 0;
     }
-    if (w.count < this.perWindow) {
-      w.count++;
+    if (w.count + cost <= this.perWindow) {
+      w.count += cost;
       return 0;
     }
     return Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
   }
 }
 
+/** The JSON-RPC messages of a body: a batch counts each one (rate limit, initialize detection). */
+const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body]);
+
 /**
  * Streamable HTTP at /mcp with one MCP session per client. Requests pass the Host/Origin/token
- * guard, the rate limit and the body limit before they reach MCP.
+ * guard, the rate limit and the body limits before they reach MCP; connections, bytes in flight
+ * and sessions are capped so that one client cannot exhaust what the others need.
  */
 export async function startHttpServer(
   runtime: Runtime,
   catalog: ToolCatalog,
   options: HttpServerOptions,
 ): Promise<RunningHttpServer> {
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionTable({
+    maxSessions: options.maxSessions,
+    maxSessionsPerClient: options.maxSessionsPerClient,
+    evictIdleMs: options.sessionEvictIdleMs,
+  });
   const limiter = new RateLimiter(options.rateLimitPerMinute, options.rateLimitWindowMs);
+  const inFlight = new BytesInFlight(options.maxBytesInFlight);
+  const connections = new ConnectionGuard(options);
   const log = runtime.logger.child({ component: 'mcp-http' });
   let posts = 0;
-  /** Sessions being initialized: counted against maxSessions before they are registered. */
-  let opening = 0;
   let closing = false;
+  let patched = true;
 
   const closeSession = async (id: string): Promise<void> => {
-    const s = sessions.get(id);
+    const s = sessions.remove(id);
     if (!s) return;
-    sessions.delete(id);
     await s.transport.close().catch(() => undefined);
     await s.mcp.close().catch(() => undefined);
   };
 
+  /** Counts a request against its session while it is answered (an SSE stream stays open). */
+  const holdSession = (session: HttpSession, res: ServerResponse): void => {
+    session.active++;
+    sessions.touch(session);
+    res.once('close', () => {
+      session.active--;
+      session.lastSeen = Date.now();
+    });
+  };
+
+  const openSession = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    refuse: (status: number, code: number, message: string, headers?: Record<string, string>) => void,
+  ): Promise<void> => {
+    const init = messagesOf(body).find((m) => isInitializeRequest(m));
+    const name = clientLabel(init?.params.clientInfo.name);
+    const client = `${req.socket.remoteAddress ?? 'unknown'} ${name}`;
+    const admission = sessions.admit(client);
+    if (admission.kind === 'refuse') {
+      log.warn({ client: name, remote: req.socket.remoteAddress, status: admission.status }, 'session refused');
+      refuse(admission.status, -32000, admission.message, admission.status === 429 ? { 'retry-after': '1' } : {});
+      return;
+    }
+    if (admission.kind === 'evict') {
+      log.warn(
+        {
+          client: name,
+          closed: admission.victim.id,
+          why: admission.why,
+          idleMs: Date.now() - admission.victim.lastSeen,
+        },
+        'closed an idle session to make room',
+      );
+      await closeSession(admission.victim.id);
+    }
+    sessions.opens(client);
+    const mcp = createMcpServer(runtime, catalog, {
+      maxConcurrentCalls: options.maxConcurrentCallsPerSession,
+      maxSubscriptions: options.maxSubscriptionsPerSession,
+    });
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => {
+        const session = { id, transport, mcp, client, lastSeen: Date.now(), active: 0 };
+        sessions.add(session);
+        holdSession(session, res);
+      },
+      onsessionclosed: (id) => void closeSession(id),
+    });
+    if (!releaseAnsweredResponses(transport) && patched) {
+      patched = false;
+      log.warn('the MCP SDK transport changed shape: answered responses may be kept for the life of a session');
+    }
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.remove(transport.sessionId);
+    };
+    try {
+      await mcp.server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      sessions.opened(client);
+      // An initialize the transport refused (bad Accept header, invalid message…) leaves a
+      // server that no session holds: close it rather than leave it to the garbage collector.
+      if (!transport.sessionId || !sessions.get(transport.sessionId)) {
+        await transport.close().catch(() => undefined);
+        await mcp.close().catch(() => undefined);
+      }
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    const refuse = (status: number, code: number, message: string, headers?: Record<string, string>): void =>
-      reply(req, res, options.maxBodyBytes, status, code, message, headers);
+    const refuse = (
+      status: number,
+      code: number,
+      message: string,
+      headers?: Record<string, string>,
+      close = false,
+    ): void => reply(req, res, options.maxBodyBytes, status, code, message, headers, close);
     const verdict = checkRequest(
       { host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization },
       options,
@@ -187,16 +259,23 @@ export async function startHttpServer(
     // clients behind a proxy share its address), else its address: initialize, health checks
     // and unknown session ids all count against the address, so new sessions cannot be minted
     // faster than the budget, and a made-up session id buys nothing.
-    const wait = limiter.take(
-      known ? `session:${sessionId as string}` : `address:${req.socket.remoteAddress ?? 'unknown'}`,
-    );
+    const rateKey = known ? `session:${sessionId as string}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
+    const wait = limiter.take(rateKey);
     if (wait > 0) {
       refuse(429, -32000, 'rate limit exceeded', { 'retry-after': String(wait) });
       return;
     }
     if (path === '/healthz' && req.method === 'GET') {
+      connections.busy(req.socket);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: closing ? 'stopping' : 'ok', sessions: sessions.size }));
+      res.end(
+        JSON.stringify({
+          status: closing ? 'stopping' : 'ok',
+          sessions: sessions.size,
+          connections: connections.open,
+          connectionsShed: connections.shed,
+        }),
+      );
       return;
     }
     if (path !== '/mcp') {
@@ -207,7 +286,6 @@ export async function startHttpServer(
       refuse(503, -32000, 'server is shutting down', { connection: 'close' });
       return;
     }
-    if (known) known.lastSeen = Date.now();
 
     if (req.method === 'POST') {
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
@@ -216,14 +294,21 @@ export async function startHttpServer(
       }
       posts++;
       try {
+        let text: string;
+        try {
+          text = await readBody(req, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs, inFlight });
+        } catch (error) {
+          if (!(error instanceof BodyRefused)) throw error;
+          if (error.reason === 'too_large') refuse(413, -32000, error.message);
+          else if (error.reason === 'timeout') refuse(408, -32000, error.message, {}, true);
+          else if (error.reason === 'uploads_full') refuse(503, -32000, error.message, { 'retry-after': '1' }, true);
+          return;
+        }
+        connections.busy(req.socket);
         let body: unknown;
         try {
-          body = JSON.parse(await readBody(req, options.maxBodyBytes));
-        } catch (error) {
-          if (error instanceof BodyTooLarge) {
-            refuse(413, -32000, `request body larger than ${options.maxBodyBytes} bytes`);
-            return;
-          }
+          body = JSON.parse(text);
+        } catch {
           refuse(400, -32700, 'Parse error: body is not valid JSON');
           return;
         }
@@ -231,7 +316,17 @@ export async function startHttpServer(
           refuse(400, -32600, 'Invalid Request: empty batch');
           return;
         }
+        // Every message of a batch is a request against the budget, not just the first.
+        const extra = messagesOf(body).length - 1;
+        const batchWait = extra > 0 ? limiter.take(rateKey, extra) : 0;
+        if (batchWait > 0) {
+          refuse(429, -32000, `rate limit exceeded: a batch counts each of its ${extra + 1} messages`, {
+            'retry-after': String(batchWait),
+          });
+          return;
+        }
         if (known) {
+          holdSession(known, res);
           await known.transport.handleRequest(req, res, body);
           return;
         }
@@ -239,47 +334,18 @@ export async function startHttpServer(
           refuse(404, -32001, 'Session not found: initialize a new session');
           return;
         }
-        const initializing = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
-        if (!initializing) {
+        if (!messagesOf(body).some((m) => isInitializeRequest(m))) {
           refuse(400, -32000, 'Bad Request: no valid session id; send initialize first');
           return;
         }
-        // Sessions still initializing count too: concurrent initializes cannot overshoot the cap.
-        if (sessions.size + opening >= options.maxSessions) {
-          refuse(503, -32000, `too many sessions (${options.maxSessions}); close idle clients or raise --max-sessions`);
-          return;
-        }
-        opening++;
-        const mcp = createMcpServer(runtime, catalog);
-        const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          enableJsonResponse: true,
-          onsessioninitialized: (id) => {
-            sessions.set(id, { transport, mcp, lastSeen: Date.now() });
-          },
-          onsessionclosed: (id) => void closeSession(id),
-        });
-        transport.onclose = () => {
-          if (transport.sessionId) sessions.delete(transport.sessionId);
-        };
-        try {
-          await mcp.server.connect(transport);
-          await transport.handleRequest(req, res, body);
-        } finally {
-          opening--;
-          // An initialize the transport refused (bad Accept header, invalid message…) leaves a
-          // server that no session holds: close it rather than leave it to the garbage collector.
-          if (!transport.sessionId || !sessions.has(transport.sessionId)) {
-            await transport.close().catch(() => undefined);
-            await mcp.close().catch(() => undefined);
-          }
-        }
+        await openSession(req, res, body, refuse);
       } finally {
         posts--;
       }
       return;
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
+      connections.busy(req.socket);
       if (!known) {
         refuse(
           typeof sessionId === 'string' ? 404 : 400,
@@ -288,26 +354,34 @@ export async function startHttpServer(
         );
         return;
       }
+      holdSession(known, res);
       await known.transport.handleRequest(req, res);
       return;
     }
     refuse(405, -32000, 'Method not allowed', { allow: 'GET, POST, DELETE' });
   };
 
-  const server: NodeHttpServer = createServer((req, res) => {
+  // Node checks the header and request deadlines on this interval: its default (30 s) would let
+  // a stalled request live well past them.
+  const server: NodeHttpServer = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+    connections.receiving(req.socket);
+    res.once('finish', () => connections.waiting(req.socket));
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error }, 'request failed');
       reply(req, res, options.maxBodyBytes, 500, -32603, 'Internal error');
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
+  connections.attach(server);
+  server.headersTimeout = options.headersTimeoutMs;
+  // A backstop behind readBody's own deadline (which answers 408 as JSON-RPC first).
+  server.requestTimeout = options.headersTimeoutMs + options.bodyTimeoutMs + 5_000;
   server.keepAliveTimeout = 5_000;
+  server.on('error', (error) => log.error({ err: error }, 'http server error'));
 
   const sweeper = setInterval(
     () => {
       const cutoff = Date.now() - options.sessionIdleMs;
-      for (const [id, s] of sessions) if (s.lastSeen < cutoff) void closeSession(id);
+      for (const s of [...sessions.values()]) if (s.lastSeen < cutoff && s.active === 0) void closeSession(s.id);
     },
     Math.min(60_000, options.sessionIdleMs),
   );
@@ -336,7 +410,7 @@ export async function startHttpServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       const busy = (): number => posts + [...sessions.values()].reduce((n, s) => n + s.mcp.inFlight(), 0);
       if (!(await drain(busy, options.drainMs))) log.warn({ inFlight: busy() }, 'stopping with requests still running');
-      await Promise.all([...sessions.keys()].map(closeSession));
+      await Promise.all(sessions.ids().map(closeSession));
       server.closeAllConnections();
       await stopped;
       await runtime.close();

@@ -2,7 +2,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, ErrorCode, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { silentLogger } from '../core/logger.js';
+import { ToolRegistry } from '../registry/registry.js';
+import { defineTool } from '../registry/types.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createRegistry } from '../../tools/index.js';
@@ -101,7 +104,78 @@ describe('MCP server (in-process, linked transports)', () => {
     expect(result.isError).toBeFalsy();
   });
 
-  it('accepts subscriptions to resources it does not know, as the spec requires', async () => {
-    await expect(client.subscribeResource({ uri: 'test://watched-resource' })).resolves.toEqual({});
+  it('refuses subscriptions to resources that do not exist (-32002), and caps how many one session holds', async () => {
+    for (const uri of ['test://watched-resource', 'incident://INC-999', `file:///${'x'.repeat(100_000)}`])
+      await expect(client.subscribeResource({ uri })).rejects.toMatchObject({ code: -32002 });
+    await client.callTool({ name: 'open_incident', arguments: { title: 'Checkout down' } });
+    await client.callTool({ name: 'open_incident', arguments: { title: 'Search slow' } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createMcpServer(runtime, new ToolCatalog(runtime.registry), { maxSubscriptions: 2 }).server.connect(
+      serverSide,
+    );
+    const capped = new Client({ name: 'capped', version: '1.0.0' });
+    await capped.connect(clientSide);
+    await capped.subscribeResource({ uri: 'incident://INC-1' });
+    await capped.subscribeResource({ uri: 'incident://inc-2' });
+    // The same resource again, in another spelling, takes no new slot.
+    await expect(capped.subscribeResource({ uri: 'incident://INC-2' })).resolves.toEqual({});
+    await expect(capped.subscribeResource({ uri: 'soul://active' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidParams,
+      message: expect.stringMatching(/already watches 2 resources; unsubscribe/),
+    });
+    await capped.unsubscribeResource({ uri: 'incident://INC-1' });
+    await expect(capped.subscribeResource({ uri: 'soul://active' })).resolves.toEqual({});
+    await capped.close();
+  });
+
+  it("writes a client's name as one short line of plain text, whatever the client calls itself", async () => {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createMcpServer(runtime, new ToolCatalog(runtime.registry)).server.connect(serverSide);
+    const hostile = new Client({
+      name: `\u001b]0;owned\u0007evil\r\n\u001b[2Jbot\u009b31m ${'x'.repeat(1_000_000)}`,
+      version: '1',
+    });
+    await hostile.connect(clientSide);
+    await hostile.callTool({ name: 'open_incident', arguments: { title: 'Search slow' } });
+    const [event] = await runtime.store.listTimeline('INC-1');
+    expect(event?.author).toMatch(/^mcp:evil bot x+…$/);
+    expect(event!.author.length).toBeLessThanOrEqual(4 + 64);
+    await hostile.close();
+  });
+
+  it('runs a few tool calls of one session at a time, so a batch of slow calls cannot take every slot', async () => {
+    let running = 0;
+    let peak = 0;
+    const releases: (() => void)[] = [];
+    const slowRegistry = new ToolRegistry([
+      defineTool({
+        name: 'slow_tool',
+        title: 'Slow',
+        description: 'Waits until the test releases it.',
+        input: z.object({}).strict(),
+        output: z.object({ done: z.boolean() }),
+        annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+        handler: async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise<void>((r) => releases.push(r));
+          running--;
+          return { done: true };
+        },
+      }),
+    ]);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createMcpServer(runtime, new ToolCatalog(slowRegistry), { maxConcurrentCalls: 3 }).server.connect(serverSide);
+    const busy = new Client({ name: 'busy', version: '1' });
+    await busy.connect(clientSide);
+    const pending = Array.from({ length: 10 }, () => busy.callTool({ name: 'slow_tool', arguments: {} }));
+    await expect.poll(() => running).toBe(3);
+    while (releases.length || running) {
+      releases.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect((await Promise.all(pending)).every((r) => !r.isError)).toBe(true);
+    expect(peak).toBe(3);
+    await busy.close();
   });
 });

@@ -14,11 +14,21 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { packageVersion } from '../config/package-root.js';
+import { oneLine } from '../core/control.js';
+import { Semaphore } from '../core/semaphore.js';
 import { quote } from '../core/zod-issues.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ToolCatalog } from './catalog.js';
 import { getPrompt, listPrompts } from './prompts.js';
-import { INCIDENT_TEMPLATE, incidentFingerprint, incidentIdFromUri, listResources, readResource } from './resources.js';
+import {
+  INCIDENT_TEMPLATE,
+  SEVERITY_URI,
+  SOUL_URI,
+  incidentFingerprint,
+  incidentIdFromUri,
+  listResources,
+  readResource,
+} from './resources.js';
 
 export interface CommanderMcpServer {
   server: Server;
@@ -30,6 +40,20 @@ export interface CommanderMcpServer {
 export interface McpServerOptions {
   /** How often subscribed incidents are checked for writes by other processes, in ms. */
   pollMs?: number;
+  /** Tool calls of this session that run at once; the rest wait (a batch of slow calls then delays only its sender). */
+  maxConcurrentCalls?: number;
+  /** Resources one session may watch at once. */
+  maxSubscriptions?: number;
+}
+
+export const MCP_SESSION_DEFAULTS = { maxConcurrentCalls: 4, maxSubscriptions: 100 } as const;
+
+/** Longest client name kept: it is written as the author of every write the client makes. */
+const CLIENT_NAME_MAX = 64;
+
+/** The client's self-declared name, as one short line of plain text: it reaches the store and terminals. */
+export function clientLabel(name: string | undefined): string {
+  return oneLine(name ?? '', CLIENT_NAME_MAX) || 'client';
 }
 
 const ANY_TOOLS_CALL = z.object({ method: z.literal('tools/call') }).passthrough();
@@ -62,6 +86,8 @@ export function createMcpServer(
     },
   );
   let running = 0;
+  const calls = new Semaphore(options.maxConcurrentCalls ?? MCP_SESSION_DEFAULTS.maxConcurrentCalls);
+  const maxSubscriptions = options.maxSubscriptions ?? MCP_SESSION_DEFAULTS.maxSubscriptions;
   const subscriptions = new Map<string, string>();
   let poller: NodeJS.Timeout | undefined;
   const log = runtime.logger.child({ component: 'mcp' });
@@ -96,8 +122,8 @@ export function createMcpServer(
       );
     running++;
     try {
-      const client = server.getClientVersion()?.name ?? 'client';
-      const result = await catalog.registry.call(name, args ?? {}, runtime.context(`mcp:${client}`));
+      const client = clientLabel(server.getClientVersion()?.name);
+      const result = await calls.run(() => catalog.registry.call(name, args ?? {}, runtime.context(`mcp:${client}`)));
       if (!result.ok) {
         await server
           .sendLoggingMessage({
@@ -129,9 +155,22 @@ export function createMcpServer(
   }));
   server.setRequestHandler(ReadResourceRequestSchema, (request) => readResource(runtime, request.params.uri));
   server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    const { uri } = request.params;
-    const id = incidentIdFromUri(uri);
-    subscriptions.set(uri, id ? await incidentFingerprint(runtime, id) : 'static');
+    const { uri: asked } = request.params;
+    const id = incidentIdFromUri(asked);
+    const uri = id ? `incident://${id}` : asked;
+    const version = id ? await runtime.store.incidentVersion(id) : null;
+    // Only what exists can change: anything else would be a string kept for the life of the session.
+    if (uri !== SOUL_URI && uri !== SEVERITY_URI && version === null)
+      throw new McpError(
+        -32002,
+        `resource not found: ${quote(asked, 200)}; subscribe to ${SOUL_URI}, ${SEVERITY_URI} or incident://INC-<n> of an incident that exists`,
+      );
+    if (!subscriptions.has(uri) && subscriptions.size >= maxSubscriptions)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `this session already watches ${maxSubscriptions} resources; unsubscribe from one before subscribing to another`,
+      );
+    subscriptions.set(uri, version === null ? 'static' : String(version));
     if (!poller) {
       poller = setInterval(
         () =>
@@ -143,7 +182,8 @@ export function createMcpServer(
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    subscriptions.delete(request.params.uri);
+    const id = incidentIdFromUri(request.params.uri);
+    subscriptions.delete(id ? `incident://${id}` : request.params.uri);
     if (!subscriptions.size && poller) {
       clearInterval(poller);
       poller = undefined;

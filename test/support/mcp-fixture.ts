@@ -33,8 +33,12 @@ export function makeHome(): { home: string; env: Record<string, string>; dispose
 export async function startHttpProcess(
   env: Record<string, string>,
   extraArgs: string[] = [],
+  /** A command that execs the server, e.g. ['prlimit', '--nofile=1024:1024']. */
+  wrapper: string[] = [],
 ): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0', ...extraArgs], {
+  const argv = [process.execPath, CLI, 'mcp', '--http', '--port', '0', ...extraArgs];
+  const [command, ...args] = [...wrapper, ...argv] as [string, ...string[]];
+  const child = spawn(command, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

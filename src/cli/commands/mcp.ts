@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createLogger, logLevelFromEnv, registerSecret } from '../../core/logger.js';
 import { ToolCatalog } from '../../mcp/catalog.js';
@@ -9,13 +11,14 @@ import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 
 export const USAGE =
-  'incident-commander mcp [--http [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--allowed-host NAME]... [--allowed-origin URL]... [--max-body BYTES] [--max-sessions N] [--rate-limit N [--rate-limit-window SECONDS]]] [--read-only] [--tools a,b,...]';
+  'incident-commander mcp [--http [--host 127.0.0.1] [--port 8787] [--token-file PATH] [--allowed-host NAME]... [--allowed-origin URL]... [--max-body BYTES] [--max-connections N] [--max-sessions N] [--max-sessions-per-client N] [--rate-limit N [--rate-limit-window SECONDS]]] [--read-only] [--tools a,b,...]';
 
 const Flags = z.object({
   http: z.boolean().optional(),
   host: z.string().min(1).default(HTTP_DEFAULTS.host),
   port: z.coerce.number().int().min(0).max(65_535).default(HTTP_DEFAULTS.port),
   token: z.string().min(16, 'must be at least 16 characters').optional(),
+  'token-file': z.string().min(1).optional(),
   'allowed-host': z.array(z.string().min(1)).default([]),
   'allowed-origin': z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
   'max-body': z.coerce
@@ -24,7 +27,9 @@ const Flags = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(HTTP_DEFAULTS.maxBodyBytes),
+  'max-connections': z.coerce.number().int().min(8).max(100_000).optional(),
   'max-sessions': z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
+  'max-sessions-per-client': z.coerce.number().int().min(1).max(100_000).optional(),
   'rate-limit': z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
   'rate-limit-window': z.coerce
     .number()
@@ -43,10 +48,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true },
       'max-body': { type: 'string' },
+      'max-connections': { type: 'string' },
       'max-sessions': { type: 'string' },
+      'max-sessions-per-client': { type: 'string' },
       'rate-limit': { type: 'string' },
       'rate-limit-window': { type: 'string' },
       'read-only': { type: 'boolean' },
@@ -67,20 +75,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       `Valid tools: ${registry.names().join(', ')}`,
     );
 
-  const token = flags.token ?? io.env['INCIDENT_COMMANDER_MCP_TOKEN'] ?? null;
+  const token = resolveToken(flags, io);
   if (flags.http && !isLoopbackHost(flags.host) && !token) {
     throw new UsageError(
       `--host ${flags.host} exposes the server beyond this machine and needs a bearer token`,
-      'Set INCIDENT_COMMANDER_MCP_TOKEN (16+ random characters, e.g. from `openssl rand -hex 32`) or pass --token, or bind to 127.0.0.1.',
+      'Put 16+ random characters (e.g. from `openssl rand -hex 32`) in a file only you can read and pass --token-file PATH, or set INCIDENT_COMMANDER_MCP_TOKEN; or bind to 127.0.0.1.',
     );
   }
-  registerSecret(token);
-  if (token !== null && token.length < 16)
-    throw new UsageError(
-      'the MCP token must be at least 16 characters',
-      'Use a long random token, e.g. `openssl rand -hex 32`.',
-    );
-
   const runtime = openRuntime({
     overrides: overridesFrom(flags),
     env: io.env,
@@ -95,16 +96,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const { startHttpServer } = await import('../../mcp/http.js');
+  const { defaultMaxConnections } = await import('../../mcp/http-connections.js');
   const server = await startHttpServer(runtime, catalog, {
+    ...HTTP_DEFAULTS,
     host: flags.host,
     port: flags.port,
     token,
     allowedHosts: flags['allowed-host'],
     allowedOrigins: flags['allowed-origin'].map((o) => o.toLowerCase().replace(/\/$/, '')),
     maxBodyBytes: flags['max-body'],
+    maxConnections: flags['max-connections'] ?? defaultMaxConnections(HTTP_DEFAULTS.maxConnections),
     maxSessions: flags['max-sessions'],
-    sessionIdleMs: HTTP_DEFAULTS.sessionIdleMs,
-    drainMs: HTTP_DEFAULTS.drainMs,
+    maxSessionsPerClient:
+      flags['max-sessions-per-client'] ??
+      Math.max(1, Math.min(HTTP_DEFAULTS.maxSessionsPerClient, flags['max-sessions'])),
     rateLimitPerMinute: flags['rate-limit'],
     rateLimitWindowMs: Math.round(flags['rate-limit-window'] * 1000),
   });
@@ -115,4 +120,54 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     process.once('SIGINT', stop);
   });
   return EXIT.ok;
+}
+
+/**
+ * The bearer token: --token-file, then --token, then INCIDENT_COMMANDER_MCP_TOKEN. --token
+ * works, but every user of the machine can read it in the process list: it is warned about and
+ * blanked from this process's command line as soon as it is read.
+ */
+function resolveToken(flags: z.output<typeof Flags>, io: CliIO): string | null {
+  if (flags.token) {
+    io.stderr(
+      'warning: --token is visible to every user of this machine in the process list; use --token-file PATH or INCIDENT_COMMANDER_MCP_TOKEN instead\n',
+    );
+    hideFromProcessList(flags.token);
+  }
+  const token =
+    (flags['token-file'] ? readTokenFile(resolve(io.cwd, flags['token-file']), io) : null) ??
+    flags.token ??
+    (io.env['INCIDENT_COMMANDER_MCP_TOKEN'] || null);
+  registerSecret(token);
+  if (token !== null && token.length < 16)
+    throw new UsageError(
+      'the MCP token must be at least 16 characters',
+      'Use a long random token, e.g. `openssl rand -hex 32`.',
+    );
+  return token;
+}
+
+function readTokenFile(path: string, io: CliIO): string {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    const token = readFileSync(path, 'utf8').trim();
+    if ((stat.mode & 0o077) !== 0)
+      io.stderr(`warning: --token-file ${path} can be read by other users; run chmod 600 ${path}\n`);
+    return token;
+  } catch (error) {
+    throw new UsageError(
+      `--token-file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'Write the token (16+ random characters) to that file: openssl rand -hex 32 > PATH && chmod 600 PATH',
+    );
+  }
+}
+
+/** Rewrites this process's command line (what ps and /proc/PID/cmdline show) without the secret. */
+function hideFromProcessList(secret: string): void {
+  if (!process.argv.some((a) => a.includes(secret))) return;
+  process.title = process.argv
+    .slice(1)
+    .map((a) => (a.includes(secret) ? '[redacted]' : a))
+    .join(' ');
 }
