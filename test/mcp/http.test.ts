@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +133,36 @@ describe('incident-commander mcp --http (real child process)', () => {
     const exposed = await runCli(['mcp', '--http', '--host', '0.0.0.0', '--port', '0'], { env: home.env });
     expect(exposed.code).toBe(2);
     expect(exposed.stderr).toContain('--host 0.0.0.0 exposes the server beyond this machine and needs a bearer token');
+  });
+
+  it('takes the token from --token-file; --token works but warns and is blanked from the process list', async () => {
+    const file = join(home.home, 'mcp-token');
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    const fromFile = await startHttpProcess(home.env, ['--token-file', file]);
+    try {
+      expect((await post(fromFile.url)).status).toBe(401);
+      expect((await post(fromFile.url, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+      expect(fromFile.stderr()).not.toContain('warning');
+    } finally {
+      fromFile.child.kill('SIGTERM');
+      await exitOf(fromFile.child);
+    }
+    const onCommandLine = await startHttpProcess(home.env, ['--token', TOKEN]);
+    try {
+      expect(onCommandLine.stderr()).toContain('warning: --token is visible to every user of this machine');
+      const cmdline = readFileSync(`/proc/${onCommandLine.child.pid}/cmdline`, 'utf8');
+      expect(cmdline).not.toContain(TOKEN);
+      expect(cmdline).toContain('[redacted]');
+      expect((await post(onCommandLine.url, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    } finally {
+      onCommandLine.child.kill('SIGTERM');
+      await exitOf(onCommandLine.child);
+    }
+    const missing = await runCli(['mcp', '--http', '--port', '0', '--token-file', join(home.home, 'nope')], {
+      env: home.env,
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--token-file ${join(home.home, 'nope')}: cannot read it (ENOENT)`);
   });
 
   it('exits 0 on SIGTERM and leaves the store readable', async () => {
