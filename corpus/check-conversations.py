@@ -270,7 +270,7 @@ def check_conversation(path: str, half: str, seen_ids: dict) -> dict | None:
     try:
         doc = load_yaml(text, path)
     except Exception as e:  # noqa: BLE001 - any parse failure is reported the same way
-        error(path, f"does not parse as YAML: {e}")
+        error(path, "does not parse as YAML: " + " ".join(str(e).split()))
         return None
     if not isinstance(doc, dict):
         error(path, "must be a mapping")
@@ -364,7 +364,7 @@ def check_case(path: str, seen: dict, train_ids: set[str]) -> dict | None:
     try:
         doc = load_yaml(text, path)
     except Exception as e:  # noqa: BLE001
-        error(path, f"does not parse as YAML: {e}")
+        error(path, "does not parse as YAML: " + " ".join(str(e).split()))
         return None
     if not isinstance(doc, dict):
         error(path, "must be a mapping")
