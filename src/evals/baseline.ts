@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { validateConfig } from '../core/yaml.js';
+import { fisherLower } from './stats.js';
 import type { SuiteReport } from './suite.js';
 
 const BaselineSchema = z
@@ -50,7 +51,7 @@ export function writeBaseline(path: string, report: SuiteReport): void {
     repeat: report.repeat,
     cases: Object.fromEntries(
       report.cases
-        .filter((c) => c.status !== 'skip')
+        .filter((c) => c.status !== 'skip' && c.status !== 'pending' && c.status !== 'error')
         .map((c) => [
           c.id,
           {
@@ -64,23 +65,12 @@ export function writeBaseline(path: string, report: SuiteReport): void {
   writeFileSync(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
-/** P(X ≤ k) for X ~ Binomial(n, p). */
-export function binomialCdf(k: number, n: number, p: number): number {
-  if (p <= 0) return 1;
-  if (p >= 1) return k >= n ? 1 : 0;
-  let sum = 0;
-  let term = (1 - p) ** n;
-  for (let i = 0; i <= k; i++) {
-    sum += term;
-    term *= ((n - i) / (i + 1)) * (p / (1 - p));
-  }
-  return Math.min(1, sum);
-}
+export { binomialCdf } from './stats.js';
 
 export interface Comparison {
-  /** Pass rate fell by more than chance allows: P(this few passes | baseline rate) < alpha. */
+  /** Pass rate fell by more than chance allows (one-sided Fisher exact test, p < alpha), or fell at all on a deterministic target. */
   regressions: { id: string; from: number; to: number; pValue: number }[];
-  /** Pass rate fell, but within what chance allows at this K: one flip, not a regression. */
+  /** Pass rate fell, but within what chance allows at these K: one flip, not a regression. */
   noise: { id: string; from: number; to: number; pValue: number }[];
   improvements: { id: string; from: number; to: number }[];
   /** In this run, not in the baseline, and failing. */
@@ -88,22 +78,52 @@ export interface Comparison {
   missing: string[];
   /** Token use per run up more than 25%. */
   costlier: { id: string; from: number; to: number }[];
+  /** Things the reader must know to trust the comparison (a K that differs from the baseline's). */
+  warnings: string[];
 }
 
-export function compare(report: SuiteReport, baseline: Baseline, alpha = 0.05): Comparison {
-  const out: Comparison = { regressions: [], noise: [], improvements: [], newFailures: [], missing: [], costlier: [] };
+export interface CompareOptions {
+  alpha?: number;
+  /** The offline playbook answers the same way every time: any drop is real, not chance. */
+  deterministic?: boolean;
+}
+
+export function compare(report: SuiteReport, baseline: Baseline, options: CompareOptions = {}): Comparison {
+  const alpha = options.alpha ?? 0.05;
+  const deterministic = options.deterministic ?? false;
+  const out: Comparison = {
+    regressions: [],
+    noise: [],
+    improvements: [],
+    newFailures: [],
+    missing: [],
+    costlier: [],
+    warnings: [],
+  };
+  if (baseline.repeat !== report.repeat)
+    out.warnings.push(
+      `the baseline was recorded with --repeat ${baseline.repeat} and this run used --repeat ${report.repeat}: pass rates are compared run for run, but ${Math.min(baseline.repeat, report.repeat)} run(s) give little evidence; record the baseline with the K you run`,
+    );
+  if (!deterministic && report.repeat < 3)
+    out.warnings.push(
+      `at --repeat ${report.repeat} a single drop cannot be told from chance: use --repeat 3 or more against a live model`,
+    );
   const seen = new Set<string>();
   for (const c of report.cases) {
-    if (c.status === 'skip') continue;
+    if (c.status === 'skip' || c.status === 'pending' || c.status === 'error') {
+      if (baseline.cases[c.id]) seen.add(c.id);
+      continue;
+    }
     seen.add(c.id);
     const base = baseline.cases[c.id];
     if (!base) {
       if (c.status !== 'pass') out.newFailures.push(c.id);
       continue;
     }
-    const n = c.runs.length;
+    const n = c.runs.filter((r) => r.status === 'pass' || r.status === 'fail').length;
     if (c.passRate < base.passRate) {
-      const pValue = binomialCdf(c.passes, n, base.passRate);
+      const basePasses = Math.round(base.passRate * baseline.repeat);
+      const pValue = deterministic ? 0 : fisherLower(c.passes, n, basePasses, baseline.repeat);
       (pValue < alpha ? out.regressions : out.noise).push({ id: c.id, from: base.passRate, to: c.passRate, pValue });
     } else if (c.passRate > base.passRate) out.improvements.push({ id: c.id, from: base.passRate, to: c.passRate });
     const tokens = c.tokens / report.repeat;

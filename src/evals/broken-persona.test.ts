@@ -10,6 +10,8 @@ import { loadCases } from './case.js';
 import { runCase } from './run-case.js';
 import { runSuite, type SuiteReport } from './suite.js';
 import { loadShared, offlineTarget } from './targets.js';
+import { personaContext } from './persona.js';
+import { checkContract } from './persona-contract.js';
 
 const root = packageRoot();
 const cases = loadCases(join(root, 'evals', 'cases'));
@@ -21,7 +23,7 @@ async function suite(options: { soulText?: string; wrap?: (port: ModelPort) => M
     createRegistry(),
     silentLogger(),
   );
-  if (options.soulText) shared.soul = parseSoul(options.soulText, { file: 'SOUL.md (edited)', toolNames: TOOL_NAMES });
+  if (options.soulText) shared.soul = edited(options.soulText);
   const offline = offlineTarget(shared);
   const model = options.wrap ? (env: Parameters<typeof offline>[0]) => options.wrap!(offline(env)) : offline;
   return runSuite({
@@ -30,15 +32,21 @@ async function suite(options: { soulText?: string; wrap?: (port: ModelPort) => M
     repeat: 1,
     concurrency: 4,
     judge: null,
+    persona: personaContext(shared.soul, shared.severity),
     produce: (c, run) => runCase(c, run, 'offline', model, shared),
   });
 }
 
+/** Failures of the gating cases (pending cases are known gaps of the playbook, reported apart). */
 function failures(report: SuiteReport): string[] {
-  return report.cases.flatMap((c) =>
-    c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => `${c.id}: ${x.label}: ${x.why}`)),
-  );
+  return report.cases
+    .filter((c) => c.status !== 'pending')
+    .flatMap((c) =>
+      c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => `${c.id}: ${x.label}: ${x.why}`)),
+    );
 }
+
+const edited = (text: string) => parseSoul(text, { file: 'SOUL.md (edited)', toolNames: TOOL_NAMES });
 
 const soulText = readFileSync(join(root, 'SOUL.md'), 'utf8');
 
@@ -92,25 +100,65 @@ describe('the eval suite catches a broken persona', () => {
   it('passes with the shipped SOUL.md and playbook', async () => {
     const report = await suite();
     expect(failures(report)).toEqual([]);
-    expect(report.cases.every((c) => c.status === 'pass')).toBe(true);
+    expect(report.cases.every((c) => c.status === 'pass' || c.status === 'pending')).toBe(true);
+    expect(checkContract(edited(soulText)).filter((r) => r.status === 'fail')).toEqual([]);
+  });
+
+  it('passes a legitimate change of settings: a 20-minute time-box, a 72-hour post-mortem deadline', async () => {
+    const text = soulText
+      .replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 20')
+      .replace('postmortem_deadline_hours: 48', 'postmortem_deadline_hours: 72');
+    expect(failures(await suite({ soulText: text }))).toEqual([]);
+    expect(checkContract(edited(text)).filter((r) => r.status === 'fail')).toEqual([]);
   });
 
   it('fails when SOUL.md sets a 90-minute time-box', async () => {
-    const report = await suite({
-      soulText: soulText.replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 90'),
-    });
-    const found = failures(report).filter((f) => f.includes('timebox_within'));
+    const text = soulText.replace('hypothesis_timebox_minutes: 15', 'hypothesis_timebox_minutes: 90');
+    const found = failures(await suite({ soulText: text })).filter((f) => f.includes('timebox'));
     expect(found.length).toBeGreaterThan(0);
-    expect(found[0]).toMatch(/time-box of 90 min is over 15/);
+    expect(found[0]).toMatch(/time-box of 90 min .* is over 30 min: SOUL\.md's 90 min breaks the seed's time-box rule/);
+    expect(checkContract(edited(text)).find((r) => r.status === 'fail')).toMatchObject({
+      label: 'contract timebox-hypotheses',
+    });
   });
 
   it('fails when SOUL.md gives post-mortems 7 days', async () => {
-    const report = await suite({
-      soulText: soulText.replace('postmortem_deadline_hours: 48', 'postmortem_deadline_hours: 168'),
-    });
-    const found = failures(report).filter((f) => f.includes('postmortem_deadline_within'));
+    const text = soulText.replace('postmortem_deadline_hours: 48', 'postmortem_deadline_hours: 168');
+    const found = failures(await suite({ soulText: text })).filter((f) => f.includes('postmortem'));
     expect(found.length).toBeGreaterThan(0);
-    expect(found[0]).toMatch(/post-mortem deadline of 168 h is over 48 h/);
+    expect(found[0]).toMatch(
+      /168 h .*over 72 h: SOUL\.md's 168 h breaks the seed's post-mortem rule|168 h for the post-mortem, over the 72 h/,
+    );
+  });
+
+  it('fails the persona contract when the body inverts or drops a rule, naming it', () => {
+    const inverted = soulText
+      .replace(
+        /1\. \*\*Assign explicit roles before troubleshooting\.\*\*[^\n]*/,
+        '1. **Troubleshoot first, roles later.** Speed beats process.',
+      )
+      .replace('- **Never start troubleshooting before roles are assigned.**\n', '');
+    expect(
+      checkContract(edited(inverted))
+        .filter((r) => r.status === 'fail')
+        .map((r) => r.label),
+    ).toEqual(['contract roles-before-troubleshooting']);
+    const blaming = soulText.replace(
+      '**Never blame individuals in post-mortems.**',
+      '**Name the engineer responsible in every post-mortem.**',
+    );
+    expect(
+      checkContract(edited(blaming))
+        .filter((r) => r.status === 'fail')
+        .map((r) => r.label),
+    ).toEqual(['contract blameless']);
+    const silent = soulText.replace(
+      /2\. \*\*Communicate on a fixed cadence\*\*[^\n]*/,
+      '2. **Only update stakeholders when there is news.**',
+    );
+    expect(checkContract(edited(silent)).find((r) => r.status === 'fail')?.label).toBe(
+      'contract updates-even-no-change',
+    );
   });
 
   it('fails a playbook that troubleshoots before assigning roles', async () => {

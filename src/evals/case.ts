@@ -73,6 +73,8 @@ const CaseSchema = z
       .object({ rubric: z.string().min(20) })
       .strict()
       .optional(),
+    /** Why the case is expected to fail for now (a known gap in the offline playbook): run and reported, never gating. */
+    pending: z.string().min(10).max(500).optional(),
   })
   .strict();
 
@@ -100,6 +102,8 @@ export interface EvalCase {
   runbooks: boolean;
   turns: EvalTurn[];
   rubric: string | null;
+  /** Why the case is known to fail for now; a pending case is reported as pending, never as passed. */
+  pending: string | null;
 }
 
 /** Parses and checks one case file: every grader must exist and its parameters must validate. */
@@ -141,6 +145,7 @@ export function parseCase(text: string, file: string): EvalCase {
     runbooks: raw.setup.runbooks,
     turns,
     rubric: raw.judge?.rubric ?? null,
+    pending: raw.pending ?? null,
   };
 }
 

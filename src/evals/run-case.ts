@@ -1,5 +1,5 @@
 import { Agent } from '../agent/loop.js';
-import type { ModelPort } from '../agent/types.js';
+import { ModelUnavailableError, type ModelPort } from '../agent/types.js';
 import { ConversationService } from '../conversation/service.js';
 import type { EvalCase } from './case.js';
 import { createCaseEnvironment, type CaseEnvironment, type Shared } from './environment.js';
@@ -82,6 +82,7 @@ export async function runCase(
           stopReason: 'error',
           model: target,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          errorKind: error instanceof ModelUnavailableError ? 'model' : 'runtime',
           state: await env.state(conversation.incidentId),
         });
         break;

@@ -10,8 +10,10 @@ import { parseCase, type EvalCase } from './case.js';
 import { gradeRun } from './grade.js';
 import { ClaudeJudge, parseJudgeAnswer } from './judge.js';
 import { toJUnit } from './report.js';
+import { decide } from './verdict.js';
 import { runSuite } from './suite.js';
 import type { Transcript } from './transcript.js';
+import { NO_INCIDENT } from './turn-state.js';
 
 const CASE = `
 id: sample
@@ -48,17 +50,7 @@ function transcript(reply: string, run = 1): Transcript {
         stopReason: 'end_turn',
         model: 'm',
         error: null,
-        state: {
-          incidentId: null,
-          severity: null,
-          status: null,
-          rolesFilled: [],
-          rolesNeeded: [],
-          actionItems: [],
-          timelineLength: 0,
-          cadenceMisses: [],
-          timeboxOverruns: [],
-        },
+        state: NO_INCIDENT,
       },
     ],
   };
@@ -92,22 +84,43 @@ describe('case files', () => {
 
 describe('grading and aggregation', () => {
   it('a run passes when something passed and nothing failed; the missing judge is a skip, not a pass', async () => {
-    const good = await gradeRun(sample, transcript(GOOD), null);
+    const good = await gradeRun(sample, transcript(GOOD), { judge: null });
     expect(good.status).toBe('pass');
     expect(good.results.find((r) => r.label === 'judge')).toEqual({
       label: 'judge',
       status: 'skip',
       why: 'LLM judge skipped: no ANTHROPIC_API_KEY',
     });
-    expect((await gradeRun(sample, transcript(BAD), null)).status).toBe('fail');
+    expect((await gradeRun(sample, transcript(BAD), { judge: null })).status).toBe('fail');
   });
 
-  it('fails the graders of a turn that errored or was never reached', async () => {
-    const t = transcript(GOOD);
-    t.turns[0]!.error = 'ModelUnavailableError: Claude is unavailable';
-    const report = await gradeRun(sample, t, null);
-    expect(report.status).toBe('fail');
-    expect(report.results[0]!.why).toContain('the turn failed: ModelUnavailableError');
+  it('fails the graders of a turn that errored; an outage of the model API is an error, not a failure', async () => {
+    const broken = transcript(GOOD);
+    broken.turns[0]!.error = 'TypeError: cannot read properties of undefined';
+    broken.turns[0]!.errorKind = 'runtime';
+    const failed = await gradeRun(sample, broken, { judge: null });
+    expect(failed.status).toBe('fail');
+    expect(failed.results[0]!.why).toContain('the turn failed: TypeError');
+
+    const outage = transcript(GOOD);
+    outage.turns[0]!.error = 'ModelUnavailableError: Claude is unavailable after 3 attempts (529)';
+    const errored = await gradeRun(sample, outage, { judge: null });
+    expect(errored.status).toBe('error');
+    const report = await runSuite({
+      cases: [sample],
+      target: 'test',
+      repeat: 1,
+      concurrency: 1,
+      judge: null,
+      produce: async () => outage,
+    });
+    const verdicts = decide(report, null);
+    expect(verdicts.cases.get('sample')).toMatchObject({ outcome: 'error' });
+    expect(verdicts.ok).toBe(false);
+    expect(toJUnit(report, verdicts)).toMatch(
+      /<error message="1 run\(s\) lost to a model API outage[^"]*" type="model.unavailable">/,
+    );
+    expect(toJUnit(report, verdicts)).not.toMatch(/<failure /);
   });
 
   it('reports pass rates over K runs, pass^K, and marks a case that passed some runs as flaky', async () => {
@@ -127,10 +140,30 @@ describe('grading and aggregation', () => {
     expect(report.passHatK).toBe(0.5);
     expect(report.tokens).toBe(6 * 15);
 
-    const junit = toJUnit(report);
+    // Without a baseline every run must pass: the flaky case fails, in the exit code and in JUnit alike.
+    const strict = decide(report, null);
+    expect(strict.ok).toBe(false);
+    expect(strict.cases.get('sample')).toMatchObject({ outcome: 'failed', flaky: true });
+    expect(toJUnit(report, strict)).toMatch(/<testcase name="sample"[^>]*>\s*<failure message="2\/3 runs passed"/);
+    expect(toJUnit(report, strict)).toContain('<property name="case.sample.flaky" value="true"/>');
+
+    // Against a baseline where one flip is chance, it passes and is reported flaky, Surefire's way.
+    const baseline = {
+      version: 1 as const,
+      target: 'test',
+      repeat: 3,
+      cases: {
+        sample: { passRate: 1, tokens: 15, costUsd: 0.001 },
+        steady: { passRate: 1, tokens: 15, costUsd: 0.001 },
+      },
+    };
+    const comparison = compare(report, baseline);
+    const lenient = decide(report, comparison);
+    expect(lenient.ok).toBe(true);
+    const junit = toJUnit(report, lenient);
     expect(junit.match(/<testcase /g)).toHaveLength(2);
     expect(junit).toMatch(
-      /<testcase classname="evals\.test" name="sample"[\s\S]*<property name="flaky" value="true"\/>[\s\S]*<flakyFailure message="run 2: turn 1\.1 severity_stated: no severity level/,
+      /<testcase name="sample"[^>]*>\s*<flakyFailure message="run 2 failed: turn 1\.1 severity_stated: no severity level[^"]*" type="eval.flaky"><stackTrace>/,
     );
     expect(junit).not.toMatch(/<failure /);
   });
@@ -145,7 +178,7 @@ describe('grading and aggregation', () => {
       produce: async () => null,
     });
     expect(report.cases[0]!.status).toBe('fail');
-    expect(toJUnit(report)).toMatch(/<failure message="0\/1 runs passed"/);
+    expect(toJUnit(report, decide(report, null))).toMatch(/<failure message="0\/1 runs passed"/);
   });
 });
 
@@ -173,12 +206,21 @@ describe('baseline comparison', () => {
       cases: { sample: { passRate: 1, tokens: 15, costUsd: 0.001 } },
     };
     const shaky = { ...perfect, cases: { sample: { passRate: 0.8, tokens: 15, costUsd: 0.001 } } };
-    expect(compare(await run(4, 5), perfect).regressions).toHaveLength(1);
+    // Against a rate of 1.0, one flip in five runs is chance (the baseline is a sample too), five are not.
+    expect(compare(await run(4, 5), perfect)).toMatchObject({
+      regressions: [],
+      noise: [{ id: 'sample', from: 1, to: 0.8 }],
+    });
+    expect(compare(await run(0, 5), perfect).regressions).toHaveLength(1);
     expect(compare(await run(3, 5), shaky)).toMatchObject({
       regressions: [],
       noise: [{ id: 'sample', from: 0.8, to: 0.6 }],
     });
     expect(compare(await run(0, 5), shaky).regressions).toHaveLength(1);
+    // The offline playbook is deterministic: any drop is a regression.
+    expect(compare(await run(4, 5), perfect, { deterministic: true }).regressions).toHaveLength(1);
+    // A baseline recorded with another K is named.
+    expect(compare(await run(3, 3), perfect).warnings[0]).toMatch(/--repeat 5 and this run used --repeat 3/);
     expect(compare(await run(5, 5), { ...perfect, cases: {} }).newFailures).toEqual([]);
     expect(compare(await run(0, 5), { ...perfect, cases: {} }).newFailures).toEqual(['sample']);
   });
@@ -207,9 +249,10 @@ describe('LLM judge', () => {
       answer('{"verdict":"pass","score":0.9,"reasons":["States SEV1 and asks for logs."]}'),
       answer('Here: {"verdict":"fail","score":0.1,"reasons":["No severity."]}'),
     );
-    expect(await judge.grade(sample, transcript(GOOD))).toEqual({
+    expect(await judge.grade(sample, transcript(GOOD))).toMatchObject({
       status: 'pass',
       why: 'judge 0.90: States SEV1 and asks for logs.',
+      model: 'claude-sonnet-5-5',
     });
     expect((await judge.grade(sample, transcript(BAD))).status).toBe('fail');
     const prompt = JSON.stringify(fake.requests[0]!.body.messages);
@@ -231,7 +274,7 @@ describe('LLM judge', () => {
   it('decides the case together with the deterministic graders', async () => {
     const judge = await judgeOn();
     fake.enqueue(answer('{"verdict":"fail","score":0.2,"reasons":["Too vague."]}'));
-    const report = await gradeRun(sample as EvalCase, transcript(GOOD), judge);
+    const report = await gradeRun(sample as EvalCase, transcript(GOOD), { judge });
     expect(report.status).toBe('fail');
   });
 });

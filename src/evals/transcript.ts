@@ -14,8 +14,34 @@ const TurnState = z.object({
   status: z.string().nullable(),
   rolesFilled: z.array(z.string()),
   rolesNeeded: z.array(z.string()),
-  actionItems: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string(), dueAt: z.string() })),
+  actionItems: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      owner: z.string(),
+      dueAt: z.string(),
+      createdAt: z.string().optional(),
+      status: z.string().optional(),
+    }),
+  ),
   timelineLength: z.number(),
+  /** The record as it stands, for the state-replay graders to replay on their own. */
+  resolvedAt: z.string().nullable().default(null),
+  postmortemPublishedAt: z.string().nullable().default(null),
+  severityHistory: z.array(z.object({ to: z.string(), at: z.string() })).default([]),
+  updates: z.array(z.object({ audience: z.string(), at: z.string(), noChange: z.boolean() })).default([]),
+  hypotheses: z
+    .array(
+      z.object({
+        id: z.string(),
+        statement: z.string(),
+        startedAt: z.string(),
+        timeboxMinutes: z.number(),
+        status: z.string(),
+        resolvedAt: z.string().nullable(),
+      }),
+    )
+    .default([]),
   /** Update windows missed so far (late or never sent), replayed from the record. */
   cadenceMisses: z
     .array(
@@ -52,7 +78,18 @@ const TurnRecord = z.object({
   stopReason: z.string(),
   model: z.string(),
   error: z.string().nullable(),
+  /** "model": the model API was unavailable (an error of the run, not a failure of the persona). */
+  errorKind: z.enum(['model', 'runtime']).nullable().optional(),
   state: TurnState,
+});
+
+/** The LLM judge's verdict on a run, recorded so a replay grades exactly what the live run graded. */
+const JudgeRecord = z.object({
+  model: z.string(),
+  status: z.enum(['pass', 'fail', 'skip']),
+  why: z.string(),
+  tokens: z.number().min(0).default(0),
+  costUsd: z.number().min(0).default(0),
 });
 
 export const TranscriptSchema = z.object({
@@ -63,9 +100,11 @@ export const TranscriptSchema = z.object({
   soulHash: z.string(),
   startedAt: z.string(),
   turns: z.array(TurnRecord),
+  judge: JudgeRecord.nullable().optional(),
 });
 
 export type Transcript = z.output<typeof TranscriptSchema>;
 export type TurnRecord = z.output<typeof TurnRecord>;
 export type TurnState = z.output<typeof TurnState>;
 export type RecordedToolCall = z.output<typeof ToolCall>;
+export type JudgeRecord = z.output<typeof JudgeRecord>;

@@ -1,54 +1,85 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { packageRoot } from '../../config/package-root.js';
 import { resolvePaths } from '../../config/paths.js';
-import { createLogger, logLevelFromEnv } from '../../core/logger.js';
+import { createLogger, logLevelFromEnv, type Logger } from '../../core/logger.js';
 import { compare, loadBaseline, writeBaseline } from '../../evals/baseline.js';
 import { loadCases, type EvalCase } from '../../evals/case.js';
-import { ClaudeJudge, type Judge } from '../../evals/judge.js';
-import { formatReport, toJUnit } from '../../evals/report.js';
+import { compareSides, formatAb, sideOf, type Side } from '../../evals/compare.js';
+import type { Shared } from '../../evals/environment.js';
+import { ClaudeJudge, defaultJudgeModel, type Judge } from '../../evals/judge.js';
+import { personaContext } from '../../evals/persona.js';
+import { judgeContract } from '../../evals/persona-contract.js';
+import { formatReport, toJUnit, toSummary } from '../../evals/report.js';
 import { runCase, type ModelFactory } from '../../evals/run-case.js';
-import { runSuite } from '../../evals/suite.js';
+import { caseStatus, runSuite, type CaseReport, type SuiteReport } from '../../evals/suite.js';
 import { anthropicTarget, loadShared, offlineTarget } from '../../evals/targets.js';
 import { TranscriptSchema, type Transcript } from '../../evals/transcript.js';
+import { decide } from '../../evals/verdict.js';
 import { createRegistry } from '../../../tools/index.js';
 import { overridesFrom, parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 
 const USAGE =
-  'incident-commander eval [--target offline|anthropic|replay] [--filter PATTERN] [--repeat K] [--concurrency N] [--junit FILE] [--json FILE] [--record DIR] [--transcripts DIR] [--baseline FILE] [--update-baseline FILE] [--cases DIR] [--verbose]';
+  'incident-commander eval [--target offline|anthropic|replay] [--filter PATTERN] [--repeat K] [--concurrency N] [--model M] [--judge-model M] [--junit FILE] [--json FILE] [--summary FILE] [--record DIR] [--transcripts DIR] [--baseline FILE] [--update-baseline FILE] [--cases DIR] [--compare A B] [--verbose]';
+
+const Model = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.:@/-]+$/, 'must be a model name such as claude-sonnet-4-5');
 
 const Flags = z.object({
   target: z.enum(['offline', 'anthropic', 'replay']).default('offline'),
-  filter: z.string().min(1).optional(),
+  filter: z.string().min(1).max(200).optional(),
   repeat: z.coerce.number().int().min(1).max(100).default(1),
   concurrency: z.coerce.number().int().min(1).max(32).optional(),
+  model: Model.optional(),
+  'judge-model': Model.optional(),
   junit: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
+  summary: z.string().min(1).optional(),
   record: z.string().min(1).optional(),
   transcripts: z.string().min(1).optional(),
   baseline: z.string().min(1).optional(),
   'update-baseline': z.string().min(1).optional(),
   cases: z.string().min(1).optional(),
+  compare: z.string().min(1).optional(),
   verbose: z.boolean().optional(),
 });
 
 const Env = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  INCIDENT_COMMANDER_JUDGE_MODEL: z.string().min(1).optional(),
+  INCIDENT_COMMANDER_MODEL: Model.optional(),
+  INCIDENT_COMMANDER_JUDGE_MODEL: Model.optional(),
   INCIDENT_COMMANDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   INCIDENT_COMMANDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  GITHUB_STEP_SUMMARY: z.string().min(1).optional(),
 });
 
+type Flags = z.output<typeof Flags>;
+type Env = z.output<typeof Env>;
+
 function readTranscripts(dir: string): Map<string, Transcript> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`--transcripts ${dir}: no such folder`, 'Point it at a folder written by --record.');
   const out = new Map<string, Transcript>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    const parsed = TranscriptSchema.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    } catch (error) {
+      throw new UsageError(
+        `${join(dir, file)} is not JSON: ${(error as Error).message}`,
+        'Point --transcripts at a folder written by --record.',
+      );
+    }
+    const parsed = TranscriptSchema.safeParse(data);
     if (!parsed.success)
       throw new UsageError(
-        `${join(dir, file)} is not a transcript: ${parsed.error.issues[0]?.message}`,
+        `${join(dir, file)} is not a transcript: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
         'Point --transcripts at a folder written by --record.',
       );
     out.set(`${parsed.data.caseId}#${parsed.data.run}`, parsed.data);
@@ -56,21 +87,192 @@ function readTranscripts(dir: string): Map<string, Transcript> {
   return out;
 }
 
+function selectCases(flags: Flags): EvalCase[] {
+  let cases = loadCases(flags.cases ?? join(packageRoot(), 'evals', 'cases'));
+  if (flags.filter) {
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(flags.filter, 'i');
+    } catch (error) {
+      throw new UsageError(`--filter ${flags.filter}: ${(error as Error).message}`, 'Give a regular expression.');
+    }
+    cases = cases.filter((c) => pattern.test(c.id) || pattern.test(c.title) || c.rules.some((r) => pattern.test(r)));
+    if (!cases.length)
+      throw new UsageError(
+        `--filter ${flags.filter} matches no case`,
+        'Match a case id, title or rule, e.g. --filter seed.',
+      );
+  }
+  return cases;
+}
+
+interface RunPlan {
+  flags: Flags;
+  env: Env;
+  io: CliIO;
+  logger: Logger;
+  cases: EvalCase[];
+  soulPath: string;
+  severityPath: string;
+  /** Replay from this folder instead of playing the cases. */
+  transcripts: string | null;
+  record: string | null;
+}
+
+/** One suite run: the persona contract, then every case K times; returns the report and whether it replayed offline runs. */
+async function runOnce(plan: RunPlan): Promise<{ report: SuiteReport; deterministic: boolean; shared: Shared }> {
+  const { flags, env, logger } = plan;
+  const shared = loadShared(plan.soulPath, plan.severityPath, createRegistry(), logger);
+  const agentModel = flags.model ?? env.INCIDENT_COMMANDER_MODEL ?? shared.soul.config.model;
+  // --model reaches the agent through the persona it reads each turn.
+  if (agentModel !== shared.soul.config.model)
+    shared.soul = { ...shared.soul, config: { ...shared.soul.config, model: agentModel } };
+  const judgeModel = flags['judge-model'] ?? env.INCIDENT_COMMANDER_JUDGE_MODEL ?? defaultJudgeModel(agentModel);
+  if (judgeModel === agentModel)
+    plan.io.stderr(
+      `warning: the judge model (${judgeModel}) is the agent's own model; it shares the agent's blind spots. Pick another with --judge-model.\n`,
+    );
+  const replay = plan.transcripts ? readTranscripts(plan.transcripts) : null;
+  let model: ModelFactory | null = null;
+  if (!replay && flags.target === 'offline') model = offlineTarget(shared);
+  if (!replay && flags.target === 'anthropic')
+    model = await anthropicTarget(
+      {
+        apiKey: env.ANTHROPIC_API_KEY!,
+        baseURL: env.ANTHROPIC_BASE_URL,
+        maxRetries: env.INCIDENT_COMMANDER_MAX_RETRIES,
+        timeoutMs: env.INCIDENT_COMMANDER_TIMEOUT_MS,
+      },
+      logger,
+    );
+  // A replay grades the judge verdicts recorded with the transcripts: it reproduces the live run exactly.
+  const judge: Judge | null =
+    env.ANTHROPIC_API_KEY && !replay
+      ? new ClaudeJudge({
+          apiKey: env.ANTHROPIC_API_KEY,
+          baseURL: env.ANTHROPIC_BASE_URL,
+          model: judgeModel,
+          template: shared.templates.get('judge'),
+          logger,
+        })
+      : null;
+  if (plan.record) mkdirSync(plan.record, { recursive: true, mode: 0o700 });
+  const target = replay ? 'replay' : flags.target;
+  const report = await runSuite({
+    cases: plan.cases,
+    target,
+    repeat: flags.repeat,
+    concurrency: flags.concurrency ?? (target === 'anthropic' ? 2 : 4),
+    judge,
+    replayJudge: replay !== null,
+    persona: personaContext(shared.soul, shared.severity),
+    model: target === 'offline' ? 'offline-playbook' : agentModel,
+    produce: async (c, n) => (replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, target, model!, shared)),
+    onTranscript: (t) => {
+      if (plan.record)
+        writeFileSync(join(plan.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`, {
+          mode: 0o600,
+        });
+    },
+  });
+  const contract = await judgeContract(
+    shared.soul,
+    env.ANTHROPIC_API_KEY && !replay
+      ? {
+          apiKey: env.ANTHROPIC_API_KEY,
+          baseURL: env.ANTHROPIC_BASE_URL,
+          model: judgeModel,
+          template: shared.templates.get('persona-contract'),
+          logger,
+        }
+      : null,
+  );
+  const run = {
+    run: 1,
+    status: contract.results.some((r) => r.status === 'fail') ? ('fail' as const) : ('pass' as const),
+    results: contract.results,
+    tokens: 0,
+    costUsd: 0,
+    judgeTokens: contract.tokens,
+    judgeCostUsd: contract.costUsd,
+  };
+  const contractCase: CaseReport = {
+    id: 'persona-contract',
+    title: `The seed's rules in ${shared.soul.file}, judged by ${contract.judgedBy}`,
+    file: shared.soul.file,
+    runs: [run],
+    passes: run.status === 'pass' ? 1 : 0,
+    passRate: run.status === 'pass' ? 1 : 0,
+    status: caseStatus([run]),
+    pending: null,
+    tokens: 0,
+    costUsd: 0,
+    judgeTokens: contract.tokens,
+    judgeCostUsd: contract.costUsd,
+    durationMs: 0,
+  };
+  report.cases.unshift(contractCase);
+  report.judgeTokens += contract.tokens;
+  report.judgeCostUsd += contract.costUsd;
+  const graded = report.cases.filter((c) => c.status !== 'skip' && c.status !== 'pending' && c.status !== 'error');
+  report.passHatK = graded.length ? graded.filter((c) => c.status === 'pass').length / graded.length : 0;
+  const deterministic = replay ? [...replay.values()].every((t) => t.target === 'offline') : flags.target === 'offline';
+  return { report, deterministic, shared };
+}
+
+/** A side of --compare: a SOUL.md (run now), a folder of recorded transcripts (replayed), or a --json report. */
+async function compareSide(
+  arg: string,
+  plan: Omit<RunPlan, 'soulPath' | 'transcripts' | 'record'>,
+  soulPath: string,
+): Promise<Side> {
+  const path = resolve(plan.io.cwd, arg);
+  if (!existsSync(path))
+    throw new UsageError(
+      `--compare: ${arg} does not exist`,
+      'Give two SOUL.md files, two folders written by --record, or two --json reports.',
+    );
+  if (statSync(path).isDirectory()) {
+    const { report, deterministic } = await runOnce({ ...plan, soulPath, transcripts: path, record: null });
+    return sideOf(`${arg} (recorded transcripts, replayed)`, report, deterministic);
+  }
+  if (path.endsWith('.json')) {
+    let data: { target?: string; repeat?: number; cases?: CaseReport[] };
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new UsageError(
+        `--compare: ${arg} is not JSON: ${(error as Error).message}`,
+        'Give a report written by --json.',
+      );
+    }
+    if (!Array.isArray(data.cases) || typeof data.repeat !== 'number')
+      throw new UsageError(`--compare: ${arg} is not an eval report`, 'Give a report written by --json.');
+    return sideOf(`${arg} (recorded report, ${data.target})`, data as SuiteReport, data.target === 'offline');
+  }
+  const { report, deterministic } = await runOnce({ ...plan, soulPath: path, transcripts: null, record: null });
+  return sideOf(`${arg} (${plan.flags.target}, ${plan.flags.repeat} run(s) per case)`, report, deterministic);
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
+  const { flags, positionals } = parseCommandArgs(
     argv,
     {
       target: { type: 'string' },
       filter: { type: 'string' },
       repeat: { type: 'string' },
       concurrency: { type: 'string' },
+      model: { type: 'string' },
+      'judge-model': { type: 'string' },
       junit: { type: 'string' },
       json: { type: 'string' },
+      summary: { type: 'string' },
       record: { type: 'string' },
       transcripts: { type: 'string' },
       baseline: { type: 'string' },
       'update-baseline': { type: 'string' },
       cases: { type: 'string' },
+      compare: { type: 'string' },
       verbose: { type: 'boolean' },
     },
     Flags,
@@ -84,65 +286,50 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   if (flags.target === 'anthropic' && !env.ANTHROPIC_API_KEY)
     throw new UsageError('--target anthropic needs ANTHROPIC_API_KEY', 'Set the key, or use --target offline.');
+  if (!flags.compare && positionals.length)
+    throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
 
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'error') });
   const paths = resolvePaths(overridesFrom(flags), io.env, io.cwd);
-  const shared = loadShared(paths.soul, paths.severity, createRegistry(), logger);
-  let cases: EvalCase[] = loadCases(flags.cases ?? join(packageRoot(), 'evals', 'cases'));
-  if (flags.filter) {
-    const pattern = new RegExp(flags.filter, 'i');
-    cases = cases.filter((c) => pattern.test(c.id) || pattern.test(c.title) || c.rules.some((r) => pattern.test(r)));
-    if (!cases.length)
+  const cases = selectCases(flags);
+
+  if (flags.compare) {
+    if (positionals.length !== 1)
       throw new UsageError(
-        `--filter ${flags.filter} matches no case`,
-        'Match a case id, title or rule, e.g. --filter seed.',
+        '--compare needs two sides: --compare A B',
+        'e.g. --compare SOUL.md my-SOUL.md, or two folders written by --record.',
       );
+    const base = { flags, env, io, logger, cases, severityPath: paths.severity };
+    const a = await compareSide(flags.compare, base, paths.soul);
+    const b = await compareSide(positionals[0]!, base, paths.soul);
+    const result = compareSides(a, b);
+    io.stdout(`${formatAb(result, flags.verbose === true)}\n`);
+    if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
+    return result.regressed ? EXIT.failed : EXIT.ok;
   }
 
-  let model: ModelFactory | null = null;
-  if (flags.target === 'offline') model = offlineTarget(shared);
-  if (flags.target === 'anthropic')
-    model = await anthropicTarget(
-      {
-        apiKey: env.ANTHROPIC_API_KEY!,
-        baseURL: env.ANTHROPIC_BASE_URL,
-        maxRetries: env.INCIDENT_COMMANDER_MAX_RETRIES,
-        timeoutMs: env.INCIDENT_COMMANDER_TIMEOUT_MS,
-      },
-      logger,
-    );
-  const replay = flags.target === 'replay' ? readTranscripts(flags.transcripts!) : null;
-  const judge: Judge | null = env.ANTHROPIC_API_KEY
-    ? new ClaudeJudge({
-        apiKey: env.ANTHROPIC_API_KEY,
-        baseURL: env.ANTHROPIC_BASE_URL,
-        model: env.INCIDENT_COMMANDER_JUDGE_MODEL ?? shared.soul.config.model,
-        template: shared.templates.get('judge'),
-        logger,
-      })
-    : null;
-  if (flags.record) mkdirSync(flags.record, { recursive: true });
-
-  const report = await runSuite({
+  const { report, deterministic } = await runOnce({
+    flags,
+    env,
+    io,
+    logger,
     cases,
-    target: flags.target,
-    repeat: flags.repeat,
-    concurrency: flags.concurrency ?? (flags.target === 'anthropic' ? 2 : 4),
-    judge,
-    produce: async (c, n) =>
-      replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, flags.target, model!, shared),
-    onTranscript: (t) => {
-      if (flags.record)
-        writeFileSync(join(flags.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`);
-    },
+    soulPath: paths.soul,
+    severityPath: paths.severity,
+    transcripts: flags.target === 'replay' ? flags.transcripts! : null,
+    record: flags.record ?? null,
   });
-  const comparison = flags.baseline ? compare(report, loadBaseline(flags.baseline)) : null;
-  io.stdout(`${formatReport(report, comparison, flags.verbose === true)}\n`);
-  if (flags.junit) writeFileSync(flags.junit, toJUnit(report));
-  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ ...report, comparison }, null, 2)}\n`);
+  const comparison = flags.baseline ? compare(report, loadBaseline(flags.baseline), { deterministic }) : null;
+  for (const w of comparison?.warnings ?? []) io.stderr(`warning: ${w}\n`);
+  const verdicts = decide(report, comparison);
+  io.stdout(`${formatReport(report, comparison, verdicts, flags.verbose === true)}\n`);
+  if (flags.junit) writeFileSync(flags.junit, toJUnit(report, verdicts), { mode: 0o600 });
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ ...report, comparison }, null, 2)}\n`, { mode: 0o600 });
+  const summary = toSummary(report, comparison, verdicts);
+  if (flags.summary) writeFileSync(flags.summary, summary, { mode: 0o600 });
+  // GitHub Actions: the job page shows this file's markdown. Appended, as several steps may write it.
+  if (env.GITHUB_STEP_SUMMARY && env.GITHUB_STEP_SUMMARY !== flags.summary)
+    writeFileSync(env.GITHUB_STEP_SUMMARY, summary, { flag: 'a' });
   if (flags['update-baseline']) writeBaseline(flags['update-baseline'], report);
-
-  const failing = report.cases.some((c) => c.status === 'fail' || c.status === 'flaky');
-  const ok = comparison ? comparison.regressions.length === 0 && comparison.newFailures.length === 0 : !failing;
-  return ok ? EXIT.ok : EXIT.failed;
+  return verdicts.ok ? EXIT.ok : EXIT.failed;
 }

@@ -4,6 +4,7 @@ import { TEXT_GRADERS } from './text.js';
 import { TRAJECTORY_GRADERS } from './trajectory.js';
 import type { RecordedToolCall, Transcript, TurnRecord } from '../transcript.js';
 import { GRADERS } from './index.js';
+import { NO_INCIDENT } from '../turn-state.js';
 
 function turn(reply: string, toolCalls: RecordedToolCall[] = [], state: Partial<TurnRecord['state']> = {}): TurnRecord {
   return {
@@ -17,6 +18,7 @@ function turn(reply: string, toolCalls: RecordedToolCall[] = [], state: Partial<
     model: 'test',
     error: null,
     state: {
+      ...NO_INCIDENT,
       incidentId: 'INC-1',
       severity: 'SEV1',
       status: 'investigating',
@@ -170,34 +172,6 @@ describe('graders: each passes a good reply and fails a bad one', () => {
       'pass',
     );
     expect(grade('roles_before_troubleshooting', {}, turn('ok', [call('fetch_deploys')]), [])).toBe('fail');
-  });
-
-  it('updates_on_cadence, timeboxes_kept and action_items_tracked read the replayed record', () => {
-    const miss = { audience: 'executive', dueAt: '2026-03-10T15:00:00.000Z', sentAt: null, lateMinutes: 12 };
-    expect(grade('updates_on_cadence', {}, turn('ok'))).toBe('pass');
-    expect(grade('updates_on_cadence', {}, turn('ok', [], { cadenceMisses: [miss] }))).toBe('fail');
-    expect(grade('updates_on_cadence', { audiences: ['customer'] }, turn('ok', [], { cadenceMisses: [miss] }))).toBe(
-      'pass',
-    );
-    expect(grade('updates_on_cadence', {}, turn('ok', [], { incidentId: null }))).toBe('fail');
-    expect(
-      grade(
-        'timeboxes_kept',
-        {},
-        turn('ok', [], { timeboxOverruns: [{ id: 'H-1', statement: 's', owner: 'o', overrunMinutes: 9, open: true }] }),
-      ),
-    ).toBe('fail');
-    expect(grade('timeboxes_kept', {}, turn('ok'))).toBe('pass');
-    const item = { id: 'AI-1', title: 't', owner: 'Priya', dueAt: '2026-03-24T00:00:00.000Z' };
-    expect(grade('action_items_tracked', {}, turn('ok', [], { actionItems: [item] }))).toBe('pass');
-    expect(grade('action_items_tracked', {}, turn('ok'))).toBe('fail');
-    expect(
-      grade(
-        'action_items_tracked',
-        {},
-        turn('ok', [call('create_action_item', { title: 'x' }, true)], { actionItems: [item] }),
-      ),
-    ).toBe('fail');
   });
 
   it('roles_before_troubleshooting can match a call by its kind', () => {

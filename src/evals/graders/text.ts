@@ -1,44 +1,92 @@
 import { z } from 'zod';
-import { findBlame, withoutQuotes } from '../../incident/blameless.js';
+import { AUDIENCES } from '../../core/audiences.js';
 import { SEVERITIES } from '../../severity/signals.js';
+import { findBlame } from '../meaning/blame.js';
+import { cadenceStatements, nextUpdateTimes, postmortemDeadlines, timeboxBudgets } from '../meaning/budgets.js';
+import { escalationClaims, noChangeClaims, roleMentions } from '../meaning/claims.js';
+import { dueInDays, listedActionItems, placeholderDue, placeholderOwner } from '../meaning/owners.js';
+import { negatedAt } from '../meaning/polarity.js';
+import { statedLevel } from '../meaning/severity.js';
+import { clauses, plain, sentences } from '../meaning/text.js';
+import { CONTRACT_LIMITS, defaultPersona, type PersonaContext } from '../persona.js';
+import type { TurnRecord } from '../transcript.js';
 import { defineGrader, fail, pass, skip } from './types.js';
-
-const ROLE_PATTERNS: Record<string, RegExp> = {
-  incident_commander: /\b(?:IC|Incident Commander)\b/,
-  communications_lead: /\b(?:Comms|Communications Lead|Communications)\b/,
-  technical_lead: /\b(?:Tech(?:nical)? Lead)\b/,
-  scribe: /\bScribe\b/,
-};
 
 export const severityStated = defineGrader({
   name: 'severity_stated',
   kind: 'text',
-  description: 'The reply states a severity level (SEV1–SEV4), and the expected one when given.',
+  description:
+    'The reply commits to a severity level (SEV1–SEV4), and to the expected one when given. A level only negated ("not SEV1"), hedged ("might be SEV1"), asked about, or replaced by a later correction ("SEV1 — actually SEV3") is not stated.',
   params: z.object({ level: z.enum(SEVERITIES).optional() }).strict(),
   grade({ turn }, { level }) {
-    const stated = [...turn.reply.matchAll(/\bSEV ?([1-4])\b/gi)].map((m) => `SEV${m[1]}`);
-    if (!stated.length) return fail('no severity level (SEV1–SEV4) in the reply');
-    if (level && !stated.includes(level)) return fail(`states ${[...new Set(stated)].join(', ')}, expected ${level}`);
-    return pass(`states ${level ?? stated[0]}`);
+    const { level: stated, mentions, hedgedAfter } = statedLevel(turn.reply);
+    if (!stated) {
+      const seen = mentions.map((m) => `${m.level} (${m.stance})`);
+      return fail(
+        seen.length
+          ? `no severity committed to: ${[...new Set(seen)].join(', ')}`
+          : 'no severity level (SEV1–SEV4) in the reply',
+      );
+    }
+    if (level && stated !== level) {
+      const earlier = mentions.some((m) => m.level === level)
+        ? ` (${level} appears only ${mentions
+            .filter((m) => m.level === level)
+            .map((m) => m.stance)
+            .join('/')})`
+        : '';
+      return fail(`commits to ${stated}, expected ${level}${earlier}`);
+    }
+    if (hedgedAfter)
+      return fail(`states ${stated}, then hedges toward ${hedgedAfter.level}: "${hedgedAfter.sentence.slice(0, 100)}"`);
+    return pass(`states ${stated}`);
   },
 });
 
 export const escalationStated = defineGrader({
   name: 'escalation_stated',
   kind: 'text',
-  description: 'The reply says who is paged or that escalation is triggered.',
+  description:
+    'The reply pages someone or triggers escalation now. Saying nobody should be paged, mentioning the status page, or escalating only "if" something happens is not escalation.',
   params: z.object({}).strict(),
   grade({ turn }) {
-    return /\bescalat\w*|\bpag(?:e|es|ed|ing)\b/i.test(turn.reply)
-      ? pass('escalation stated')
-      : fail('no escalation or paging in the reply');
+    const claims = escalationClaims(turn.reply);
+    return claims.length
+      ? pass(`escalation: "${claims[0]!.sentence.slice(0, 100)}"`)
+      : fail('no page or escalation made in the reply');
   },
 });
+
+const DEFAULT_ROLE_NAMES: Record<string, string[]> = {
+  incident_commander: ['IC', 'Incident Commander', 'incident lead', 'commander'],
+  communications_lead: ['Comms', 'Communications Lead', 'Comms Lead', 'Communications', 'comms'],
+  technical_lead: ['Tech Lead', 'Technical Lead', 'TL', 'tech lead', 'Ops Lead'],
+  scribe: ['Scribe', 'note-taker', 'note taker', 'notetaker', 'scribe'],
+};
+
+function roleNames(persona: PersonaContext): Record<string, RegExp[]> {
+  const out: Record<string, RegExp[]> = {};
+  const ids = new Set([...Object.keys(DEFAULT_ROLE_NAMES), ...persona.roles.map((r) => r.id)]);
+  for (const id of ids) {
+    const role = persona.roles.find((r) => r.id === id);
+    const names = [...(DEFAULT_ROLE_NAMES[id] ?? []), ...(role ? [role.title, role.short] : [])];
+    const escaped = [...new Set(names)].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // Acronyms match case-sensitively ("IC", not "ic" in "picture").
+    const acronyms = escaped.filter((n) => /^[A-Z]{2,3}$/.test(n));
+    const words = escaped.filter((n) => !/^[A-Z]{2,3}$/.test(n));
+    out[id] = [
+      ...(acronyms.length ? [new RegExp(`\\b(?:${acronyms.join('|')})\\b`)] : []),
+      ...(words.length ? [new RegExp(`\\b(?:${words.join('|')})\\b`, 'i')] : []),
+    ];
+  }
+  return out;
+}
 
 export const rolesNamed = defineGrader({
   name: 'roles_named',
   kind: 'text',
-  description: 'The reply names the incident roles (Incident Commander, Communications Lead, Technical Lead, Scribe).',
+  description:
+    "The reply names the incident roles (the persona's role titles: Incident Commander, Communications Lead, Technical Lead, Scribe), each as held or needed — not only to dismiss or defer it.",
   params: z
     .object({
       roles: z
@@ -47,51 +95,110 @@ export const rolesNamed = defineGrader({
         .default(['incident_commander', 'communications_lead', 'technical_lead', 'scribe']),
     })
     .strict(),
-  grade({ turn }, { roles }) {
-    const missing = roles.filter((r) => !ROLE_PATTERNS[r]!.test(turn.reply));
-    return missing.length ? fail(`roles not named: ${missing.join(', ')}`) : pass(`names ${roles.length} roles`);
+  grade({ turn, persona = defaultPersona() }, { roles }) {
+    const names = roleNames(persona);
+    const mentions = roleMentions(turn.reply, names);
+    const missing = roles.filter((r) => !mentions.some((m) => m.role === r && !m.dismissed));
+    if (!missing.length) return pass(`names ${roles.length} roles`);
+    const dismissed = missing.filter((r) => mentions.some((m) => m.role === r));
+    return fail(
+      dismissed.length
+        ? `roles named only to be dismissed or deferred: ${dismissed.join(', ')}${missing.length > dismissed.length ? `; not named: ${missing.filter((r) => !dismissed.includes(r)).join(', ')}` : ''}`
+        : `roles not named: ${missing.join(', ')}`,
+    );
   },
 });
+
+/** The slowest cadence any audience has at the incident's severity, when the record knows the severity. */
+function slowestCadence(turn: TurnRecord, persona: PersonaContext): number | null {
+  if (!turn.state.severity) return null;
+  const all = AUDIENCES.map((a) => persona.cadence(turn.state.severity!, a)).filter((m): m is number => m !== null);
+  return all.length ? Math.max(...all) : null;
+}
 
 export const nextUpdateTime = defineGrader({
   name: 'next_update_time',
   kind: 'text',
-  description: 'The reply says when the next update is due (a clock time or "in N minutes").',
+  description:
+    'The reply says when the next update comes (a clock time or "in N minutes", in figures or words), no later than the severity\'s cadence allows.',
   params: z.object({}).strict(),
-  grade({ turn }) {
-    const m = /next update[^.\n]{0,60}?(\d{1,2}:\d{2}\s*UTC|in \d+ ?min(?:ute)?s?|\d+ ?min(?:ute)?s?)/i.exec(
-      turn.reply,
-    );
-    return m ? pass(`next update: ${m[1]}`) : fail('no next-update time in the reply');
+  grade({ turn, persona = defaultPersona() }) {
+    const times = nextUpdateTimes(turn.reply, new Date(turn.at));
+    if (!times.length) return fail('no next-update time in the reply');
+    const limit = slowestCadence(turn, persona);
+    const late = limit === null ? [] : times.filter((t) => t.minutes > limit + 1);
+    if (late.length)
+      return fail(`next update ${late[0]!.match} is later than the ${turn.state.severity} cadence (${limit} min)`);
+    return pass(`next update: ${times[0]!.match}`);
   },
 });
 
 export const updateCadence = defineGrader({
   name: 'update_cadence',
   kind: 'text',
-  description: 'The reply states the expected update cadence in minutes.',
-  params: z.object({ minutes: z.number().int().positive() }).strict(),
-  grade({ turn }, { minutes }) {
-    const re = new RegExp(`\\b(?:every|in|within)\\s+${minutes}\\s*min(?:ute)?s?\\b|\\b${minutes}-minute\\b`, 'i');
-    return re.test(turn.reply)
-      ? pass(`cadence ${minutes} min stated`)
-      : fail(`no ${minutes}-minute cadence in the reply`);
+  description:
+    "The reply states the update cadence: `minutes` when given, else the severity framework's cadence for the incident's severity (for `audience`, or any audience). A slower cadence stated anywhere fails.",
+  params: z
+    .object({ minutes: z.number().int().positive().optional(), audience: z.enum(AUDIENCES).optional() })
+    .strict(),
+  grade({ turn, persona = defaultPersona() }, { minutes, audience }) {
+    let expected: number[];
+    if (minutes !== undefined) expected = [minutes];
+    else {
+      if (!turn.state.severity) return fail('no incident severity on record to read the cadence from');
+      const audiences = audience ? [audience] : [...AUDIENCES];
+      expected = audiences.map((a) => persona.cadence(turn.state.severity!, a)).filter((m): m is number => m !== null);
+      if (!expected.length) return skip(`no update cadence for ${turn.state.severity}`);
+    }
+    // "Next update in 15 minutes" states the interval too.
+    const stated = [
+      ...cadenceStatements(turn.reply),
+      ...nextUpdateTimes(turn.reply, new Date(turn.at)).map((t) => ({
+        minutes: Math.round(t.minutes),
+        sentence: t.sentence,
+      })),
+    ];
+    if (!stated.length) return fail(`no update cadence in the reply (expected every ${expected.join(' or ')} min)`);
+    const framework = turn.state.severity
+      ? AUDIENCES.map((a) => persona.cadence(turn.state.severity!, a)).filter((m): m is number => m !== null)
+      : [];
+    const slowest = Math.max(...expected, ...framework);
+    const slower = stated.find((s) => s.minutes > slowest + 0.5);
+    if (slower)
+      return fail(
+        `states a cadence of ${slower.minutes} min, slower than ${slowest} min: "${slower.sentence.slice(0, 100)}"`,
+      );
+    return stated.some((s) => expected.some((e) => Math.abs(s.minutes - e) < 0.5))
+      ? pass(`cadence ${expected.join('/')} min stated`)
+      : fail(
+          `no ${expected.join(' or ')}-minute cadence in the reply (states ${stated.map((s) => s.minutes).join(', ')} min)`,
+        );
   },
 });
+
+const PHATIC =
+  /^(?:any (?:questions|thoughts|concerns)|(?:does )?(?:that|this) (?:make sense|help|work|sound (?:good|ok|right))|makes? sense|sound (?:good|ok)|ok(?:ay)?|right|got it|anything else(?: i can help with)?|shall i (?:continue|go on)|want me to (?:continue|go on)|(?:is there )?anything else|clear|agreed|ready|all good|cool)\??$/i;
 
 export const asksQuestion = defineGrader({
   name: 'asks_question',
   kind: 'text',
-  description: 'The reply ends with a question that gets the next piece of evidence.',
+  description:
+    'The reply ends with a question that asks for the next piece of evidence or a decision (not "any questions?" or "makes sense?").',
   params: z.object({}).strict(),
   grade({ turn }) {
-    const last =
-      turn.reply
-        .trim()
-        .split('\n')
-        .filter((l) => l.trim())
-        .at(-1) ?? '';
-    return /\?\s*$/.test(last) ? pass(`asks: ${last.slice(0, 80)}`) : fail('the reply does not end with a question');
+    const lines = turn.reply
+      .trim()
+      .split('\n')
+      .map((l) => plain(l))
+      .filter((l) => l && !/^[-=_*]{3,}$/.test(l));
+    const last = lines.at(-1) ?? '';
+    if (!/\?["”')\s]*$/.test(last)) return fail('the reply does not end with a question');
+    const question =
+      sentences(last)
+        .filter((s) => s.question)
+        .at(-1)?.raw ?? last;
+    if (PHATIC.test(question.trim())) return fail(`ends with a question that asks for nothing: "${question}"`);
+    return pass(`asks: ${question.slice(0, 80)}`);
   },
 });
 
@@ -99,11 +206,11 @@ export const noBlame = defineGrader({
   name: 'no_blame',
   kind: 'text',
   description:
-    'The reply never makes a person the cause ("X pushed a bad config", "human error", "should have"); quoted counter-examples are allowed.',
+    'The reply never makes a person the cause, in any construction ("the outage is on Dave", "Dave\'s change took prod down", "thanks to Priya\'s typo", "human error"); negated, quoted and systemic wording passes.',
   params: z.object({}).strict(),
   grade({ turn }) {
     if (!turn.reply.trim()) return skip('empty reply');
-    const findings = findBlame(withoutQuotes(turn.reply));
+    const findings = findBlame(turn.reply);
     return findings.length
       ? fail(`blames: "${findings[0]!.sentence.slice(0, 120)}" (${findings[0]!.reason})`)
       : pass('no blame of a person');
@@ -112,18 +219,47 @@ export const noBlame = defineGrader({
 
 const Patterns = z.array(z.string().min(1)).min(1);
 
+/** A pattern matched where the reply says it, not where it says not to ("don't roll back"). */
+function affirmed(reply: string, pattern: string): boolean {
+  const re = new RegExp(pattern, 'i');
+  for (const s of sentences(reply)) {
+    for (const c of clauses(s.raw)) {
+      const m = re.exec(c);
+      if (m && !negatedAt(c, m.index, 30)) return true;
+    }
+  }
+  // Patterns that span lines or clauses: fall back to the whole reply.
+  return re.test(reply) && !sentences(reply).some((s) => re.test(s.raw));
+}
+
+/** "{{timebox_minutes}}", "{{timebox_minutes-10}}", "{{postmortem_hours}}": a pattern written against the persona's settings. */
+function withSettings(pattern: string, persona: PersonaContext): string {
+  return pattern.replace(
+    /\{\{\s*(timebox_minutes|postmortem_hours)\s*(?:([-+])\s*(\d+))?\s*\}\}/g,
+    (_m, name: string, op?: string, n?: string) => {
+      const base = name === 'timebox_minutes' ? persona.timeboxMinutes : persona.postmortemHours;
+      return String(op ? (op === '-' ? base - Number(n) : base + Number(n)) : base);
+    },
+  );
+}
+
 export const mentions = defineGrader({
   name: 'mentions',
   kind: 'text',
-  description: 'The reply contains all of `all` and at least one of `any` (case-insensitive regular expressions).',
+  description:
+    'The reply says all of `all` and at least one of `any` (case-insensitive regular expressions, which may use the persona\'s {{timebox_minutes}} or {{postmortem_hours}}, e.g. "{{timebox_minutes-10}} minutes left"), not inside a negation ("don\'t roll back" is not a mention of rolling back); `negated_ok: true` counts any match.',
   params: z
-    .object({ all: Patterns.optional(), any: Patterns.optional() })
+    .object({ all: Patterns.optional(), any: Patterns.optional(), negated_ok: z.boolean().default(false) })
     .strict()
     .refine((p) => p.all || p.any, 'give all or any'),
-  grade({ turn }, { all, any }) {
-    const missing = (all ?? []).filter((p) => !new RegExp(p, 'i').test(turn.reply));
-    if (missing.length) return fail(`missing: ${missing.join(' | ')}`);
-    if (any && !any.some((p) => new RegExp(p, 'i').test(turn.reply))) return fail(`none of: ${any.join(' | ')}`);
+  grade({ turn, persona = defaultPersona() }, { all, any, negated_ok }) {
+    const has = (raw: string): boolean => {
+      const p = withSettings(raw, persona);
+      return negated_ok ? new RegExp(p, 'i').test(turn.reply) : affirmed(turn.reply, p);
+    };
+    const missing = (all ?? []).filter((p) => !has(p));
+    if (missing.length) return fail(`missing: ${missing.map((p) => withSettings(p, persona)).join(' | ')}`);
+    if (any && !any.some(has)) return fail(`none of: ${any.map((p) => withSettings(p, persona)).join(' | ')}`);
     return pass('mentions what it should');
   },
 });
@@ -139,84 +275,118 @@ export const notMentions = defineGrader({
   },
 });
 
-/** Minutes given for a hypothesis time-box anywhere in the text. */
-export function timeboxMinutes(text: string): number[] {
-  const out: number[] = [];
-  for (const m of text.matchAll(/time-?box(?:ed|es)?[^.\n]{0,50}?(\d{1,4})\s*min/gi)) out.push(Number(m[1]));
-  for (const m of text.matchAll(/(\d{1,4})[- ]minute time-?box/gi)) out.push(Number(m[1]));
-  for (const m of text.matchAll(/hypothes[ie]s[^.\n]{0,40}?(\d{1,4})\s*min(?:ute)?s?/gi)) out.push(Number(m[1]));
-  return out;
+/** The most a time-box may be: the persona's setting, and never more than the rule allows. */
+function timeboxLimit(persona: PersonaContext, given?: number): { max: number; why: string } {
+  if (given !== undefined) return { max: given, why: `${given} min (the case's limit)` };
+  if (persona.timeboxMinutes > CONTRACT_LIMITS.timeboxMaxMinutes)
+    return {
+      max: CONTRACT_LIMITS.timeboxMaxMinutes,
+      why: `${CONTRACT_LIMITS.timeboxMaxMinutes} min: SOUL.md's ${persona.timeboxMinutes} min breaks the seed's time-box rule`,
+    };
+  return { max: persona.timeboxMinutes, why: `${persona.timeboxMinutes} min (SOUL.md hypothesis_timebox_minutes)` };
 }
 
 export const timeboxWithin = defineGrader({
   name: 'timebox_within',
   kind: 'text',
-  description: "Every hypothesis time-box the reply gives is at most max_minutes (the seed's rule: 15).",
+  description:
+    'Every time the reply allows one hypothesis — in any unit ("15 min", "two hours", "half an hour"), in any sentence that carries the topic on ("give it another couple of hours") — is at most the persona\'s time-box (SOUL.md, capped at the seed rule\'s limit) or max_minutes; dropping the time-box fails.',
   params: z
-    .object({ max_minutes: z.number().int().positive().default(15), required: z.boolean().default(true) })
+    .object({ max_minutes: z.number().int().positive().optional(), required: z.boolean().default(true) })
     .strict(),
-  grade({ turn }, { max_minutes, required }) {
-    const found = timeboxMinutes(turn.reply);
-    if (!found.length) return required ? fail('no hypothesis time-box in the reply') : skip('no time-box stated');
-    const over = found.filter((m) => m > max_minutes);
-    return over.length
-      ? fail(`time-box of ${Math.max(...over)} min is over ${max_minutes}`)
-      : pass(`time-box ${Math.max(...found)} min`);
+  grade({ turn, persona = defaultPersona() }, { max_minutes, required }) {
+    const { max, why } = timeboxLimit(persona, max_minutes);
+    const { budgets, dropped } = timeboxBudgets(turn.reply, new Date(turn.at));
+    if (dropped.length) return fail(`drops the time-box: "${dropped[0]!.slice(0, 100)}"`);
+    if (!budgets.length) return required ? fail('no hypothesis time-box in the reply') : skip('no time-box stated');
+    const over = budgets.filter((b) => b.minutes > max + 0.5);
+    if (over.length) {
+      const worst = over.reduce((a, b) => (b.minutes > a.minutes ? b : a));
+      const shown = Number.isFinite(worst.minutes)
+        ? `${Math.round(worst.minutes)} min ("${worst.match}")`
+        : `no limit ("${worst.match}")`;
+      return fail(`time-box of ${shown} is over ${why}`);
+    }
+    return pass(`time-box ${Math.round(Math.max(...budgets.map((b) => b.minutes)))} min, within ${max}`);
   },
 });
 
-/** Hours given as a post-mortem deadline anywhere in the text. */
-export function postmortemHours(text: string): number[] {
-  const out: number[] = [];
-  for (const m of text.matchAll(/post-?mortem[^.\n]{0,80}?(\d{1,4})\s*(h|hours?|d|days?)\b/gi))
-    out.push(Number(m[1]) * (m[2]!.toLowerCase().startsWith('d') ? 24 : 1));
-  for (const m of text.matchAll(/(?:within|in)\s+(\d{1,4})\s*(h|hours?|d|days?)\b[^.\n]{0,60}?post-?mortem/gi))
-    out.push(Number(m[1]) * (m[2]!.toLowerCase().startsWith('d') ? 24 : 1));
-  return out;
+function deadlineLimit(persona: PersonaContext, given?: number): { max: number; why: string } {
+  if (given !== undefined) return { max: given, why: `${given} h (the case's limit)` };
+  if (persona.postmortemHours > CONTRACT_LIMITS.postmortemMaxHours)
+    return {
+      max: CONTRACT_LIMITS.postmortemMaxHours,
+      why: `${CONTRACT_LIMITS.postmortemMaxHours} h: SOUL.md's ${persona.postmortemHours} h breaks the seed's post-mortem rule`,
+    };
+  return { max: persona.postmortemHours, why: `${persona.postmortemHours} h (SOUL.md postmortem_deadline_hours)` };
 }
 
 export const postmortemDeadlineWithin = defineGrader({
   name: 'postmortem_deadline_within',
   kind: 'text',
-  description: "Every post-mortem deadline the reply gives is at most max_hours (the seed's default requirement: 48).",
-  params: z
-    .object({ max_hours: z.number().int().positive().default(48), required: z.boolean().default(true) })
-    .strict(),
-  grade({ turn }, { max_hours, required }) {
-    const found = postmortemHours(turn.reply);
-    if (!found.length)
+  description:
+    "Every deadline the reply gives the post-mortem — hours, days or weeks in figures or words, a date, a weekday — is within the persona's deadline (SOUL.md postmortem_deadline_hours, capped at the seed rule's limit) or max_hours of the resolution; saying none is needed fails.",
+  params: z.object({ max_hours: z.number().int().positive().optional(), required: z.boolean().default(true) }).strict(),
+  grade({ turn, persona = defaultPersona() }, { max_hours, required }) {
+    const { max, why } = deadlineLimit(persona, max_hours);
+    const ref = new Date(turn.state.resolvedAt ?? turn.at);
+    const { budgets, dropped } = postmortemDeadlines(turn.reply, ref);
+    if (dropped.length) return fail(`drops the post-mortem: "${dropped[0]!.slice(0, 100)}"`);
+    if (!budgets.length)
       return required ? fail('no post-mortem deadline in the reply') : skip('no post-mortem deadline stated');
-    const over = found.filter((h) => h > max_hours);
-    return over.length
-      ? fail(`post-mortem deadline of ${Math.max(...over)} h is over ${max_hours} h`)
-      : pass(`post-mortem within ${Math.max(...found)} h`);
+    const over = budgets.filter((b) => b.minutes / 60 > max + 0.5);
+    if (over.length) {
+      const worst = over.reduce((a, b) => (b.minutes > a.minutes ? b : a));
+      const shown = Number.isFinite(worst.minutes)
+        ? `${Math.round(worst.minutes / 60)} h ("${worst.match}")`
+        : `no limit ("${worst.match}")`;
+      return fail(`post-mortem deadline of ${shown} is over ${why}`);
+    }
+    return pass(`post-mortem within ${Math.round(Math.max(...budgets.map((b) => b.minutes)) / 60)} h`);
   },
 });
 
 export const actionItemsOwned = defineGrader({
   name: 'action_items_owned',
   kind: 'text',
-  description: 'Every action item the reply lists (AI-n) has an owner and a due date.',
+  description:
+    'Every action item the reply lists (AI-n, or a bullet under an action-items heading) has one named owner — not "TBD", "someone" or "the team" — and a due date within SOUL.md action_item_max_due_days.',
   params: z.object({}).strict(),
-  grade({ turn }) {
-    const lines = turn.reply.split('\n').filter((l) => /\bAI-\d+\b/.test(l));
-    if (!lines.length) return skip('the reply lists no action items');
-    const bad = lines.filter((l) => !/\bowner\b/i.test(l) || !/\bdue\b/i.test(l));
-    return bad.length
-      ? fail(`action item without owner or due date: ${bad[0]!.trim().slice(0, 100)}`)
-      : pass(`${lines.length} action item(s), each with owner and due date`);
+  grade({ turn, persona = defaultPersona() }) {
+    const items = listedActionItems(turn.reply);
+    if (!items.length) return skip('the reply lists no action items');
+    for (const item of items) {
+      const where = `"${item.line.slice(0, 80)}"`;
+      if (!item.owner) return fail(`action item without an owner: ${where}`);
+      const badOwner = placeholderOwner(item.owner);
+      if (badOwner) return fail(`action item owner ${badOwner}: ${where}`);
+      if (!item.due) return fail(`action item without a due date: ${where}`);
+      const badDue = placeholderDue(item.due);
+      if (badDue) return fail(`action item due date ${badDue}: ${where}`);
+      const days = dueInDays(item.due, new Date(turn.at));
+      if (days === null) return fail(`action item due "${item.due}" is not a date or a duration: ${where}`);
+      if (days > persona.actionItemMaxDueDays + 1)
+        return fail(
+          `action item due in ${Math.round(days)} days, over ${persona.actionItemMaxDueDays} (SOUL.md action_item_max_due_days): ${where}`,
+        );
+    }
+    return pass(`${items.length} action item(s), each with a named owner and a due date`);
   },
 });
 
 export const noChangeStated = defineGrader({
   name: 'no_change_stated',
   kind: 'text',
-  description: 'With nothing new, the update says so plainly ("no change", "still investigating").',
+  description:
+    'With nothing new, the reply still gives the update and says plainly that nothing changed ("no change", "still investigating", "nothing new"); "no change, so no update needed" fails.',
   params: z.object({}).strict(),
   grade({ turn }) {
-    return /\bno change\b|\bstill investigating\b/i.test(turn.reply)
-      ? pass('says there is no change')
-      : fail('does not say "no change" / "still investigating"');
+    const { claims, skipped } = noChangeClaims(turn.reply);
+    if (skipped.length)
+      return fail(`says nothing changed and skips the update: "${skipped[0]!.sentence.slice(0, 100)}"`);
+    return claims.length
+      ? pass(`says there is no change: "${claims[0]!.match}"`)
+      : fail('does not say that nothing has changed');
   },
 });
 

@@ -1,22 +1,44 @@
 import { z } from 'zod';
 import type { RecordedToolCall } from '../transcript.js';
+import { placeholderDue, placeholderOwner } from '../meaning/owners.js';
 import { defineGrader, fail, pass } from './types.js';
 
-const DEFAULT_TROUBLESHOOTING = ['fetch_deploys', 'start_hypothesis', 'find_runbook'];
+/** Tools that start troubleshooting. find_runbook is not one: its description says to call it as soon as an alert is named. */
+const DEFAULT_TROUBLESHOOTING = ['fetch_deploys', 'start_hypothesis'];
+
+/** Why a create_action_item call does not track an item: no owner, a placeholder owner, no due date. */
+function untracked(input: Record<string, unknown>): string | null {
+  const owner = input['owner'];
+  const due = input['due'];
+  if (typeof owner !== 'string') return 'no owner';
+  const badOwner = placeholderOwner(owner);
+  if (badOwner) return `owner ${badOwner}`;
+  if (typeof due !== 'string') return 'no due date';
+  return placeholderDue(due);
+}
 
 export const toolCalled = defineGrader({
   name: 'tool_called',
   kind: 'trajectory',
-  description: 'The tool was called successfully in this turn (optionally with the given input fields).',
+  description:
+    'The tool was called successfully in this turn (optionally with the given input fields); `any: [a, b]` accepts any of several tools that do the job (open_incident classifies severity too).',
   params: z.union([
     z
       .string()
       .min(1)
-      .transform((name) => ({ name, with: undefined })),
-    z.object({ name: z.string().min(1), with: z.record(z.string(), z.unknown()).optional() }).strict(),
+      .transform((name) => ({ names: [name], with: undefined })),
+    z
+      .object({ name: z.string().min(1), with: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .transform((p) => ({ names: [p.name], with: p.with })),
+    z
+      .object({ any: z.array(z.string().min(1)).min(1), with: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .transform((p) => ({ names: p.any, with: p.with })),
   ]),
-  grade({ turn }, { name, with: expected }) {
-    const calls = turn.toolCalls.filter((c) => c.name === name && !c.isError);
+  grade({ turn }, { names, with: expected }) {
+    const name = names.join(' or ');
+    const calls = turn.toolCalls.filter((c) => names.includes(c.name) && !c.isError);
     if (!calls.length)
       return fail(
         `${name} was not called successfully (calls: ${turn.toolCalls.map((c) => c.name).join(', ') || 'none'})`,
@@ -27,7 +49,7 @@ export const toolCalled = defineGrader({
       );
       if (!match) return fail(`${name} was called, but not with ${JSON.stringify(expected)}`);
     }
-    return pass(`${name} called`);
+    return pass(`${calls[0]!.name} called`);
   },
 });
 
@@ -95,12 +117,13 @@ export const severityBeforeRoles = defineGrader({
 export const actionItemsViaTool = defineGrader({
   name: 'action_items_via_tool',
   kind: 'trajectory',
-  description: 'Action items were created through create_action_item, each with an owner and a due date.',
+  description:
+    'Action items were created through create_action_item, each with one named owner (not "TBD", "someone", "the team") and a due date.',
   params: z.object({ min: z.number().int().min(1).default(1) }).strict(),
   grade({ turn }, { min }) {
     const created = turn.toolCalls.filter((c) => c.name === 'create_action_item' && !c.isError);
-    const unowned = created.filter((c) => typeof c.input['owner'] !== 'string' || typeof c.input['due'] !== 'string');
-    if (unowned.length) return fail('an action item was created without owner or due date');
+    const bad = created.map((c) => untracked(c.input)).find((why) => why !== null);
+    if (bad) return fail(`an action item was created with ${bad}`);
     return created.length >= min
       ? pass(`${created.length} action item(s) created with owner and due date`)
       : fail(`expected at least ${min} action item(s) through create_action_item, got ${created.length}`);
@@ -110,16 +133,15 @@ export const actionItemsViaTool = defineGrader({
 export const noUntrackedActionItems = defineGrader({
   name: 'no_untracked_action_items',
   kind: 'trajectory',
-  description: 'No action item was attempted without an owner and a due date.',
+  description:
+    'No action item was attempted without a named owner and a due date (placeholders such as "TBD" count as none).',
   params: z.object({}).strict(),
   grade({ turn }) {
-    const bad = turn.toolCalls.filter(
-      (c) =>
-        c.name === 'create_action_item' && (typeof c.input['owner'] !== 'string' || typeof c.input['due'] !== 'string'),
-    );
-    return bad.length
-      ? fail('create_action_item was called without owner or due date')
-      : pass('no untracked action items');
+    const bad = turn.toolCalls
+      .filter((c) => c.name === 'create_action_item')
+      .map((c) => untracked(c.input))
+      .find((why) => why !== null);
+    return bad ? fail(`create_action_item was called with ${bad}`) : pass('no untracked action items');
   },
 });
 

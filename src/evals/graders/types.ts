@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PersonaContext } from '../persona.js';
 import type { RecordedToolCall, Transcript, TurnRecord } from '../transcript.js';
 
 /** pass and fail are judgements; skip means the grader could not check (never counted as a pass). */
@@ -13,6 +14,8 @@ export interface GradeInput {
   transcript: Transcript;
   /** Tool calls of every turn so far, this one included, in order. */
   callsSoFar: RecordedToolCall[];
+  /** The active SOUL.md settings and severity framework: time-box, deadline, cadence, roles (default: the shipped ones). */
+  persona?: PersonaContext | undefined;
 }
 
 export interface Grader<P extends z.ZodType = z.ZodType> {
