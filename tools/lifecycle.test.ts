@@ -47,6 +47,22 @@ describe('hypotheses with time-boxes', () => {
     );
   });
 
+  it('clamps a time-box when the clock jumps backwards, and says the clock moved back', async () => {
+    const id = await openCheckout();
+    await h.ok('start_hypothesis', { incidentId: id, statement: 'DB pool exhausted', owner: 'Priya' });
+    h.clock.advanceMinutes(5);
+    h.clock.advanceMinutes(-180);
+    const back = (await state()) as State & { hypotheses: { clockBehind: boolean }[] };
+    expect(back.hypotheses[0]).toMatchObject({ minutesLeft: 15, expired: false, clockBehind: true });
+    expect(back.attention[0]).toMatch(
+      /^The clock reads 11:05 UTC, 2 h 55 min earlier than the newest entry on the record \(14:00 UTC\): the system clock has moved back/,
+    );
+    h.clock.advanceMinutes(180 + 16);
+    const caught = (await state()) as State & { hypotheses: { clockBehind: boolean }[] };
+    expect(caught.hypotheses[0]).toMatchObject({ expired: true, clockBehind: false });
+    expect(caught.attention.join('\n')).not.toContain('clock');
+  });
+
   it('takes the time-box from SOUL.md and refuses a longer one', async () => {
     await h.close();
     h = createHarness({ settings: { hypothesis_timebox_minutes: 10 } });

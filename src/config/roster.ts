@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
 
 export const PersonSchema = z
@@ -38,6 +39,13 @@ export function loadRoster(path: string | null): Roster {
       [{ field: '', problem: 'file not found' }],
       'Pass --roster FILE or set INCIDENT_COMMANDER_ROSTER to an existing roster.yaml.',
     );
-  const parsed = validateConfig(RosterFileSchema, parseYamlText(readFileSync(path, 'utf8'), path), path);
+  const parsed = validateConfig(
+    RosterFileSchema,
+    parseYamlText(
+      readOperatorFile(path, 'Pass --roster FILE or set INCIDENT_COMMANDER_ROSTER to a readable roster.yaml.'),
+      path,
+    ),
+    path,
+  );
   return { file: path, people: parsed.people };
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
 import type { ServiceHint } from '../severity/extract.js';
 
@@ -85,7 +86,10 @@ export function loadServices(path: string | null): ServiceCatalog {
       [{ field: '', problem: 'file not found' }],
       'Pass --services FILE or set INCIDENT_COMMANDER_SERVICES to an existing services.yaml.',
     );
-  return parseServices(readFileSync(path, 'utf8'), path);
+  return parseServices(
+    readOperatorFile(path, 'Pass --services FILE or set INCIDENT_COMMANDER_SERVICES to a readable services.yaml.'),
+    path,
+  );
 }
 
 export function serviceHints(catalog: ServiceCatalog): ServiceHint[] {

@@ -104,6 +104,17 @@ export function minutesBetween(from: Date | string, to: Date | string): number {
   return (new Date(to).getTime() - new Date(from).getTime()) / 60_000;
 }
 
+/**
+ * Said when the clock reads earlier than something already on the record (the system clock was
+ * set back, or another machine's clock is ahead): time left is then clamped, not grown. Null
+ * when the clock is not behind.
+ */
+export function clockBehindNote(latestRecorded: string, now: Date): string | null {
+  const behind = minutesBetween(now, latestRecorded);
+  if (behind <= 0) return null;
+  return `The clock reads ${formatClock(now, now)}, ${formatMinutes(behind)} earlier than the newest entry on the record (${formatClock(latestRecorded, now)}): the system clock has moved back. Time-boxes and update times are clamped until it catches up; check the time on this machine.`;
+}
+
 /** "15 min", "2 h 5 min", "3 d 4 h": short and readable at 3 AM. */
 export function formatMinutes(minutes: number): string {
   const m = Math.round(Math.abs(minutes));

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseIsoTime } from '../core/time.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
 import { SEVERITIES } from '../severity/signals.js';
@@ -128,5 +129,5 @@ export function loadScenario(dir: string, idOrPath: string): Scenario {
       [{ field: '', problem: `no scenario "${idOrPath}"` }],
       `Run incident-commander gameday --list for the scenarios in ${dir}.`,
     );
-  return parseScenario(readFileSync(file, 'utf8'), file);
+  return parseScenario(readOperatorFile(file, `Scenarios are YAML files in ${dir}.`), file);
 }

@@ -4,15 +4,26 @@ import type { Hypothesis } from '../store/types.js';
 export interface HypothesisView extends Omit<Hypothesis, 'incidentId'> {
   expired: boolean;
   expiresAt: string;
+  /** Never more than the time-box, whatever the clock says. */
   minutesLeft: number;
+  /** The clock reads earlier than the hypothesis started (it was set back): minutesLeft is clamped. */
+  clockBehind: boolean;
 }
 
 /** A hypothesis with its clock: open past its time-box means switch to the next one. */
 export function hypothesisView(h: Hypothesis, now: Date): HypothesisView {
   const expiresAt = addMinutes(h.startedAt, h.timeboxMinutes);
-  const minutesLeft = Math.floor(minutesBetween(now, expiresAt) * 10) / 10;
+  const clockBehind = now.getTime() < Date.parse(h.startedAt);
+  // A clock set back 3 hours would otherwise give a 15-minute time-box 195 minutes.
+  const minutesLeft = Math.min(h.timeboxMinutes, Math.floor(minutesBetween(now, expiresAt) * 10) / 10);
   const { incidentId: _incident, ...rest } = h;
-  return { ...rest, expiresAt: expiresAt.toISOString(), minutesLeft, expired: h.status === 'open' && minutesLeft < 0 };
+  return {
+    ...rest,
+    expiresAt: expiresAt.toISOString(),
+    minutesLeft,
+    clockBehind,
+    expired: h.status === 'open' && minutesLeft < 0,
+  };
 }
 
 export function expiryAdvice(h: HypothesisView): string {

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/time.js';
-import { formatClock } from '../core/time.js';
+import { clockBehindNote, formatClock } from '../core/time.js';
 import type { SeverityFramework } from '../severity/framework.js';
 import type { Severity } from '../severity/signals.js';
 import type { SoulSettings } from '../soul/schema.js';
@@ -101,7 +101,11 @@ export function viewOf(snapshot: IncidentSnapshot, rules: ViewRules, now: Date):
     status: incident.status,
     now,
   });
+  // ISO times in UTC sort as text.
+  const newest = [incident.updatedAt, incident.startedAt, ...timeline.map((e) => e.at)].sort().at(-1)!;
+  const clockNote = clockBehindNote(newest, now);
   const attention = [
+    ...(clockNote ? [clockNote] : []),
     ...(roles.length === 0 && incident.status !== 'resolved'
       ? ['No roles assigned: assign IC, Comms, Tech Lead and Scribe before troubleshooting.']
       : []),

@@ -71,7 +71,10 @@ export const HypothesisSchema = z.object({
   expired: z.boolean(),
   /** When the time-box ends (or ended). */
   expiresAt: z.string(),
-  minutesLeft: z.number().describe('Negative once expired.'),
+  minutesLeft: z.number().describe('Negative once expired; never more than the time-box.'),
+  clockBehind: z
+    .boolean()
+    .describe('The clock reads earlier than the start (it was set back): minutesLeft is clamped.'),
 });
 
 export const RoleAssignmentSchema = z.object({

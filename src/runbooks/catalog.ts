@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseFrontMatter, validateConfig } from '../core/yaml.js';
 import { parseIsoTime } from '../core/time.js';
 
@@ -42,6 +43,9 @@ export interface RunbookCatalog {
 
 export const EMPTY_RUNBOOKS: RunbookCatalog = { dir: null, runbooks: [], errors: [] };
 
+/** The largest runbook read: every command loads the folder at start, and search indexes every word. */
+export const RUNBOOK_MAX_BYTES = 1024 * 1024;
+
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory()
@@ -63,9 +67,10 @@ export function loadRunbooks(dir: string | null): RunbookCatalog {
     );
   const runbooks: Runbook[] = [];
   const errors: ConfigError[] = [];
+  const root = realpathSync(dir);
   for (const path of walk(dir).sort()) {
     try {
-      const doc = parseFrontMatter(readFileSync(path, 'utf8'), path);
+      const doc = parseFrontMatter(readOperatorFile(insideFolder(path, root), undefined, RUNBOOK_MAX_BYTES), path);
       const fm = validateConfig(RunbookFrontMatter, doc.data, path);
       if (!doc.body.trim())
         throw new ConfigError(path, [
@@ -89,4 +94,25 @@ export function loadRunbooks(dir: string | null): RunbookCatalog {
     }
   }
   return { dir, runbooks, errors };
+}
+
+/**
+ * The file a runbook path really names, which must be inside the runbooks folder: a symbolic
+ * link to anything outside it is refused (the folder is what the operator chose to publish to
+ * the model and to MCP clients).
+ */
+function insideFolder(path: string, root: string): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new ConfigError(path, [{ field: '', problem: 'a broken symbolic link' }]);
+  }
+  if (!real.startsWith(root + sep))
+    throw new ConfigError(
+      path,
+      [{ field: '', problem: `links outside the runbooks folder (to ${real}); runbooks are read only from inside it` }],
+      'Copy the runbook into the folder instead of linking to it.',
+    );
+  return real;
 }

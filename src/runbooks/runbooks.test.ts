@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseServices } from '../config/services.js';
 import { loadRunbooks } from './catalog.js';
 import { lintRunbooks } from './lint.js';
-import { rankRunbooks, splitWords } from './search.js';
+import { rankRunbooks, runbookIndex, splitWords } from './search.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 let dir: string;
@@ -105,6 +105,35 @@ describe('runbook catalog and lint', () => {
       /bad-date\.md: field "last_tested": must be a date[\s\S]*empty\.md: field "\(body\)": no steps[\s\S]*no-owner\.md: field "owner"/,
     );
     expect(lint.unknownServices).toEqual([{ file: 'good.md', service: 'billing' }]);
+  });
+
+  it('reads only files inside the folder: a link to a file outside it is refused and named', () => {
+    runbook('checkout.md', 'title: Checkout\nowner: payments');
+    const outside = mkdtempSync(join(tmpdir(), 'ic-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.md'), '---\ntitle: Not a runbook\nowner: x\n---\nprivate notes\n');
+      symlinkSync(join(outside, 'secret.md'), join(dir, 'leak.md'));
+      symlinkSync(join(dir, 'checkout.md'), join(dir, 'alias.md'));
+      const catalog = loadRunbooks(dir);
+      expect(catalog.runbooks.map((r) => r.file).sort()).toEqual(['alias.md', 'checkout.md']);
+      expect(catalog.runbooks.some((r) => r.body.includes('private notes'))).toBe(false);
+      expect(catalog.errors.map((e) => e.message)).toEqual([
+        expect.stringMatching(/leak\.md: links outside the runbooks folder \(to .*secret\.md\)/),
+      ]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a runbook over 1 MiB by name, keeps the others, and indexes each runbook once', () => {
+    runbook('checkout.md', 'title: Checkout\nowner: payments');
+    runbook('huge.md', 'title: Huge\nowner: payments', `${'roll back the deploy\n'.repeat(60_000)}`);
+    const catalog = loadRunbooks(dir);
+    expect(catalog.runbooks.map((r) => r.file)).toEqual(['checkout.md']);
+    expect(catalog.errors[0]?.message).toMatch(/huge\.md: \d+ bytes: larger than the 1048576 bytes/);
+    const [rb] = catalog.runbooks;
+    rankRunbooks(catalog.runbooks, { words: 'roll back' });
+    expect(runbookIndex(rb!)).toBe(runbookIndex(rb!));
   });
 
   it('a missing folder is a config error that says how to fix it', () => {

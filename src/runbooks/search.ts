@@ -59,6 +59,18 @@ function stems(text: string): Set<string> {
   );
 }
 
+/** Each runbook's words, stemmed once (runbooks load once per process; queries come many times). */
+const indexes = new WeakMap<Runbook, { head: Set<string>; body: Set<string> }>();
+
+export function runbookIndex(runbook: Runbook): { head: Set<string>; body: Set<string> } {
+  let index = indexes.get(runbook);
+  if (!index) {
+    index = { head: stems(`${runbook.title} ${runbook.alerts.join(' ')}`), body: stems(runbook.body) };
+    indexes.set(runbook, index);
+  }
+  return index;
+}
+
 /**
  * Ranks runbooks for a query: an exact alert match first (that is what the runbook is for), then
  * service matches, then word overlap with title, alerts and body. Pure.
@@ -69,10 +81,8 @@ export function rankRunbooks(runbooks: readonly Runbook[], query: RunbookQuery):
   const words = stems(`${query.words ?? ''} ${query.alert ?? ''}`);
   const ranked: RankedRunbook[] = [];
   for (const runbook of runbooks) {
-    const wordScore = words.size
-      ? overlap(words, stems(`${runbook.title} ${runbook.alerts.join(' ')}`)) * 0.7 +
-        overlap(words, stems(runbook.body)) * 0.3
-      : 0;
+    const index = words.size ? runbookIndex(runbook) : null;
+    const wordScore = index ? overlap(words, index.head) * 0.7 + overlap(words, index.body) * 0.3 : 0;
     let match: RunbookMatch | null = null;
     let score = 0;
     if (alert && runbook.alerts.some((a) => a.toLowerCase() === alert)) [match, score] = ['alert', 3];

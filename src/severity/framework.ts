@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AUDIENCES, type Audience } from '../core/audiences.js';
-import { ConfigError } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
 import { SERVICE_STATES, SEVERITIES, SIGNALS, SIGNAL_NAMES, type Severity, type SignalName } from './signals.js';
 
@@ -141,16 +140,8 @@ export function parseFramework(text: string, file: string): SeverityFramework {
 }
 
 export function loadFramework(path: string): SeverityFramework {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [
-      {
-        field: '',
-        problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message,
-      },
-    ]);
-  }
-  return parseFramework(text, path);
+  return parseFramework(
+    readOperatorFile(path, 'Pass --severity PATH or set INCIDENT_COMMANDER_SEVERITY to a readable severity.yaml.'),
+    path,
+  );
 }

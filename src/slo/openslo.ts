@@ -2,10 +2,12 @@
  * Reads SLOs from OpenSLO v1 YAML (https://github.com/OpenSLO/OpenSLO): one or more `---`
  * documents; documents of other kinds (Service, SLI, AlertPolicy…) are skipped.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import jsYaml from 'js-yaml';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
+import { yamlLoadOptions } from '../core/yaml.js';
 import { formatPath, objectKeysAt, zodIssues } from '../core/zod-issues.js';
 
 export const BUDGETING_METHODS = ['Occurrences', 'Timeslices', 'RatioTimeslices'] as const;
@@ -119,7 +121,7 @@ const HINT_DOCUMENTS = 'documents[N] is the (N+1)th "---"-separated YAML documen
 export function parseOpenSlo(text: string, file: string): OpenSlo[] {
   let documents: unknown[];
   try {
-    documents = jsYaml.safeLoadAll(text, null, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    documents = jsYaml.safeLoadAll(text, null, yamlLoadOptions(file));
   } catch (error) {
     throw new ConfigError(file, [{ field: '', problem: yamlProblem(error) }]);
   }
@@ -191,7 +193,7 @@ export function loadOpenSlo(path: string): OpenSlo[] {
       [{ field: '', problem: 'file not found' }],
       'Pass --file with the path of an OpenSLO YAML file.',
     );
-  return parseOpenSlo(readFileSync(path, 'utf8'), path);
+  return parseOpenSlo(readOperatorFile(path, 'Pass --file with the path of an OpenSLO YAML file.'), path);
 }
 
 /**

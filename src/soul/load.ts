@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ConfigError, type FieldIssue } from '../core/errors.js';
+import { readOperatorFile } from '../core/files.js';
 import { parseFrontMatter, validateConfig } from '../core/yaml.js';
 import { renderTemplate, TemplateError } from '../templates/render.js';
 import { SoulFrontMatterSchema, type SoulFrontMatter } from './schema.js';
@@ -95,17 +95,7 @@ export function parseSoul(text: string, options: ParseSoulOptions): Soul {
 }
 
 export function loadSoul(path: string, toolNames: readonly string[]): Soul {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ConfigError(
-      path,
-      [{ field: '', problem: reason }],
-      'Pass --soul PATH or set INCIDENT_COMMANDER_SOUL to a readable SOUL.md.',
-    );
-  }
+  const text = readOperatorFile(path, 'Pass --soul PATH or set INCIDENT_COMMANDER_SOUL to a readable SOUL.md.');
   return parseSoul(text, { file: path, toolNames });
 }
 

@@ -315,7 +315,7 @@ const StoredItem = ActionItemSchema.omit({ overdue: true })
     completedAt: iso.nullable(),
   })
   .strict();
-const StoredHypothesis = HypothesisSchema.omit({ expired: true, expiresAt: true, minutesLeft: true })
+const StoredHypothesis = HypothesisSchema.omit({ expired: true, expiresAt: true, minutesLeft: true, clockBehind: true })
   .extend({
     id: z.string().regex(/^H-\d+$/),
     incidentId: z.string(),
