@@ -160,6 +160,21 @@ describe('bad replies replayed through the suite fail their case', () => {
     ).toBe(true);
   });
 
+  it("the seed's own example reply passes its case", async () => {
+    const soul = readFileSync(join(process.cwd(), 'SOUL.md'), 'utf8');
+    const example = soul.slice(
+      soul.indexOf('Initiating incident response.'),
+      soul.indexOf('What do your error logs show?') + 29,
+    );
+    const { code, rows } = await replayWith('seed-payment-outage', 0, example);
+    // Only the tool-call graders can fail: the recorded run's tool calls are the playbook's, and they pass too.
+    expect(
+      rows.filter((r) => /FAIL/.test(r)),
+      rows.join('\n'),
+    ).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('the recorded good runs pass the same replay', async () => {
     const { code, out } = await cli([
       'eval',

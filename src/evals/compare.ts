@@ -7,19 +7,21 @@ export interface Side {
   /** The offline playbook (or a replay of it) gives the same answer every time. */
   deterministic: boolean;
   repeat: number;
-  cases: Map<string, { passes: number; runs: number; tokens: number; costUsd: number }>;
+  cases: Map<string, { passes: number; runs: number; tokens: number; costUsd: number; why?: string }>;
 }
 
 export function sideOf(label: string, report: SuiteReport, deterministic: boolean): Side {
-  const cases = new Map<string, { passes: number; runs: number; tokens: number; costUsd: number }>();
+  const cases: Side['cases'] = new Map();
   for (const c of report.cases) {
     if (c.status === 'skip' || c.status === 'error') continue;
     const runs = c.runs.filter((r) => r.status === 'pass' || r.status === 'fail').length;
+    const first = c.runs.flatMap((r) => r.results.filter((x) => x.status === 'fail')).at(0);
     cases.set(c.id, {
       passes: c.passes,
       runs,
       tokens: c.tokens + c.judgeTokens,
       costUsd: c.costUsd + c.judgeCostUsd,
+      ...(first ? { why: `${first.label}: ${first.why}` } : {}),
     });
   }
   return { label, deterministic, repeat: report.repeat, cases };
@@ -35,6 +37,8 @@ export interface CaseDelta {
   costPerRun: [number, number];
   moved: 'up' | 'down' | null;
   significantDrop: boolean;
+  /** For a case that moved down: B's first failing grader. */
+  why: string | null;
 }
 
 export interface AbResult {
@@ -77,6 +81,7 @@ export function compareSides(a: Side, b: Side): AbResult {
       costPerRun: [x.costUsd / Math.max(1, x.runs), y.costUsd / Math.max(1, y.runs)],
       moved: diff > 0 ? 'up' : diff < 0 ? 'down' : null,
       significantDrop: diff < 0 && ci[1] < 0,
+      why: diff < 0 ? (y.why ?? null) : null,
     };
   });
   const total = (side: 'a' | 'b'): [number, number] => [
@@ -127,6 +132,7 @@ export function formatAb(r: AbResult, verbose: boolean): string {
     lines.push(
       `${c.id.slice(0, 36).padEnd(36)} ${`${c.a.passes}/${c.a.runs}`.padStart(7)} ${`${c.b.passes}/${c.b.runs}`.padStart(7)} ${signed(c.diff).padStart(6)}  ${interval(c.ci).padEnd(14)} ${tokens.padEnd(18)} ${c.moved === 'down' ? (c.significantDrop ? 'DROP (significant)' : 'down (within chance)') : c.moved === 'up' ? 'up' : ''}`,
     );
+    if (c.why) lines.push(`${' '.repeat(4)}↳ B: ${c.why.replace(/\s+/g, ' ').slice(0, 140)}`);
   }
   lines.push('-'.repeat(110));
   const down = r.cases.filter((c) => c.moved === 'down');

@@ -36,7 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     path: ['eval'],
     usage:
-      'incident-commander eval [--target offline|anthropic|replay] [--filter P] [--repeat K] [--junit FILE] [--baseline FILE]',
+      'incident-commander eval [--target offline|anthropic|replay] [--filter P] [--repeat K] [--model M] [--judge-model M] [--junit FILE] [--summary FILE] [--baseline FILE] [--compare A B]',
     summary: 'Run the eval suite (evals/cases) against the offline playbook, Claude, or recorded transcripts',
     load: () => import('./eval.js'),
   },

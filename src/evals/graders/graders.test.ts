@@ -206,3 +206,21 @@ describe('grader registry', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe('graders stay independent of the commander they judge', () => {
+  it('import nothing from the language layer, the playbook, the severity extractor or the blameless check', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../config/package-root.js');
+    const dirs = ['src/evals/graders', 'src/evals/meaning'].map((d) => join(packageRoot(), d));
+    const files = dirs.flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(d, f)),
+    );
+    files.push(join(packageRoot(), 'src/evals/persona-contract.ts'), join(packageRoot(), 'src/evals/persona.ts'));
+    const forbidden =
+      /from '[^']*\/(?:language|playbook)\/|from '[^']*severity\/extract|from '[^']*incident\/blameless|from '[^']*gameday\/interpret/;
+    expect(files.filter((f) => forbidden.test(readFileSync(f, 'utf8')))).toEqual([]);
+  });
+});

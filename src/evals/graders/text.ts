@@ -7,7 +7,7 @@ import { escalationClaims, noChangeClaims, roleMentions } from '../meaning/claim
 import { dueInDays, listedActionItems, placeholderDue, placeholderOwner } from '../meaning/owners.js';
 import { negatedAt } from '../meaning/polarity.js';
 import { statedLevel } from '../meaning/severity.js';
-import { clauses, plain, sentences } from '../meaning/text.js';
+import { clauses, plain, rawSentences } from '../meaning/text.js';
 import { CONTRACT_LIMITS, defaultPersona, type PersonaContext } from '../persona.js';
 import type { TurnRecord } from '../transcript.js';
 import { defineGrader, fail, pass, skip } from './types.js';
@@ -194,7 +194,7 @@ export const asksQuestion = defineGrader({
     const last = lines.at(-1) ?? '';
     if (!/\?["”')\s]*$/.test(last)) return fail('the reply does not end with a question');
     const question =
-      sentences(last)
+      rawSentences(last)
         .filter((s) => s.question)
         .at(-1)?.raw ?? last;
     if (PHATIC.test(question.trim())) return fail(`ends with a question that asks for nothing: "${question}"`);
@@ -222,14 +222,14 @@ const Patterns = z.array(z.string().min(1)).min(1);
 /** A pattern matched where the reply says it, not where it says not to ("don't roll back"). */
 function affirmed(reply: string, pattern: string): boolean {
   const re = new RegExp(pattern, 'i');
-  for (const s of sentences(reply)) {
+  for (const s of rawSentences(reply)) {
     for (const c of clauses(s.raw)) {
       const m = re.exec(c);
       if (m && !negatedAt(c, m.index, 30)) return true;
     }
   }
   // Patterns that span lines or clauses: fall back to the whole reply.
-  return re.test(reply) && !sentences(reply).some((s) => re.test(s.raw));
+  return re.test(reply) && !rawSentences(reply).some((s) => re.test(s.raw));
 }
 
 /** "{{timebox_minutes}}", "{{timebox_minutes-10}}", "{{postmortem_hours}}": a pattern written against the persona's settings. */

@@ -1,6 +1,6 @@
 import { spans, type TimeSpan } from './durations.js';
 import { conditionalSentence, hasNegation, mask, negatedAt } from './polarity.js';
-import { clauses, sentences } from './text.js';
+import { clauses, rawSentences, sentences } from './text.js';
 
 export interface Budget extends TimeSpan {
   sentence: string;
@@ -122,7 +122,7 @@ export function nextUpdateTimes(reply: string, ref: Date): Budget[] {
   const out: Budget[] = [];
   const CUE =
     /\bnext (?:status |stakeholder |customer |executive |engineering )?(?:update|check-?in|post|report)\b|\b(?:update|check in with|report back to) (?:you|them|everyone|stakeholders|customers) again\b|\b(?:another|the next|a further) update\b|\bnext (?:\w+ )?update due\b/i;
-  for (const s of sentences(reply)) {
+  for (const s of rawSentences(reply)) {
     if (s.question) continue;
     for (const c of clauses(s.raw)) {
       const cue = CUE.exec(c);
@@ -139,7 +139,7 @@ export function nextUpdateTimes(reply: string, ref: Date): Budget[] {
 /** "every 15 minutes", "a 15-minute cadence", "every quarter hour", "hourly", "every half hour". */
 export function cadenceStatements(reply: string): { minutes: number; sentence: string }[] {
   const out: { minutes: number; sentence: string }[] = [];
-  for (const s of sentences(reply)) {
+  for (const s of rawSentences(reply)) {
     if (s.question) continue;
     for (const c of clauses(s.raw)) {
       const texts = c
@@ -147,7 +147,7 @@ export function cadenceStatements(reply: string): { minutes: number; sentence: s
         .replace(/\bevery half[- ]hour\b/gi, 'every 30 minutes')
         .replace(/\bevery hour\b/gi, 'every 1 hour');
       for (const m of texts.matchAll(
-        /\b(?:every|each)\s+((?:\S+\s+){0,3}?\S*?(?:minutes?|mins?|m|hours?|hrs?|h|days?|d))\b|\b(\S+[- ]minute)\s+(?:cadence|updates?|intervals?|rhythm)\b|\b(hourly|daily)\b|\bcadence(?: of|:)?\s+(\S+\s*(?:minutes?|mins?|hours?|h|m))\b/gi,
+        /\b(?:every|each)\s+((?:\d+(?:[.,]\d+)?|[a-z]+(?:[- ][a-z]+)?)\s*-?\s*(?:minutes?|mins?|m|hours?|hrs?|h|days?|d))\b|\b(\S+[- ]minute)\s+(?:cadence|updates?|intervals?|rhythm)\b|\b(hourly|daily)\b|\bcadence(?: of|:)?\s+(\S+\s*(?:minutes?|mins?|hours?|h|m))\b/gi,
       )) {
         const phrase = m[1] ?? m[2] ?? m[3] ?? m[4]!;
         if (negatedAt(texts, m.index, 20)) continue;

@@ -1,5 +1,5 @@
 import { conditionalBefore, conditionalSentence, hasNegation, hedgedBefore, mask, negatedAt } from './polarity.js';
-import { clauses, sentences } from './text.js';
+import { clauses, rawSentences, sentences } from './text.js';
 
 export interface Claim {
   sentence: string;
@@ -105,7 +105,7 @@ export function noChangeClaims(reply: string): { claims: Claim[]; skipped: Claim
   const skipped: Claim[] = [];
   const NO_CHANGE =
     /\b(?:no (?:change|changes|new (?:information|findings|developments|news)|update since|progress|news)|nothing (?:new|has changed|changed|to report)|(?:status|situation|state) (?:is )?unchanged|unchanged since|same as (?:before|the last update)|still (?:investigating|working on it|looking|under investigation|no (?:root cause|fix|cause)))\b/gi;
-  for (const s of sentences(reply)) {
+  for (const s of rawSentences(reply)) {
     if (s.question) continue;
     // Quoted wording counts here: 'send one now, even "no change, still investigating"' gives the update's words.
     for (const c of clauses(s.raw)) {

@@ -36,7 +36,7 @@ export function plain(line: string): string {
  */
 function isDraftQuote(before: string): boolean {
   return /(?:update|message|post|draft|status|announcement|tell them|say|send|notice|text|headline|summary)\s*(?:\([^)]*\))?\s*:\s*$/i.test(
-    before,
+    before.replace(/[*_`]/g, ''),
   );
 }
 
@@ -99,6 +99,19 @@ export function sentences(reply: string): Sentence[] {
     parts.forEach((text, i) => {
       out.push({ text, raw: rawParts[i] ?? text, line, question: /\?["”')\s]*$/.test(text), heading });
     });
+  });
+  return out;
+}
+
+/** Sentences with every quotation kept (marks removed): what the reply says, its drafts and examples included. */
+export function rawSentences(reply: string): Sentence[] {
+  const out: Sentence[] = [];
+  let heading = '';
+  reply.split(/\r?\n/).forEach((rawLine, line) => {
+    if (/^\s*#{1,6}\s/.test(rawLine) || /^\s*\*\*[^*]+:\*\*\s*$/.test(rawLine)) heading = plain(rawLine);
+    const kept = plain(withoutQuoteMarks(rawLine));
+    for (const text of splitLine(kept))
+      out.push({ text, raw: text, line, question: /\?["”')\s]*$/.test(text), heading });
   });
   return out;
 }
