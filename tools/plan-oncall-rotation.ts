@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import {
-  canonicalTimeZone,
-  isHandoffTime,
-  isIsoDate,
-  planRotation,
-  ROTATION_DEFAULTS,
-  ROTATION_LIMITS,
-  WEEKDAYS,
-} from '../src/oncall/plan.js';
+import { canonicalTimeZone, isHandoffTime, isIsoDate } from '../src/oncall/calendar.js';
+import { ROTATION_DEFAULTS, ROTATION_LIMITS, WEEKDAYS } from '../src/oncall/limits.js';
+import { planRotation } from '../src/oncall/plan.js';
 import { person, text } from '../src/registry/fields.js';
 import { defineTool } from '../src/registry/types.js';
 

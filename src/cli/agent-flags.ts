@@ -1,36 +1,10 @@
-import { z } from 'zod';
 import type { AgentFlags } from '../runtime/agent.js';
+import type { FlagValues } from './spec.js';
+import type { CHAT } from './commands/specs.js';
 
-/** Flags shared by `ask` and `chat`: the model, its limits, and which incident to work on. */
-export const AGENT_OPTIONS = {
-  offline: { type: 'boolean' },
-  model: { type: 'string' },
-  'max-tokens': { type: 'string' },
-  temperature: { type: 'string' },
-  'max-steps': { type: 'string' },
-  'max-turn-cost': { type: 'string' },
-  'max-session-cost': { type: 'string' },
-  incident: { type: 'string' },
-  as: { type: 'string' },
-} as const;
+type AgentFlagValues = FlagValues<(typeof CHAT)['flags']>;
 
-export const AgentFlagsSchema = z.object({
-  offline: z.boolean().optional(),
-  model: z.string().min(1).max(100).optional(),
-  'max-tokens': z.coerce.number().int().min(256).max(64_000).optional(),
-  temperature: z.coerce.number().min(0).max(1).optional(),
-  'max-steps': z.coerce.number().int().min(1).max(100).optional(),
-  'max-turn-cost': z.coerce.number().positive().optional(),
-  'max-session-cost': z.coerce.number().positive().optional(),
-  incident: z
-    .string()
-    .regex(/^(?:inc-?)?\d{1,9}$/i, 'must be an incident id such as INC-12')
-    .transform((s) => `INC-${Number(s.replace(/^inc-?/i, ''))}`)
-    .optional(),
-  as: z.string().min(1).max(100).optional(),
-});
-
-export function agentFlags(flags: z.output<typeof AgentFlagsSchema>): AgentFlags {
+export function agentFlags(flags: AgentFlagValues): AgentFlags {
   return {
     offline: flags.offline,
     model: flags.model,

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ModelRequestError } from '../agent/types.js';
 import type { Conversation, ConversationService } from '../conversation/service.js';
 import { NotFoundError } from '../core/errors.js';
+import { parseIncidentId } from '../core/ids.js';
 import { formatClock } from '../core/time.js';
 import { type IncidentView, incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -133,8 +134,8 @@ export async function runRepl(options: ReplOptions): Promise<void> {
           );
           return true;
         }
-        const id = `INC-${Number(arg.replace(/^inc-?/i, ''))}`;
-        const next = /^INC-\d+$/.test(id)
+        const id = parseIncidentId(arg);
+        const next = id
           ? await conversations.open({ kind: 'incident', incidentId: id }).catch((error: unknown) => {
               if (error instanceof NotFoundError) return null;
               throw error;

@@ -1,63 +1,86 @@
-import { isCommanderError } from '../core/errors.js';
 import { packageVersion } from '../config/package-root.js';
-import { COMMANDS } from './commands/index.js';
-import { EXIT, UsageError, type CliIO } from './io.js';
+import { isCommanderError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
+import type { CommandEntry } from './command.js';
+import { EXIT, type CliIO, UsageError } from './io.js';
+import { BIN, commandHelp, globalHelp } from './spec.js';
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
+function help(commands: readonly CommandEntry[]): string {
+  const names = commands.map((c) => c.spec.path.join(' '));
+  const width = Math.max(...names.map((n) => n.length));
   return [
-    'incident-commander — an incident response commander: severity first, roles before troubleshooting,',
+    `${BIN} — an incident response commander: severity first, roles before troubleshooting,`,
     'updates on a cadence, everything on the timeline, blameless post-mortems within 48 hours.',
     '',
-    'Usage: incident-commander <command> [options]',
+    `Usage: ${BIN} <command> [options]`,
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    ...commands.map((c, i) => `  ${names[i]!.padEnd(width)}  ${c.spec.summary}`),
     '',
-    'Options for every command:',
-    '  --soul PATH       persona file (env INCIDENT_COMMANDER_SOUL; default: the shipped SOUL.md)',
-    '  --severity PATH   severity framework (env INCIDENT_COMMANDER_SEVERITY)',
-    '  --services PATH   services config: repos and deploy logs (env INCIDENT_COMMANDER_SERVICES)',
-    '  --roster PATH     people, services they own, who is on call (env INCIDENT_COMMANDER_ROSTER)',
-    '  --runbooks DIR    markdown runbooks with front matter (env INCIDENT_COMMANDER_RUNBOOKS)',
-    '  --home DIR        state and config folder (env INCIDENT_COMMANDER_HOME; default ~/.incident-commander)',
-    '  --db PATH         SQLite state file (default $INCIDENT_COMMANDER_HOME/state.db)',
-    '  -h, --help        help for a command',
-    '  -v, --version     print the version',
+    'Options for every command, anywhere on the line:',
+    ...globalHelp(),
     '',
+    `Run \`${BIN} <command> --help\` for a command's own options.`,
     'Logs go to stderr (level: INCIDENT_COMMANDER_LOG_LEVEL); stdout carries only the requested output.',
   ].join('\n');
 }
 
+/** The command a line names, and the rest of the line with the command words taken out. */
+function locate(
+  argv: readonly string[],
+  commands: readonly CommandEntry[],
+  at: readonly number[],
+): { entry: CommandEntry; rest: string[] } | { unknown: string; hint: string } {
+  const [first, second] = at.map((i) => argv[i]!);
+  const match =
+    commands.find((c) => c.spec.path.length === 2 && c.spec.path[0] === first && c.spec.path[1] === second) ??
+    commands.find((c) => c.spec.path.length === 1 && c.spec.path[0] === first);
+  if (match) {
+    const taken = new Set(at.slice(0, match.spec.path.length));
+    return { entry: match, rest: argv.filter((_, i) => !taken.has(i)) };
+  }
+  const group = commands.filter((c) => c.spec.path[0] === first);
+  if (group.length) {
+    const subs = group.map((c) => c.spec.path[1]!);
+    const guess = second ? closest(second, subs) : undefined;
+    return {
+      unknown: [first, second].filter(Boolean).join(' '),
+      hint: `${guess ? `Did you mean \`${BIN} ${first} ${guess}\`? ` : ''}Try: ${subs.map((s) => `${BIN} ${first} ${s}`).join(' | ')}`,
+    };
+  }
+  const guess = closest(first ?? '', [...new Set(commands.map((c) => c.spec.path[0]!))]);
+  return {
+    unknown: first ?? '',
+    hint: `${guess ? `Did you mean \`${BIN} ${guess}\`? ` : ''}Run \`${BIN} --help\` for the list of commands.`,
+  };
+}
+
 /** Parses the command line and dispatches; returns the exit code. Never calls process.exit. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const [first, second] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    io.stdout(`${help()}\n`);
-    return first === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (first === '-v' || first === '--version') {
+  if (argv[0] === '-v' || argv[0] === '--version') {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const entry = COMMANDS.find((c) => c.path[0] === first && (c.path.length === 1 || c.path[1] === second));
-  if (!entry) {
-    const group = COMMANDS.filter((c) => c.path[0] === first);
-    const hint = group.length
-      ? `Try: ${group.map((c) => c.usage).join(' | ')}`
-      : 'Run incident-commander --help for the list of commands.';
-    io.stderr(`error: unknown command "${argv.slice(0, group.length ? 2 : 1).join(' ')}"\n${hint}\n`);
+  const { COMMANDS } = await import('./commands/index.js');
+  const { wordPositions } = await import('./parse.js');
+  const at = wordPositions(argv);
+  const wantsHelp = argv.some((a) => a === '--help' || a === '-h');
+  if (at.length === 0 || argv[at[0]!] === 'help') {
+    io.stdout(`${help(COMMANDS)}\n`);
+    return at.length === 0 && !wantsHelp ? EXIT.usage : EXIT.ok;
+  }
+  const found = locate(argv, COMMANDS, at);
+  if ('unknown' in found) {
+    io.stderr(`error: unknown command "${found.unknown}"\n${found.hint}\n`);
     return EXIT.usage;
   }
-  const rest = argv.slice(entry.path.length);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`Usage: ${entry.usage}\n\n${entry.summary}.\n`);
+  if (wantsHelp) {
+    io.stdout(commandHelp(found.entry.spec));
     return EXIT.ok;
   }
   try {
-    if (!entry.longRunning) (await import('zod')).z.config({ jitless: true });
-    const module = await entry.load();
-    return await module.run(rest, io);
+    if (!found.entry.spec.longRunning) (await import('zod')).z.config({ jitless: true });
+    return await found.entry.run(found.rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\n${error.hint}\n`);

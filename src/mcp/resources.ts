@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { NotFoundError } from '../core/errors.js';
+import { parseIncidentId } from '../core/ids.js';
 import { incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -20,7 +21,7 @@ export interface ResourceEntry {
 
 export function incidentIdFromUri(uri: string): string | null {
   const m = INCIDENT_URI.exec(uri);
-  return m ? m[1]!.toUpperCase() : null;
+  return m ? parseIncidentId(m[1]!) : null;
 }
 
 /** Static resources first, then incidents newest first, 50 per page; the cursor is the offset. */

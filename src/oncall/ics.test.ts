@@ -1,7 +1,8 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { escapeText, foldLine, toICalendar } from './ics.js';
-import { planRotation, type RotationPlan } from './plan.js';
+import { planRotation } from './plan.js';
+import type { RotationPlan } from './types.js';
 
 const NOW = new Date('2026-11-26T14:00:00Z');
 

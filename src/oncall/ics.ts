@@ -1,4 +1,5 @@
-import { ACK_MINUTES, type RotationPlan, type Shift } from './plan.js';
+import { ACK_MINUTES } from './limits.js';
+import type { RotationPlan, Shift } from './types.js';
 
 /**
  * An on-call plan as an RFC 5545 calendar: one event per shift per role, in UTC, with UIDs that

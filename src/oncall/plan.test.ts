@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, type FieldIssue } from '../core/errors.js';
-import { localToUtc, nextHandoffDate, planRotation, type RotationInput, type RotationPlan } from './plan.js';
+import { localToUtc, nextHandoffDate } from './calendar.js';
+import { planRotation } from './plan.js';
+import type { RotationInput, RotationPlan } from './types.js';
 
 const NOW = new Date('2026-11-26T14:00:00Z'); // a Thursday
 const TEAM3 = ['Ana', 'Ben', 'Chi'];

@@ -1,5 +1,6 @@
 import { CONTROL } from '../core/control.js';
 import { z } from 'zod';
+import { parseIncidentId } from '../core/ids.js';
 import { parseDuration, parseIsoTime } from '../core/time.js';
 
 export { CONTROL };
@@ -29,8 +30,8 @@ export const incidentId = () =>
   z
     .string()
     .trim()
-    .regex(/^(?:inc-?)?\d{1,9}$/i, 'must be an incident id such as "INC-12"')
-    .transform((s) => `INC-${Number(s.replace(/^inc-?/i, ''))}`)
+    .refine((s) => parseIncidentId(s) !== null, 'must be an incident id such as "INC-12"')
+    .transform((s) => parseIncidentId(s)!)
     .describe('Incident id, e.g. "INC-12".');
 
 /** An ISO 8601 time with offset, or a bare date; returned as an ISO UTC string. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, type FieldIssue } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 import { readOperatorFile } from '../core/files.js';
 import { parseFrontMatter, validateConfig } from '../core/yaml.js';
 import { renderTemplate, TemplateError } from '../templates/render.js';
@@ -20,29 +21,6 @@ export interface ParseSoulOptions {
   file: string;
   /** Every tool the registry offers; the `tools` allow-list must name only these. */
   toolNames: readonly string[];
-}
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return row[b.length]!;
-  };
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestScore) [best, bestScore] = [c, d];
-  }
-  return bestScore <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
 
 /** Variables a SOUL.md body may use, e.g. "time-box each hypothesis to {{hypothesis_timebox_minutes}} minutes". */

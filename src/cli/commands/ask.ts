@@ -1,27 +1,19 @@
-import { z } from 'zod';
 import { ModelRequestError } from '../../agent/types.js';
 import { createAgent } from '../../runtime/agent.js';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
-import { AGENT_OPTIONS, AgentFlagsSchema, actorName, agentFlags } from '../agent-flags.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { actorName, agentFlags } from '../agent-flags.js';
+import { overridesFrom } from '../args.js';
 import { openConversation } from '../conversation.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import type { Parsed } from '../spec.js';
+import type { ASK } from './specs.js';
 import { openRuntime } from '../../runtime/runtime.js';
 
-const USAGE =
-  'incident-commander ask "message" [--json] [--offline] [--incident ID] [--as NAME] [--model M] [--max-steps N]   (or the message on stdin)';
-
 /** One turn with the commander; the reply streams to stdout, or comes as one JSON object with --json. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    { ...AGENT_OPTIONS, json: { type: 'boolean' } },
-    AgentFlagsSchema.extend({ json: z.boolean().optional() }),
-    USAGE,
-  );
+export async function run({ flags, positionals, usage }: Parsed<(typeof ASK)['flags']>, io: CliIO): Promise<number> {
   const fromArgs = positionals.join(' ').trim();
   const message = (fromArgs && fromArgs !== '-' ? fromArgs : (await io.readStdin()).trim()).slice(0, 20_000);
-  if (!message) throw new UsageError('no message', `Usage: ${USAGE}`);
+  if (!message) throw new UsageError('no message', `Usage: ${usage}   (or the message on stdin)`);
 
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
   const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, logger });

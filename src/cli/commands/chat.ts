@@ -1,17 +1,16 @@
 import { createAgent } from '../../runtime/agent.js';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { openRuntime } from '../../runtime/runtime.js';
-import { AGENT_OPTIONS, AgentFlagsSchema, actorName, agentFlags } from '../agent-flags.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { actorName, agentFlags } from '../agent-flags.js';
+import { overridesFrom } from '../args.js';
 import { openConversation } from '../conversation.js';
 import { EXIT, type CliIO } from '../io.js';
 import { runRepl } from '../repl.js';
+import type { Parsed } from '../spec.js';
+import type { CHAT } from './specs.js';
 
-const USAGE =
-  'incident-commander chat [--incident ID] [--offline] [--as NAME] [--model M] [--max-steps N] [--max-session-cost USD]';
-
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(argv, AGENT_OPTIONS, AgentFlagsSchema, USAGE);
+/** The interactive chat: one conversation, resumed per incident, until the user quits. */
+export async function run({ flags }: Parsed<(typeof CHAT)['flags']>, io: CliIO): Promise<number> {
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'warn') });
   const runtime = openRuntime({ overrides: overridesFrom(flags), env: io.env, logger });
   try {

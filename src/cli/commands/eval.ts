@@ -18,36 +18,16 @@ import { anthropicTarget, loadShared, offlineTarget } from '../../evals/targets.
 import { TranscriptSchema, type Transcript } from '../../evals/transcript.js';
 import { decide } from '../../evals/verdict.js';
 import { createRegistry } from '../../../tools/index.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-
-const USAGE =
-  'incident-commander eval [--target offline|anthropic|replay] [--filter PATTERN] [--repeat K] [--concurrency N] [--model M] [--judge-model M] [--junit FILE] [--json FILE] [--summary FILE] [--record DIR] [--transcripts DIR] [--baseline FILE] [--update-baseline FILE] [--cases DIR] [--compare A B] [--verbose]';
+import type { Parsed } from '../spec.js';
+import type { EVAL } from './specs.js';
 
 const Model = z
   .string()
   .min(1)
   .max(100)
   .regex(/^[\w.:@/-]+$/, 'must be a model name such as claude-sonnet-4-5');
-
-const Flags = z.object({
-  target: z.enum(['offline', 'anthropic', 'replay']).default('offline'),
-  filter: z.string().min(1).max(200).optional(),
-  repeat: z.coerce.number().int().min(1).max(100).default(1),
-  concurrency: z.coerce.number().int().min(1).max(32).optional(),
-  model: Model.optional(),
-  'judge-model': Model.optional(),
-  junit: z.string().min(1).optional(),
-  json: z.string().min(1).optional(),
-  summary: z.string().min(1).optional(),
-  record: z.string().min(1).optional(),
-  transcripts: z.string().min(1).optional(),
-  baseline: z.string().min(1).optional(),
-  'update-baseline': z.string().min(1).optional(),
-  cases: z.string().min(1).optional(),
-  compare: z.string().min(1).optional(),
-  verbose: z.boolean().optional(),
-});
 
 const Env = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -59,7 +39,7 @@ const Env = z.object({
   GITHUB_STEP_SUMMARY: z.string().min(1).optional(),
 });
 
-type Flags = z.output<typeof Flags>;
+type Flags = Parsed<(typeof EVAL)['flags']>['flags'];
 type Env = z.output<typeof Env>;
 
 function readTranscripts(dir: string): Map<string, Transcript> {
@@ -254,30 +234,10 @@ async function compareSide(
   return sideOf(`${arg} (${plan.flags.target}, ${plan.flags.repeat} run(s) per case)`, report, deterministic);
 }
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    {
-      target: { type: 'string' },
-      filter: { type: 'string' },
-      repeat: { type: 'string' },
-      concurrency: { type: 'string' },
-      model: { type: 'string' },
-      'judge-model': { type: 'string' },
-      junit: { type: 'string' },
-      json: { type: 'string' },
-      summary: { type: 'string' },
-      record: { type: 'string' },
-      transcripts: { type: 'string' },
-      baseline: { type: 'string' },
-      'update-baseline': { type: 'string' },
-      cases: { type: 'string' },
-      compare: { type: 'string' },
-      verbose: { type: 'boolean' },
-    },
-    Flags,
-    USAGE,
-  );
+export async function run(
+  { flags, positionals, usage }: Parsed<(typeof EVAL)['flags']>,
+  io: CliIO,
+): Promise<number> {
   const env = Env.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined && v !== '')));
   if (flags.target === 'replay' && !flags.transcripts)
     throw new UsageError(
@@ -287,7 +247,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (flags.target === 'anthropic' && !env.ANTHROPIC_API_KEY)
     throw new UsageError('--target anthropic needs ANTHROPIC_API_KEY', 'Set the key, or use --target offline.');
   if (!flags.compare && positionals.length)
-    throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
+    throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${usage}`);
 
   const logger = createLogger({ level: logLevelFromEnv(io.env, 'error') });
   const paths = resolvePaths(overridesFrom(flags), io.env, io.cwd);

@@ -1,26 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { Drill, type DrillReply, type Reveal } from '../../gameday/drill.js';
 import { listScenarios, loadScenario } from '../../gameday/scenario.js';
 import { scoreDrill } from '../../gameday/score.js';
 import { openRuntime, type Runtime } from '../../runtime/runtime.js';
-import { createRegistry } from '../../../tools/index.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import { type Parsed, usageLine } from '../spec.js';
+import { GAMEDAY } from './specs.js';
 
-const USAGE = 'incident-commander gameday [SCENARIO] [--list] [--script FILE] [--as NAME] [--json]';
-const Flags = z.object({
-  list: z.boolean().optional(),
-  script: z.string().min(1).optional(),
-  as: z
-    .string()
-    .regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"')
-    .optional(),
-  json: z.boolean().optional(),
-  gamedays: z.string().min(1).optional(),
-});
+const USAGE = usageLine(GAMEDAY);
+type Flags = Parsed<(typeof GAMEDAY)['flags']>['flags'];
 
 /** "+5 message" or "+5m message" lets time pass before a message; "/wait N" lets it pass with none; "/end" stops. */
 type Line =
@@ -49,24 +40,8 @@ export function parseLine(raw: string): Line {
 const clock = (start: string, minute: number): string =>
   `T+${String(Math.floor(minute)).padStart(2, '0')} ${new Date(Date.parse(start) + minute * 60_000).toISOString().slice(11, 16)}Z`;
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    {
-      list: { type: 'boolean' },
-      script: { type: 'string' },
-      as: { type: 'string' },
-      json: { type: 'boolean' },
-      gamedays: { type: 'string' },
-    },
-    Flags,
-    USAGE,
-  );
-  const runtime = openRuntime({
-    overrides: { ...overridesFrom(flags), gamedays: flags.gamedays },
-    env: io.env,
-    registry: createRegistry(),
-  });
+export async function run({ flags, positionals }: Parsed<(typeof GAMEDAY)['flags']>, io: CliIO): Promise<number> {
+  const runtime = openRuntime({ overrides: { ...overridesFrom(flags), gamedays: flags.gamedays }, env: io.env });
   try {
     return await drillOrList(runtime, flags, positionals, io);
   } finally {
@@ -74,12 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function drillOrList(
-  runtime: Runtime,
-  flags: z.output<typeof Flags>,
-  positionals: readonly string[],
-  io: CliIO,
-): Promise<number> {
+async function drillOrList(runtime: Runtime, flags: Flags, positionals: readonly string[], io: CliIO): Promise<number> {
   const paths = runtime.paths;
   if (flags.list) {
     const ids = listScenarios(paths.gamedays);

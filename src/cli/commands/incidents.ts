@@ -1,9 +1,10 @@
-import { z } from 'zod';
 import { formatClock } from '../../core/time.js';
 import type { IncidentStatus } from '../../store/types.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
+import type { Parsed } from '../spec.js';
+import type { INCIDENTS_LIST } from './specs.js';
 
 const STATUSES: Record<'open' | 'resolved' | 'all', IncidentStatus[]> = {
   open: ['investigating', 'identified', 'monitoring'],
@@ -11,13 +12,7 @@ const STATUSES: Record<'open' | 'resolved' | 'all', IncidentStatus[]> = {
   all: ['investigating', 'identified', 'monitoring', 'resolved'],
 };
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
-    argv,
-    { status: { type: 'string' }, json: { type: 'boolean' } },
-    z.object({ status: z.enum(['open', 'resolved', 'all']).default('all'), json: z.boolean().optional() }),
-    'incident-commander incidents list [--status open|resolved|all] [--json]',
-  );
+export async function run({ flags }: Parsed<(typeof INCIDENTS_LIST)['flags']>, io: CliIO): Promise<number> {
   const runtime = openCliRuntime(overridesFrom(flags), io);
   try {
     const incidents = await runtime.store.listIncidents({ status: STATUSES[flags.status], limit: 200 });

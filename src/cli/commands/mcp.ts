@@ -1,68 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { createLogger, logLevelFromEnv, registerSecret } from '../../core/logger.js';
 import { ToolCatalog } from '../../mcp/catalog.js';
 import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
 import { isLoopbackHost } from '../../mcp/http-guard.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { createRegistry } from '../../../tools/index.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import type { Parsed } from '../spec.js';
+import type { MCP } from './specs.js';
 
-export const USAGE =
-  'incident-commander mcp [--http [--host 127.0.0.1] [--port 8787] [--token-file PATH] [--allowed-host NAME]... [--allowed-origin URL]... [--max-body BYTES] [--max-connections N] [--max-sessions N] [--max-sessions-per-client N] [--rate-limit N [--rate-limit-window SECONDS]]] [--read-only] [--tools a,b,...]';
+type Flags = Parsed<(typeof MCP)['flags']>['flags'];
 
-const Flags = z.object({
-  http: z.boolean().optional(),
-  host: z.string().min(1).default(HTTP_DEFAULTS.host),
-  port: z.coerce.number().int().min(0).max(65_535).default(HTTP_DEFAULTS.port),
-  token: z.string().min(16, 'must be at least 16 characters').optional(),
-  'token-file': z.string().min(1).optional(),
-  'allowed-host': z.array(z.string().min(1)).default([]),
-  'allowed-origin': z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
-  'max-body': z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(HTTP_DEFAULTS.maxBodyBytes),
-  'max-connections': z.coerce.number().int().min(8).max(100_000).optional(),
-  'max-sessions': z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
-  'max-sessions-per-client': z.coerce.number().int().min(1).max(100_000).optional(),
-  'rate-limit': z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
-  'rate-limit-window': z.coerce
-    .number()
-    .positive()
-    .max(3600)
-    .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
-  'read-only': z.boolean().optional(),
-  tools: z.string().optional(),
-});
-
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
-    argv,
-    {
-      http: { type: 'boolean' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      token: { type: 'string' },
-      'token-file': { type: 'string' },
-      'allowed-host': { type: 'string', multiple: true },
-      'allowed-origin': { type: 'string', multiple: true },
-      'max-body': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'max-sessions': { type: 'string' },
-      'max-sessions-per-client': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'rate-limit-window': { type: 'string' },
-      'read-only': { type: 'boolean' },
-      tools: { type: 'string' },
-    },
-    Flags,
-    USAGE,
-  );
+/** Serves the tools over stdio, or Streamable HTTP with --http, until stdin closes or a signal arrives. */
+export async function run({ flags }: Parsed<(typeof MCP)['flags']>, io: CliIO): Promise<number> {
   const registry = createRegistry();
   const allow = flags.tools
     ?.split(',')
@@ -127,7 +79,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
  * works, but every user of the machine can read it in the process list: it is warned about and
  * blanked from this process's command line as soon as it is read.
  */
-function resolveToken(flags: z.output<typeof Flags>, io: CliIO): string | null {
+function resolveToken(flags: Flags, io: CliIO): string | null {
   if (flags.token) {
     io.stderr(
       'warning: --token is visible to every user of this machine in the process list; use --token-file PATH or INCIDENT_COMMANDER_MCP_TOKEN instead\n',

@@ -1,65 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/time.js';
 import { toICalendar } from '../../oncall/ics.js';
-import {
-  ROTATION_LIMITS,
-  planRotation,
-  weekdayOf,
-  type Leave,
-  type RotationInput,
-  type RotationPlan,
-  type Swap,
-} from '../../oncall/plan.js';
-import { parseCommandArgs } from '../args.js';
+import { weekdayOf } from '../../oncall/calendar.js';
+import { planRotation } from '../../oncall/plan.js';
+import type { Leave, RotationInput, RotationPlan, Swap } from '../../oncall/types.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import { type Parsed, usageLine } from '../spec.js';
+import { ONCALL_PLAN } from './specs.js';
 
-export const USAGE =
-  'incident-commander oncall plan --members "Ana,Ben,Chi" [--start YYYY-MM-DD] [--weeks N] [--rotation-days 7] [--handoff-day monday] [--handoff-time 10:00] [--tz Europe/London] [--no-secondary] [--leave "Ana:2026-12-21:2027-01-03"]... [--swap "3:Ana:Ben"]... [--ics FILE|-] [--json]';
-
-const Flags = z.object({
-  members: z
-    .string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' })
-    .min(1),
-  start: z.string().optional(),
-  weeks: z.coerce
-    .number({ error: 'must be a number of rotation periods, e.g. --weeks 12' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`)
-    .optional(),
-  'rotation-days': z.coerce
-    .number({ error: 'must be a number of days, e.g. --rotation-days 7' })
-    .int('must be a whole number')
-    .min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`)
-    .max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`)
-    .optional(),
-  'handoff-day': z.string().optional(),
-  'handoff-time': z.string().optional(),
-  tz: z.string().optional(),
-  'no-secondary': z.boolean().optional(),
-  leave: z.array(z.string()).default([]),
-  swap: z.array(z.string()).default([]),
-  ics: z.string().min(1).optional(),
-  json: z.boolean().optional(),
-});
-
-const OPTIONS = {
-  members: { type: 'string' },
-  start: { type: 'string' },
-  weeks: { type: 'string' },
-  'rotation-days': { type: 'string' },
-  'handoff-day': { type: 'string' },
-  'handoff-time': { type: 'string' },
-  tz: { type: 'string' },
-  'no-secondary': { type: 'boolean' },
-  leave: { type: 'string', multiple: true },
-  swap: { type: 'string', multiple: true },
-  ics: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+const USAGE = usageLine(ONCALL_PLAN);
 
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -176,8 +127,11 @@ export function formatPlan(plan: RotationPlan): string {
  * `oncall plan`: plans a rotation and prints it as a table (or JSON); `--ics FILE` also writes it
  * as a calendar (`--ics -` prints only the calendar). Computes only: no state is read or written.
  */
-export async function run(argv: string[], io: CliIO, clock: Clock = systemClock): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, OPTIONS, Flags, USAGE);
+export async function run(
+  { flags, positionals }: Parsed<(typeof ONCALL_PLAN)['flags']>,
+  io: CliIO,
+  clock: Clock = systemClock,
+): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
   if (flags.ics === '-' && flags.json)
     throw new UsageError(

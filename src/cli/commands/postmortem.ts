@@ -1,24 +1,20 @@
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import { parseIncidentId } from '../../core/ids.js';
 import { draftPostmortem } from '../../postmortem/service.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
-
-const USAGE = 'incident-commander postmortem INC-ID [--out FILE]';
+import type { Parsed } from '../spec.js';
+import type { POSTMORTEM } from './specs.js';
 
 /** Writes the blameless post-mortem draft of an incident, with its whole timeline, as markdown. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    { out: { type: 'string' } },
-    z.object({ out: z.string().min(1).optional() }),
-    USAGE,
-  );
+export async function run(
+  { flags, positionals, usage }: Parsed<(typeof POSTMORTEM)['flags']>,
+  io: CliIO,
+): Promise<number> {
   const raw = positionals[0];
-  if (!raw || !/^(?:inc-?)?\d{1,9}$/i.test(raw))
-    throw new UsageError(raw ? `"${raw}" is not an incident id` : 'missing incident id', `Usage: ${USAGE}`);
-  const id = `INC-${Number(raw.replace(/^inc-?/i, ''))}`;
+  const id = raw ? parseIncidentId(raw) : null;
+  if (!id) throw new UsageError(raw ? `"${raw}" is not an incident id` : 'missing incident id', `Usage: ${usage}`);
   const runtime = openCliRuntime(overridesFrom(flags), io);
   try {
     const draft = await draftPostmortem(runtime.context(io.env['USER'] ?? 'cli'), id);

@@ -1,17 +1,17 @@
-import { z } from 'zod';
 import { resolvePaths } from '../../config/paths.js';
 import { loadServices } from '../../config/services.js';
 import { loadRunbooks } from '../../runbooks/catalog.js';
 import { lintRunbooks, QUARTER_DAYS } from '../../runbooks/lint.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-
-const USAGE = 'incident-commander runbooks lint [DIR] [--services FILE] [--json]';
-const Flags = z.object({ json: z.boolean().optional() });
+import type { Parsed } from '../spec.js';
+import type { RUNBOOKS_LINT } from './specs.js';
 
 /** Exit 0 when every runbook is fresh and every paging alert has one; 1 when anything needs doing. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, Flags, USAGE);
+export async function run(
+  { flags, positionals, usage }: Parsed<(typeof RUNBOOKS_LINT)['flags']>,
+  io: CliIO,
+): Promise<number> {
   const paths = resolvePaths(
     { ...overridesFrom(flags), ...(positionals[0] ? { runbooks: positionals[0] } : {}) },
     io.env,
@@ -20,7 +20,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!paths.runbooks)
     throw new UsageError(
       'no runbooks folder: pass DIR, --runbooks DIR, or set INCIDENT_COMMANDER_RUNBOOKS',
-      `Usage: ${USAGE}`,
+      `Usage: ${usage}`,
     );
   const catalog = loadRunbooks(paths.runbooks);
   const services = loadServices(paths.services);

@@ -1,19 +1,15 @@
-import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePaths } from '../../config/paths.js';
 import { loadFramework } from '../../severity/framework.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
+import type { Parsed } from '../spec.js';
+import type { SEVERITY_LINT, SEVERITY_SHOW } from './specs.js';
 
-const Flags = z.object({ json: z.boolean().optional() });
-
-export async function lint(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    { json: { type: 'boolean' } },
-    Flags,
-    'incident-commander severity lint [PATH] [--json]',
-  );
+export async function lint(
+  { flags, positionals }: Parsed<(typeof SEVERITY_LINT)['flags']>,
+  io: CliIO,
+): Promise<number> {
   const path = resolvePaths(
     { ...overridesFrom(flags), ...(positionals[0] ? { severity: positionals[0] } : {}) },
     io.env,
@@ -39,13 +35,7 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export async function show(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
-    argv,
-    { json: { type: 'boolean' } },
-    Flags,
-    'incident-commander severity show [--json]',
-  );
+export async function show({ flags }: Parsed<(typeof SEVERITY_SHOW)['flags']>, io: CliIO): Promise<number> {
   const path = resolvePaths(overridesFrom(flags), io.env, io.cwd).severity;
   const fw = loadFramework(path);
   if (flags.json) {

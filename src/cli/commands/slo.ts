@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { ConfigError, InputError } from '../../core/errors.js';
 import {
   ALERT_WINDOWS,
@@ -11,61 +10,9 @@ import {
   type ErrorRatios,
 } from '../../slo/budget.js';
 import { loadOpenSlo, requireOccurrences, type OpenSlo } from '../../slo/openslo.js';
-import { parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-
-export const USAGE =
-  'incident-commander slo check --file slo.yaml [--name NAME] [--objective NAME] --good N --total N [--ratio-5m X] [--ratio-30m X] [--ratio-1h X] [--ratio-6h X] [--ratio-3d X] [--incident-bad N] [--json]';
-
-const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-
-const eventCount = (what: string) =>
-  z
-    .string({ error: `is required: ${what}` })
-    .refine(
-      (s) => NUMBER.test(s.trim()) && Number.isFinite(Number(s)),
-      `must be a number of events, 0 or more, such as 999500 (${what})`,
-    )
-    .transform(Number);
-
-const errorRatio = z
-  .string()
-  .refine(
-    (s) => NUMBER.test(s.trim()) && Number(s) <= 1,
-    'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144',
-  )
-  .transform(Number)
-  .optional();
-
-const OPTIONS = {
-  file: { type: 'string' },
-  name: { type: 'string' },
-  objective: { type: 'string' },
-  good: { type: 'string' },
-  total: { type: 'string' },
-  'ratio-5m': { type: 'string' },
-  'ratio-30m': { type: 'string' },
-  'ratio-1h': { type: 'string' },
-  'ratio-6h': { type: 'string' },
-  'ratio-3d': { type: 'string' },
-  'incident-bad': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const Flags = z.object({
-  file: z.string({ error: 'is required: the OpenSLO YAML file' }).min(1),
-  name: z.string().min(1).optional(),
-  objective: z.string().min(1).optional(),
-  good: eventCount('good events over the SLO window'),
-  total: eventCount('all events over the SLO window'),
-  'ratio-5m': errorRatio,
-  'ratio-30m': errorRatio,
-  'ratio-1h': errorRatio,
-  'ratio-6h': errorRatio,
-  'ratio-3d': errorRatio,
-  'incident-bad': eventCount('bad events caused by one incident').optional(),
-  json: z.boolean().optional(),
-});
+import { type Parsed, usageLine } from '../spec.js';
+import { SLO_CHECK } from './specs.js';
 
 function pick(
   slos: readonly OpenSlo[],
@@ -77,7 +24,7 @@ function pick(
   if (name === undefined && names.length > 1)
     throw new UsageError(
       `${file} has ${names.length} SLOs; choose one with --name`,
-      `SLOs in the file: ${names.join(', ')}. Usage: ${USAGE}`,
+      `SLOs in the file: ${names.join(', ')}. Usage: ${usageLine(SLO_CHECK)}`,
     );
   const chosenName = name ?? names[0]!;
   const candidates = slos.filter((s) => s.name === chosenName);
@@ -130,9 +77,11 @@ function text(slo: OpenSlo, file: string, report: BudgetCheck): string {
 }
 
 /** `slo check`: the error budget and the burn-rate decision of one SLO from an OpenSLO file. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(argv, OPTIONS, Flags, USAGE);
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${USAGE}`);
+export async function run(
+  { flags, positionals, usage }: Parsed<(typeof SLO_CHECK)['flags']>,
+  io: CliIO,
+): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, `Usage: ${usage}`);
   if (flags.good > flags.total)
     throw new UsageError(
       `--good (${flags.good}) is more than --total (${flags.total})`,
@@ -157,7 +106,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       incidentBadEvents: flags['incident-bad'],
     });
   } catch (error) {
-    if (error instanceof InputError) throw new UsageError(error.message, `Usage: ${USAGE}`);
+    if (error instanceof InputError) throw new UsageError(error.message, `Usage: ${usage}`);
     if (!(error instanceof ConfigError)) throw error;
     if (flags.json) io.stdout(`${JSON.stringify({ ok: false, file, errors: error.issues })}\n`);
     else {

@@ -1,20 +1,13 @@
-import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePaths } from '../../config/paths.js';
 import { loadSoul, soulWarnings } from '../../soul/load.js';
 import { TOOL_NAMES } from '../../../tools/index.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
+import type { Parsed } from '../spec.js';
+import type { SOUL_LINT } from './specs.js';
 
-const USAGE = 'incident-commander soul lint [PATH] [--json]';
-
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    { json: { type: 'boolean' } },
-    z.object({ json: z.boolean().optional() }),
-    USAGE,
-  );
+export async function run({ flags, positionals }: Parsed<(typeof SOUL_LINT)['flags']>, io: CliIO): Promise<number> {
   const path = positionals[0]
     ? resolvePaths({ soul: positionals[0] }, io.env, io.cwd).soul
     : resolvePaths(overridesFrom(flags), io.env, io.cwd).soul;

@@ -1,11 +1,12 @@
-import { z } from 'zod';
 import { formatClock, formatMinutes, minutesBetween } from '../../core/time.js';
 import { isOverdue } from '../../incident/action-items.js';
 import { postmortemDueAt } from '../../incident/durations.js';
 import { incidentView } from '../../incident/view.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
+import type { Parsed } from '../spec.js';
+import type { STATUS } from './specs.js';
 
 const SOON_HOURS = 12;
 
@@ -14,13 +15,7 @@ const SOON_HOURS = 12;
  * updates, expired hypotheses, unfilled roles, escalations due), post-mortems due soon or overdue,
  * action items past their due date.
  */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
-    argv,
-    { json: { type: 'boolean' } },
-    z.object({ json: z.boolean().optional() }),
-    'incident-commander status [--json]',
-  );
+export async function run({ flags }: Parsed<(typeof STATUS)['flags']>, io: CliIO): Promise<number> {
   const runtime = openCliRuntime(overridesFrom(flags), io);
   try {
     const now = runtime.clock.now();

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import { createRegistry } from '../../../tools/index.js';
-import { overridesFrom, parseCommandArgs } from '../args.js';
+import { overridesFrom } from '../args.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { openCliRuntime } from '../open.js';
+import type { Parsed } from '../spec.js';
+import type { TOOLS_CALL, TOOLS_LIST } from './specs.js';
 
-export async function list(argv: string[], io: CliIO): Promise<number> {
-  const { flags } = parseCommandArgs(
-    argv,
-    { json: { type: 'boolean' } },
-    z.object({ json: z.boolean().optional() }),
-    'incident-commander tools list [--json]',
-  );
+export async function list({ flags }: Parsed<(typeof TOOLS_LIST)['flags']>, io: CliIO): Promise<number> {
   const tools = createRegistry().tools;
   if (flags.json) {
     io.stdout(
@@ -23,17 +19,12 @@ export async function list(argv: string[], io: CliIO): Promise<number> {
   return EXIT.ok;
 }
 
-const USAGE = "incident-commander tools call NAME ['{json args}' | -] [--actor NAME]";
-
-export async function call(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseCommandArgs(
-    argv,
-    { actor: { type: 'string' } },
-    z.object({ actor: z.string().min(1).max(100).optional() }),
-    USAGE,
-  );
+export async function call(
+  { flags, positionals, usage }: Parsed<(typeof TOOLS_CALL)['flags']>,
+  io: CliIO,
+): Promise<number> {
   const [name, raw] = positionals;
-  if (!name) throw new UsageError('missing tool name', `Usage: ${USAGE}. See: incident-commander tools list`);
+  if (!name) throw new UsageError('missing tool name', `Usage: ${usage}. See: incident-commander tools list`);
   const text = raw === '-' ? await io.readStdin() : (raw ?? '{}');
   let args: unknown;
   try {

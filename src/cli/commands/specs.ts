@@ -1,0 +1,514 @@
+import { z } from 'zod';
+import { INCIDENT_ID_EXAMPLE, parseIncidentId } from '../../core/ids.js';
+import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
+import { ROTATION_LIMITS } from '../../oncall/limits.js';
+import { defineCommand, type FlagSpec } from '../spec.js';
+
+/**
+ * Every command's arguments and flags, declared once: the dispatcher, the parser, the checks on
+ * each value and every --help screen are generated from these specs.
+ */
+
+const json = { type: 'boolean', description: 'print one JSON object instead of text' } as const satisfies FlagSpec;
+
+const incidentFlag = {
+  type: 'string',
+  value: 'ID',
+  description: 'work on this incident: resumes its saved conversation (INC-12, or 12)',
+  schema: z
+    .string()
+    .refine((s) => parseIncidentId(s) !== null, `must be ${INCIDENT_ID_EXAMPLE}`)
+    .transform((s) => parseIncidentId(s)!)
+    .optional(),
+} as const satisfies FlagSpec;
+
+/** Flags shared by `ask` and `chat`: the model, its limits, who is talking and which incident. */
+const AGENT_FLAGS = {
+  offline: { type: 'boolean', description: 'answer with the offline playbook, even with ANTHROPIC_API_KEY set' },
+  model: {
+    type: 'string',
+    value: 'MODEL',
+    description: 'Claude model (env INCIDENT_COMMANDER_MODEL; default: SOUL.md model)',
+    schema: z.string().min(1).max(100).optional(),
+  },
+  'max-tokens': {
+    type: 'string',
+    value: 'N',
+    description: 'most tokens per reply, 256–64000 (default: SOUL.md max_tokens)',
+    schema: z.coerce.number().int().min(256).max(64_000).optional(),
+  },
+  temperature: {
+    type: 'string',
+    value: 'X',
+    description: 'sampling temperature, 0–1 (default: SOUL.md temperature)',
+    schema: z.coerce.number().min(0).max(1).optional(),
+  },
+  'max-steps': {
+    type: 'string',
+    value: 'N',
+    description: 'most model steps per turn, 1–100 (default: SOUL.md limits.max_steps)',
+    schema: z.coerce.number().int().min(1).max(100).optional(),
+  },
+  'max-turn-cost': {
+    type: 'string',
+    value: 'USD',
+    description: 'stop a turn that costs more than this (default: SOUL.md limits)',
+    schema: z.coerce.number().positive().optional(),
+  },
+  'max-session-cost': {
+    type: 'string',
+    value: 'USD',
+    description: 'stop a session that costs more than this (default: SOUL.md limits)',
+    schema: z.coerce.number().positive().optional(),
+  },
+  incident: incidentFlag,
+  as: {
+    type: 'string',
+    value: 'NAME',
+    description: 'who is talking, written on the timeline as the author (default: $USER)',
+    schema: z.string().min(1).max(100).optional(),
+  },
+} as const satisfies Record<string, FlagSpec>;
+
+export const ASK = defineCommand({
+  path: ['ask'],
+  summary: 'One turn with the commander; --json prints one JSON object',
+  args: [{ name: '"message"', description: 'what to tell or ask the commander; "-" or none reads stdin' }],
+  flags: {
+    ...AGENT_FLAGS,
+    json: { type: 'boolean', description: 'print the reply, tool calls and usage as one JSON object' },
+  },
+});
+
+export const CHAT = defineCommand({
+  path: ['chat'],
+  summary: 'Talk to the commander (Claude, or the offline playbook with no key); sessions resume per incident',
+  flags: AGENT_FLAGS,
+  notes: ['In the chat, /help lists the commands (/status, /incident ID, /new, /soul, /quit).'],
+});
+
+export const MCP = defineCommand({
+  path: ['mcp'],
+  summary: 'Serve the tools, incidents and prompts over MCP (stdio, or Streamable HTTP with --http)',
+  longRunning: true,
+  flags: {
+    http: { type: 'boolean', description: 'serve Streamable HTTP instead of stdio' },
+    host: {
+      type: 'string',
+      value: 'HOST',
+      description: `interface to bind with --http (default ${HTTP_DEFAULTS.host}); beyond loopback a token is required`,
+      schema: z.string().min(1).default(HTTP_DEFAULTS.host),
+    },
+    port: {
+      type: 'string',
+      value: 'PORT',
+      description: `port with --http, 0 for any free one (default ${HTTP_DEFAULTS.port})`,
+      schema: z.coerce.number().int().min(0).max(65_535).default(HTTP_DEFAULTS.port),
+    },
+    'token-file': {
+      type: 'string',
+      value: 'PATH',
+      description: 'file holding the bearer token clients must send, 16+ characters (or env INCIDENT_COMMANDER_MCP_TOKEN)',
+    },
+    token: {
+      type: 'string',
+      value: 'TOKEN',
+      description: 'the bearer token itself: visible to every user in the process list, prefer --token-file',
+      schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    },
+    'allowed-host': {
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      description: 'another Host header to accept (DNS-rebinding guard; loopback names always pass)',
+    },
+    'allowed-origin': {
+      type: 'string',
+      multiple: true,
+      value: 'URL',
+      description: 'a browser Origin to accept, such as https://app.example.com',
+      schema: z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
+    },
+    'max-body': {
+      type: 'string',
+      value: 'BYTES',
+      description: `largest request body (default ${HTTP_DEFAULTS.maxBodyBytes})`,
+      schema: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(HTTP_DEFAULTS.maxBodyBytes),
+    },
+    'max-connections': {
+      type: 'string',
+      value: 'N',
+      description: 'most open TCP connections, 8–100000 (default: from the file-descriptor limit)',
+      schema: z.coerce.number().int().min(8).max(100_000).optional(),
+    },
+    'max-sessions': {
+      type: 'string',
+      value: 'N',
+      description: `most concurrent MCP sessions (default ${HTTP_DEFAULTS.maxSessions})`,
+      schema: z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
+    },
+    'max-sessions-per-client': {
+      type: 'string',
+      value: 'N',
+      description: `most sessions one client may hold (default ${HTTP_DEFAULTS.maxSessionsPerClient}, at most --max-sessions)`,
+      schema: z.coerce.number().int().min(1).max(100_000).optional(),
+    },
+    'rate-limit': {
+      type: 'string',
+      value: 'N',
+      description: `requests per window per client, 0 for none (default ${HTTP_DEFAULTS.rateLimitPerMinute})`,
+      schema: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
+    },
+    'rate-limit-window': {
+      type: 'string',
+      value: 'SECONDS',
+      description: `length of the rate-limit window (default ${HTTP_DEFAULTS.rateLimitWindowMs / 1000})`,
+      schema: z.coerce
+        .number()
+        .positive()
+        .max(3600)
+        .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
+    },
+    'read-only': { type: 'boolean', description: 'offer only the tools that write nothing' },
+    tools: {
+      type: 'string',
+      value: 'a,b,…',
+      description: 'offer only these tools (comma-separated names from `tools list`)',
+    },
+  },
+});
+
+export const STATUS = defineCommand({
+  path: ['status'],
+  summary:
+    'What needs doing: live incidents (overdue updates, expired hypotheses), post-mortems due, overdue action items',
+  flags: { json },
+});
+
+export const POSTMORTEM = defineCommand({
+  path: ['postmortem'],
+  summary: 'Write the blameless post-mortem draft of an incident as markdown',
+  args: [{ name: 'INC-ID', description: 'the incident, e.g. INC-12' }],
+  flags: {
+    out: { type: 'string', value: 'FILE', description: 'write the markdown to FILE instead of stdout' },
+  },
+});
+
+const modelName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.:@/-]+$/, 'must be a model name such as claude-sonnet-4-5');
+
+export const EVAL = defineCommand({
+  path: ['eval'],
+  summary: 'Run the eval suite (evals/cases) against the offline playbook, Claude, or recorded transcripts',
+  args: [{ name: 'B', description: 'with --compare A: the other side', optional: true }],
+  flags: {
+    target: {
+      type: 'string',
+      value: 'offline|anthropic|replay',
+      description: 'who answers: the playbook, Claude (needs ANTHROPIC_API_KEY), or --transcripts (default offline)',
+      schema: z.enum(['offline', 'anthropic', 'replay']).default('offline'),
+    },
+    filter: {
+      type: 'string',
+      value: 'PATTERN',
+      description: 'only cases whose id, title or rule matches this regular expression',
+      schema: z.string().min(1).max(200).optional(),
+    },
+    repeat: {
+      type: 'string',
+      value: 'K',
+      description: 'run each case K times and report pass^k (default 1)',
+      schema: z.coerce.number().int().min(1).max(100).default(1),
+    },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      description: 'cases run at once, 1–32 (default 2 for anthropic, 4 otherwise)',
+      schema: z.coerce.number().int().min(1).max(32).optional(),
+    },
+    model: {
+      type: 'string',
+      value: 'MODEL',
+      description: 'the model under test with --target anthropic (env INCIDENT_COMMANDER_MODEL; default: SOUL.md)',
+      schema: modelName.optional(),
+    },
+    'judge-model': {
+      type: 'string',
+      value: 'MODEL',
+      description: 'the LLM judge (env INCIDENT_COMMANDER_JUDGE_MODEL)',
+      schema: modelName.optional(),
+    },
+    junit: { type: 'string', value: 'FILE', description: 'write a JUnit XML report' },
+    json: { type: 'string', value: 'FILE', description: 'write the results as JSON (a side for --compare)' },
+    summary: {
+      type: 'string',
+      value: 'FILE',
+      description: 'write a markdown summary (CI step summary; env GITHUB_STEP_SUMMARY)',
+    },
+    record: { type: 'string', value: 'DIR', description: 'save each run as a transcript, for --target replay' },
+    transcripts: { type: 'string', value: 'DIR', description: 'transcripts to grade with --target replay' },
+    baseline: { type: 'string', value: 'FILE', description: 'fail on regressions against this baseline' },
+    'update-baseline': { type: 'string', value: 'FILE', description: 'write this run as the new baseline' },
+    cases: { type: 'string', value: 'DIR', description: 'case files to run (default: the shipped evals/cases)' },
+    compare: {
+      type: 'string',
+      value: 'A B',
+      description: 'compare two sides (SOUL.md files, --record folders or --json reports); B is the next argument',
+    },
+    verbose: { type: 'boolean', description: 'show every grader verdict, not only failures' },
+  },
+});
+
+export const SOUL_LINT = defineCommand({
+  path: ['soul', 'lint'],
+  summary: 'Check a SOUL.md persona file; exit 1 on errors',
+  args: [{ name: 'PATH', description: 'the SOUL.md to check (default: --soul, or the active one)', optional: true }],
+  flags: { json },
+});
+
+export const SEVERITY_LINT = defineCommand({
+  path: ['severity', 'lint'],
+  summary: 'Check a severity framework file',
+  args: [
+    { name: 'PATH', description: 'the framework to check (default: --severity, or the active one)', optional: true },
+  ],
+  flags: { json },
+});
+
+export const SEVERITY_SHOW = defineCommand({
+  path: ['severity', 'show'],
+  summary: 'Print the active severity framework',
+  flags: { json },
+});
+
+export const TOOLS_LIST = defineCommand({
+  path: ['tools', 'list'],
+  summary: "List the commander's tools",
+  flags: { json: { type: 'boolean', description: 'print each tool with its input JSON Schema, as JSON' } },
+});
+
+export const TOOLS_CALL = defineCommand({
+  path: ['tools', 'call'],
+  summary: 'Call one tool with JSON arguments (or from stdin); prints the JSON result',
+  args: [
+    { name: 'NAME', description: 'the tool, from `tools list`' },
+    { name: "'{json}'", description: 'the arguments as one JSON object, or - to read them from stdin', optional: true },
+  ],
+  flags: {
+    actor: {
+      type: 'string',
+      value: 'NAME',
+      description: 'who is acting, the author of what the tool writes (default: $USER)',
+      schema: z.string().min(1).max(100).optional(),
+    },
+  },
+});
+
+export const INCIDENTS_LIST = defineCommand({
+  path: ['incidents', 'list'],
+  summary: 'List incidents, newest first',
+  flags: {
+    status: {
+      type: 'string',
+      value: 'open|resolved|all',
+      description: 'which incidents (default all)',
+      schema: z.enum(['open', 'resolved', 'all']).default('all'),
+    },
+    json: { type: 'boolean', description: 'print the incidents as a JSON array' },
+  },
+});
+
+export const RUNBOOKS_LINT = defineCommand({
+  path: ['runbooks', 'lint'],
+  summary: 'List runbooks not tested within a quarter and paging alerts without a runbook; exit 1 if any',
+  args: [{ name: 'DIR', description: 'the runbooks folder (default: --runbooks)', optional: true }],
+  flags: { json },
+});
+
+const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+const eventCount = (what: string) =>
+  z
+    .string({ error: `is required: ${what}` })
+    .refine(
+      (s) => NUMBER.test(s.trim()) && Number.isFinite(Number(s)),
+      `must be a number of events, 0 or more, such as 999500 (${what})`,
+    )
+    .transform(Number);
+
+const errorRatio = (window: string) =>
+  ({
+    type: 'string',
+    value: 'X',
+    description: `error ratio over the last ${window} (bad / all events, 0–1), for the burn-rate alerts`,
+    schema: z
+      .string()
+      .refine(
+        (s) => NUMBER.test(s.trim()) && Number(s) <= 1,
+        'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144',
+      )
+      .transform(Number)
+      .optional(),
+  }) as const satisfies FlagSpec;
+
+export const SLO_CHECK = defineCommand({
+  path: ['slo', 'check'],
+  summary: 'Error budget left and the page/ticket decision (multi-window, multi-burn-rate) for an OpenSLO objective',
+  flags: {
+    file: {
+      type: 'string',
+      value: 'FILE',
+      description: 'the OpenSLO YAML file (required)',
+      required: true,
+      schema: z.string({ error: 'is required: the OpenSLO YAML file' }).min(1),
+    },
+    name: { type: 'string', value: 'NAME', description: 'which SLO in the file (needed when it holds several)' },
+    objective: { type: 'string', value: 'NAME', description: 'which objective of the SLO (when it has several)' },
+    good: {
+      type: 'string',
+      value: 'N',
+      description: 'good events over the SLO window (required)',
+      required: true,
+      schema: eventCount('good events over the SLO window'),
+    },
+    total: {
+      type: 'string',
+      value: 'N',
+      description: 'all events over the SLO window (required)',
+      required: true,
+      schema: eventCount('all events over the SLO window'),
+    },
+    'ratio-5m': errorRatio('5 minutes'),
+    'ratio-30m': errorRatio('30 minutes'),
+    'ratio-1h': errorRatio('hour'),
+    'ratio-6h': errorRatio('6 hours'),
+    'ratio-3d': errorRatio('3 days'),
+    'incident-bad': {
+      type: 'string',
+      value: 'N',
+      description: 'bad events caused by one incident: does it need a post-mortem (over 20% of a 4-week budget)?',
+      schema: eventCount('bad events caused by one incident').optional(),
+    },
+    json,
+  },
+});
+
+export const ONCALL_PLAN = defineCommand({
+  path: ['oncall', 'plan'],
+  summary:
+    'Plan a fair primary + secondary on-call rotation around leave and swaps; print it, or write an .ics calendar',
+  flags: {
+    members: {
+      type: 'string',
+      value: '"Ana,Ben,Chi"',
+      description: 'the team in rotation order, comma-separated (required)',
+      required: true,
+      schema: z
+        .string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' })
+        .min(1),
+    },
+    start: {
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: 'first day of the rotation (default: the next hand-off day)',
+      schema: z.string().optional(),
+    },
+    weeks: {
+      type: 'string',
+      value: 'N',
+      description: `rotation periods to plan, 1–${ROTATION_LIMITS.maxWeeks} (default: enough for everyone twice)`,
+      schema: z.coerce
+        .number({ error: 'must be a number of rotation periods, e.g. --weeks 12' })
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`)
+        .optional(),
+    },
+    'rotation-days': {
+      type: 'string',
+      value: 'N',
+      description: `days per shift, ${ROTATION_LIMITS.minRotationDays}–${ROTATION_LIMITS.maxRotationDays} (default 7)`,
+      schema: z.coerce
+        .number({ error: 'must be a number of days, e.g. --rotation-days 7' })
+        .int('must be a whole number')
+        .min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`)
+        .max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`)
+        .optional(),
+    },
+    'handoff-day': {
+      type: 'string',
+      value: 'DAY',
+      description: 'weekday of the hand-off, e.g. monday (default monday)',
+      schema: z.string().optional(),
+    },
+    'handoff-time': {
+      type: 'string',
+      value: 'HH:MM',
+      description: 'local time of the hand-off (default 10:00)',
+      schema: z.string().optional(),
+    },
+    tz: {
+      type: 'string',
+      value: 'ZONE',
+      description: 'IANA time zone of the hand-off, e.g. Europe/London (default UTC)',
+      schema: z.string().optional(),
+    },
+    'no-secondary': { type: 'boolean', description: 'plan a primary only, no secondary (backup) on-call' },
+    leave: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME:FROM:TO',
+      description: 'someone away, e.g. "Ana:2026-12-21:2027-01-03" or "Ana:2026-12-25"; repeat for more',
+      schema: z.array(z.string()).default([]),
+    },
+    swap: {
+      type: 'string',
+      multiple: true,
+      value: 'N:FROM:TO',
+      description: 'hand shift N from one person to another, e.g. "3:Ana:Ben"; repeat for more',
+      schema: z.array(z.string()).default([]),
+    },
+    ics: { type: 'string', value: 'FILE|-', description: 'also write an iCalendar file (- prints only the calendar)' },
+    json: { type: 'boolean', description: 'print the plan as JSON' },
+  },
+});
+
+export const GAMEDAY = defineCommand({
+  path: ['gameday'],
+  summary: 'Run a game day: a simulated incident revealed on a clock, your team responds, scored with the eval graders',
+  args: [{ name: 'SCENARIO', description: 'scenario id (default: the first one; --list shows them)', optional: true }],
+  flags: {
+    list: { type: 'boolean', description: 'list the scenarios and exit' },
+    script: {
+      type: 'string',
+      value: 'FILE',
+      description: 'read the team messages from FILE instead of stdin, one per line',
+    },
+    as: {
+      type: 'string',
+      value: 'NAME',
+      description: 'who speaks when a line names nobody: a first name from the scenario team',
+      schema: z
+        .string()
+        .regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"')
+        .optional(),
+    },
+    json: {
+      type: 'boolean',
+      description: 'print the score and debrief as JSON (the running commentary goes to stderr)',
+    },
+    gamedays: {
+      type: 'string',
+      value: 'DIR',
+      description: 'scenario folder (env INCIDENT_COMMANDER_GAMEDAYS; default: the shipped ones)',
+    },
+  },
+});
