@@ -43,12 +43,9 @@ describe.each(COMMANDS.map((c) => [c.spec.path.join(' '), c] as const))(
       const help = commandHelp(entry.spec);
       for (const [flag, spec] of Object.entries(flags)) {
         expect(spec.description.length, `--${flag} has a description`).toBeGreaterThan(10);
-        const line = help.split('\n').find((l) =>
-          l
-            .trimStart()
-            .replace(/^-\w, /, '')
-            .startsWith(`--${flag}`),
-        );
+        const line = help
+          .split('\n')
+          .find((l) => new RegExp(`^--${flag}(?: |$)`).test(l.trimStart().replace(/^-\w, /, '')));
         expect(line, `--${flag} in the help of ${name}`).toContain(spec.description);
       }
       const io = fakeIO();

@@ -234,10 +234,7 @@ async function compareSide(
   return sideOf(`${arg} (${plan.flags.target}, ${plan.flags.repeat} run(s) per case)`, report, deterministic);
 }
 
-export async function run(
-  { flags, positionals, usage }: Parsed<(typeof EVAL)['flags']>,
-  io: CliIO,
-): Promise<number> {
+export async function run({ flags, positionals, usage }: Parsed<(typeof EVAL)['flags']>, io: CliIO): Promise<number> {
   const env = Env.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined && v !== '')));
   if (flags.target === 'replay' && !flags.transcripts)
     throw new UsageError(

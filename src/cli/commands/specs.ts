@@ -108,7 +108,8 @@ export const MCP = defineCommand({
     'token-file': {
       type: 'string',
       value: 'PATH',
-      description: 'file holding the bearer token clients must send, 16+ characters (or env INCIDENT_COMMANDER_MCP_TOKEN)',
+      description:
+        'file holding the bearer token clients must send, 16+ characters (or env INCIDENT_COMMANDER_MCP_TOKEN)',
     },
     token: {
       type: 'string',
