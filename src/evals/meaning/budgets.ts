@@ -121,11 +121,13 @@ export function postmortemDeadlines(reply: string, ref: Date): { budgets: Budget
 export function nextUpdateTimes(reply: string, ref: Date): Budget[] {
   const out: Budget[] = [];
   const CUE =
-    /\bnext (?:status |stakeholder |customer |executive |engineering )?(?:update|check-?in|post|report)\b|\b(?:update|check in with|report back to) (?:you|them|everyone|stakeholders|customers) again\b|\b(?:another|the next|a further) update\b|\bnext (?:\w+ )?update due\b/i;
+    /\bnext (?:status |stakeholder |customer |executive |engineering |public )?(?:updates?|check-?ins?|posts?|reports?)\b|\b(?:update|check in with|report back to) (?:you|them|everyone|stakeholders|customers) again\b|\b(?:another|the next|a further) update\b|\bnext (?:\w+ )?updates? (?:is |are )?due\b|\bupdates? (?:is |are )?(?:next )?due (?:at|by|in)\b/i;
   for (const s of rawSentences(reply)) {
     if (s.question) continue;
+    // A schedule under an "Updates" heading: "- engineering: due 15:00 UTC".
+    const scheduled = /\bupdates?\b/i.test(s.heading) && /\bdue\b/i.test(s.raw);
     for (const c of clauses(s.raw)) {
-      const cue = CUE.exec(c);
+      const cue = CUE.exec(c) ?? (scheduled ? /\bdue\b/i.exec(c) : null);
       if (!cue || negatedAt(c, cue.index, 30)) continue;
       for (const span of spans(c.slice(cue.index), ref)) {
         if (span.kind === 'unbounded') continue;

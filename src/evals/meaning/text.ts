@@ -109,6 +109,7 @@ export function rawSentences(reply: string): Sentence[] {
   let heading = '';
   reply.split(/\r?\n/).forEach((rawLine, line) => {
     if (/^\s*#{1,6}\s/.test(rawLine) || /^\s*\*\*[^*]+:\*\*\s*$/.test(rawLine)) heading = plain(rawLine);
+    else if (!/^\s*(?:[-*+•]|\d{1,3}[.)])\s/.test(rawLine) && rawLine.trim()) heading = '';
     const kept = plain(withoutQuoteMarks(rawLine));
     for (const text of splitLine(kept))
       out.push({ text, raw: text, line, question: /\?["”')\s]*$/.test(text), heading });
