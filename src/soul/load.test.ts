@@ -71,6 +71,28 @@ describe('loadSoul', () => {
     ]);
   });
 
+  it('reports every problem of a file in one pass: fields, tools and body, each with its place', () => {
+    const issues = issuesOf('many-errors.md');
+    expect(issues).toHaveLength(4);
+    expect(issues[0]).toMatch(/^name: must be kebab-case/);
+    expect(issues[1]).toMatch(/^max_tokens: /);
+    expect(issues[2]).toMatch(/^tools\[1\]: unknown tool "clasify_severity" \(did you mean "classify_severity"\?\)/);
+    // The placeholder is on line 13 of the file: the body's line numbers count from the top of the file.
+    expect(issues[3]).toMatch(/^\(body\): line 13: unknown variable "hypothesis_timebox"/);
+  });
+
+  it('names the line of a YAML syntax error as the file counts it', () => {
+    const error = (() => {
+      try {
+        parseSoul('---\nname: a\nname: b\nmodel: x\n---\nbody\n', { file: 'dup.md', toolNames: TOOL_NAMES });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('parsed');
+    })();
+    expect(error.issues.map((i) => i.problem)).toEqual(['invalid YAML at line 3: duplicated mapping key']);
+  });
+
   it('reports YAML syntax errors with the line', () => {
     expect(issuesOf('bad-yaml.md')[0]).toMatch(/invalid YAML at line \d/);
   });

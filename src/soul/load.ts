@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { ConfigError, type FieldIssue } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { readOperatorFile } from '../core/files.js';
-import { parseFrontMatter, validateConfig } from '../core/yaml.js';
+import { parseFrontMatter } from '../core/yaml.js';
+import { objectKeysAt, zodIssues } from '../core/zod-issues.js';
 import { renderTemplate, TemplateError } from '../templates/render.js';
-import { SoulFrontMatterSchema, type SoulFrontMatter } from './schema.js';
+import { DEFAULT_SETTINGS, SoulFrontMatterSchema, type SoulFrontMatter } from './schema.js';
 
 export interface Soul {
   file: string;
@@ -24,18 +25,33 @@ export interface ParseSoulOptions {
 }
 
 /** Variables a SOUL.md body may use, e.g. "time-box each hypothesis to {{hypothesis_timebox_minutes}} minutes". */
-export function soulTemplateVars(config: SoulFrontMatter): Record<string, unknown> {
+export function soulTemplateVars(
+  config: Pick<SoulFrontMatter, 'name' | 'settings' | 'tools'>,
+): Record<string, unknown> {
   return { name: config.name, ...config.settings, tools: config.tools };
 }
 
-/** Pure: text in, validated Soul out. Throws ConfigError naming the file, field and expectation. */
+/** The tools a front matter names, even when the rest of it does not validate. */
+function toolsNamed(data: unknown): string[] {
+  const tools = (data as { tools?: unknown } | null)?.tools;
+  return Array.isArray(tools) ? tools.filter((t): t is string => typeof t === 'string' && t.length > 0) : [];
+}
+
+/**
+ * Pure: text in, validated Soul out. Throws ConfigError naming the file and every problem found in
+ * one pass (fields, tools, body), each with its field or line and what is expected.
+ */
 export function parseSoul(text: string, options: ParseSoulOptions): Soul {
   const { file, toolNames } = options;
+  // A YAML syntax error leaves nothing to check further: it is reported alone, with its line.
   const doc = parseFrontMatter(text, file);
-  const config = validateConfig(SoulFrontMatterSchema, doc.data, file);
-
   const issues: FieldIssue[] = [];
-  config.tools.forEach((tool, index) => {
+  const parsed = SoulFrontMatterSchema.safeParse(doc.data, { reportInput: true });
+  if (!parsed.success) issues.push(...zodIssues(parsed.error, (path) => objectKeysAt(SoulFrontMatterSchema, path)));
+  const config = parsed.success ? parsed.data : null;
+
+  const tools = config?.tools ?? toolsNamed(doc.data);
+  tools.forEach((tool, index) => {
     if (!toolNames.includes(tool)) {
       const guess = closest(tool, toolNames);
       issues.push({
@@ -44,24 +60,26 @@ export function parseSoul(text: string, options: ParseSoulOptions): Soul {
       });
     }
   });
-  const dupes = config.tools.filter((t, i) => config.tools.indexOf(t) !== i);
+  const dupes = tools.filter((t, i) => tools.indexOf(t) !== i);
   if (dupes.length)
     issues.push({ field: 'tools', problem: `lists ${dupes.map((d) => `"${d}"`).join(', ')} more than once` });
 
   if (!doc.body.trim()) issues.push({ field: '(body)', problem: 'the persona text after the front matter is empty' });
 
   let persona = '';
+  // Without a valid config the body is still checked: against the same placeholders, with default values.
+  const vars = soulTemplateVars(config ?? { name: '', settings: DEFAULT_SETTINGS, tools });
   try {
-    persona = renderTemplate(doc.body, soulTemplateVars(config)).trim();
+    persona = renderTemplate(doc.body, vars).trim();
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const line = error.line + doc.bodyLine - 1;
     issues.push({
       field: '(body)',
-      problem: `line ${line}: ${error.message.replace(/^line \d+: /, '')}; placeholders available: ${Object.keys(soulTemplateVars(config)).join(', ')}`,
+      problem: `line ${line}: ${error.message.replace(/^line \d+: /, '')}; placeholders available: ${Object.keys(vars).join(', ')}`,
     });
   }
-  if (issues.length) throw new ConfigError(file, issues);
+  if (issues.length || !config) throw new ConfigError(file, issues);
 
   return {
     file,
