@@ -200,6 +200,10 @@ export class Drill {
     return this.world.close();
   }
 
+  /**
+   * The drill is a front door: a simulated team acting on the tool surface, as responders with an MCP
+   * client would, through the same validation. That trajectory is what the graders score.
+   */
   private async call(
     name: string,
     input: Record<string, unknown>,
@@ -255,7 +259,7 @@ export class Drill {
           },
           speaker,
         );
-        if (opened.result.ok) this.incidentId = String((opened.result.output['incident'] as { id: string }).id);
+        if (opened.result.ok && opened.result.activeIncident) this.incidentId = opened.result.activeIncident;
         return [opened];
       }
       case 'roles':

@@ -129,6 +129,15 @@ class RateLimiter {
 /** The JSON-RPC messages of a body: a batch counts each one (rate limit, initialize detection). */
 const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body]);
 
+/** Answers a request with a JSON-RPC error (and closes the connection when told to). */
+type Refuse = (
+  status: number,
+  code: number,
+  message: string,
+  headers?: Record<string, string>,
+  close?: boolean,
+) => void;
+
 /**
  * Streamable HTTP at /mcp with one MCP session per client. Requests pass the Host/Origin/token
  * guard, the rate limit and the body limits before they reach MCP; connections, bytes in flight
@@ -173,7 +182,7 @@ export async function startHttpServer(
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
-    refuse: (status: number, code: number, message: string, headers?: Record<string, string>) => void,
+    refuse: Refuse,
   ): Promise<void> => {
     const init = messagesOf(body).find((m) => isInitializeRequest(m));
     const name = clientLabel(init?.params.clientInfo.name);
@@ -232,15 +241,15 @@ export async function startHttpServer(
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
-    const refuse = (
-      status: number,
-      code: number,
-      message: string,
-      headers?: Record<string, string>,
-      close = false,
-    ): void => reply(req, res, options.maxBodyBytes, status, code, message, headers, close);
+  /** What the guard learned about a request that passed it. */
+  interface Admitted {
+    sessionId: string | string[] | undefined;
+    known: HttpSession | undefined;
+    rateKey: string;
+  }
+
+  /** The Host/Origin/token guard, then the rate limit: null when the request was refused. */
+  const admit = (req: IncomingMessage, refuse: Refuse): Admitted | null => {
     const verdict = checkRequest(
       { host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization },
       options,
@@ -251,7 +260,7 @@ export async function startHttpServer(
         'request refused',
       );
       refuse(verdict.status, -32000, verdict.message, verdict.headers);
-      return;
+      return null;
     }
     const sessionId = req.headers['mcp-session-id'];
     const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
@@ -263,101 +272,120 @@ export async function startHttpServer(
     const wait = limiter.take(rateKey);
     if (wait > 0) {
       refuse(429, -32000, 'rate limit exceeded', { 'retry-after': String(wait) });
+      return null;
+    }
+    return { sessionId, known, rateKey };
+  };
+
+  const health = (req: IncomingMessage, res: ServerResponse): void => {
+    connections.busy(req.socket);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        status: closing ? 'stopping' : 'ok',
+        sessions: sessions.size,
+        connections: connections.open,
+        connectionsShed: connections.shed,
+      }),
+    );
+  };
+
+  /** The body of a POST as JSON-RPC, within the size, time and memory limits; undefined when it was refused. */
+  const readMessages = async (req: IncomingMessage, refuse: Refuse): Promise<unknown> => {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      refuse(415, -32000, 'Content-Type must be application/json');
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = await readBody(req, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs, inFlight });
+    } catch (error) {
+      if (!(error instanceof BodyRefused)) throw error;
+      if (error.reason === 'too_large') refuse(413, -32000, error.message);
+      else if (error.reason === 'timeout') refuse(408, -32000, error.message, {}, true);
+      else if (error.reason === 'uploads_full') refuse(503, -32000, error.message, { 'retry-after': '1' }, true);
+      return undefined;
+    }
+    connections.busy(req.socket);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      refuse(400, -32700, 'Parse error: body is not valid JSON');
+      return undefined;
+    }
+    if (Array.isArray(body) && body.length === 0) {
+      refuse(400, -32600, 'Invalid Request: empty batch');
+      return undefined;
+    }
+    return body;
+  };
+
+  /** A POST: messages for a known session, or an initialize that opens one. */
+  const post = async (req: IncomingMessage, res: ServerResponse, admitted: Admitted, refuse: Refuse): Promise<void> => {
+    const { sessionId, known, rateKey } = admitted;
+    const body = await readMessages(req, refuse);
+    if (body === undefined) return;
+    // Every message of a batch is a request against the budget, not just the first.
+    const extra = messagesOf(body).length - 1;
+    const batchWait = extra > 0 ? limiter.take(rateKey, extra) : 0;
+    if (batchWait > 0) {
+      refuse(429, -32000, `rate limit exceeded: a batch counts each of its ${extra + 1} messages`, {
+        'retry-after': String(batchWait),
+      });
       return;
     }
-    if (path === '/healthz' && req.method === 'GET') {
-      connections.busy(req.socket);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          status: closing ? 'stopping' : 'ok',
-          sessions: sessions.size,
-          connections: connections.open,
-          connectionsShed: connections.shed,
-        }),
+    if (known) {
+      holdSession(known, res);
+      await known.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (typeof sessionId === 'string') {
+      refuse(404, -32001, 'Session not found: initialize a new session');
+      return;
+    }
+    if (!messagesOf(body).some((m) => isInitializeRequest(m))) {
+      refuse(400, -32000, 'Bad Request: no valid session id; send initialize first');
+      return;
+    }
+    await openSession(req, res, body, refuse);
+  };
+
+  /** A GET (the server's event stream) or DELETE (end the session): only for a known session. */
+  const streamOrEnd = async (req: IncomingMessage, res: ServerResponse, admitted: Admitted, refuse: Refuse) => {
+    const { sessionId, known } = admitted;
+    connections.busy(req.socket);
+    if (!known) {
+      refuse(
+        typeof sessionId === 'string' ? 404 : 400,
+        -32000,
+        typeof sessionId === 'string' ? 'Session not found' : 'Bad Request: mcp-session-id header required',
       );
       return;
     }
-    if (path !== '/mcp') {
-      refuse(404, -32000, `not found: the MCP endpoint is /mcp`);
-      return;
-    }
-    if (closing) {
-      refuse(503, -32000, 'server is shutting down', { connection: 'close' });
-      return;
-    }
+    holdSession(known, res);
+    await known.transport.handleRequest(req, res);
+  };
 
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    const refuse: Refuse = (status, code, message, headers, close = false) =>
+      reply(req, res, options.maxBodyBytes, status, code, message, headers, close);
+    const admitted = admit(req, refuse);
+    if (!admitted) return;
+    if (path === '/healthz' && req.method === 'GET') return health(req, res);
+    if (path !== '/mcp') return refuse(404, -32000, `not found: the MCP endpoint is /mcp`);
+    if (closing) return refuse(503, -32000, 'server is shutting down', { connection: 'close' });
     if (req.method === 'POST') {
-      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-        refuse(415, -32000, 'Content-Type must be application/json');
-        return;
-      }
       posts++;
       try {
-        let text: string;
-        try {
-          text = await readBody(req, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs, inFlight });
-        } catch (error) {
-          if (!(error instanceof BodyRefused)) throw error;
-          if (error.reason === 'too_large') refuse(413, -32000, error.message);
-          else if (error.reason === 'timeout') refuse(408, -32000, error.message, {}, true);
-          else if (error.reason === 'uploads_full') refuse(503, -32000, error.message, { 'retry-after': '1' }, true);
-          return;
-        }
-        connections.busy(req.socket);
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          refuse(400, -32700, 'Parse error: body is not valid JSON');
-          return;
-        }
-        if (Array.isArray(body) && body.length === 0) {
-          refuse(400, -32600, 'Invalid Request: empty batch');
-          return;
-        }
-        // Every message of a batch is a request against the budget, not just the first.
-        const extra = messagesOf(body).length - 1;
-        const batchWait = extra > 0 ? limiter.take(rateKey, extra) : 0;
-        if (batchWait > 0) {
-          refuse(429, -32000, `rate limit exceeded: a batch counts each of its ${extra + 1} messages`, {
-            'retry-after': String(batchWait),
-          });
-          return;
-        }
-        if (known) {
-          holdSession(known, res);
-          await known.transport.handleRequest(req, res, body);
-          return;
-        }
-        if (typeof sessionId === 'string') {
-          refuse(404, -32001, 'Session not found: initialize a new session');
-          return;
-        }
-        if (!messagesOf(body).some((m) => isInitializeRequest(m))) {
-          refuse(400, -32000, 'Bad Request: no valid session id; send initialize first');
-          return;
-        }
-        await openSession(req, res, body, refuse);
+        await post(req, res, admitted, refuse);
       } finally {
         posts--;
       }
       return;
     }
-    if (req.method === 'GET' || req.method === 'DELETE') {
-      connections.busy(req.socket);
-      if (!known) {
-        refuse(
-          typeof sessionId === 'string' ? 404 : 400,
-          -32000,
-          typeof sessionId === 'string' ? 'Session not found' : 'Bad Request: mcp-session-id header required',
-        );
-        return;
-      }
-      holdSession(known, res);
-      await known.transport.handleRequest(req, res);
-      return;
-    }
+    if (req.method === 'GET' || req.method === 'DELETE') return streamOrEnd(req, res, admitted, refuse);
     refuse(405, -32000, 'Method not allowed', { allow: 'GET, POST, DELETE' });
   };
 
