@@ -90,9 +90,44 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stderr(`error: ${error.message}\n${error.hint}\n`);
       return EXIT.failed;
     }
-    io.stderr(
-      `error: ${error instanceof Error ? error.message : String(error)}\nThis looks like a bug; please report it with the command you ran.\n`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    const advice = environmentAdvice(error);
+    io.stderr(`error: ${message}\n${advice ?? 'This looks like a bug; please report it with the command you ran.'}\n`);
     return EXIT.failed;
   }
+}
+
+/**
+ * What to do about a failure of the machine rather than of the program (a path that is not
+ * there, a permission, a full disk, a locked database), by its code; null for anything else,
+ * which is then reported as the bug it is.
+ */
+function environmentAdvice(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  const advice: Record<string, string> = {
+    ENOENT: 'A file or folder it needs does not exist: check the path above.',
+    ENOTDIR: 'Part of the path above is a file, not a folder: check the path.',
+    EISDIR: 'The path above is a folder where a file was expected.',
+    EACCES: 'Permission denied: check who owns the path above, or choose one you can use.',
+    EPERM: 'Permission denied: check who owns the path above, or choose one you can use.',
+    EROFS: 'The file system is read-only: choose a writable location (--home, --db).',
+    ENOSPC: 'The disk is full: free some space.',
+    EMFILE: 'Too many open files: raise the limit (ulimit -n) or lower --max-connections.',
+    ENFILE: 'The system is out of file handles: close other programs or raise the limit.',
+    EADDRINUSE: 'The port is already in use: pass --port with a free port (--port 0 picks one).',
+    SQLITE_BUSY:
+      'Another process held the database lock too long: retry; if it persists, find the process holding state.db.',
+    SQLITE_LOCKED:
+      'Another process held the database lock too long: retry; if it persists, find the process holding state.db.',
+    SQLITE_FULL: 'The disk holding the database is full: free some space.',
+    SQLITE_IOERR:
+      'The disk failed to read or write the database: check the disk, then restore state.db from a backup if needed.',
+    SQLITE_NOTADB:
+      'The database file is not a SQLite database: check --db, or move the file aside to start a new record.',
+    SQLITE_CORRUPT: 'The database file is damaged: restore it from a backup, or move it aside to start a new record.',
+    SQLITE_READONLY: 'The database cannot be written: check the permissions of state.db and its folder.',
+    SQLITE_CANTOPEN: 'The database cannot be opened: check the path and the permissions of its folder.',
+  };
+  return advice[code] ?? null;
 }

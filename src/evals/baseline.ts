@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivateFile } from '../core/files.js';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { validateConfig } from '../core/yaml.js';
@@ -62,7 +63,7 @@ export function writeBaseline(path: string, report: SuiteReport): void {
         ]),
     ),
   };
-  writeFileSync(path, `${JSON.stringify(baseline, null, 2)}\n`);
+  writePrivateFile(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
 export { binomialCdf } from './stats.js';

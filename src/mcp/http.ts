@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server as NodeHttpServer, type
 import type { AddressInfo, Socket } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ExternalError } from '../core/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ToolCatalog } from './catalog.js';
 import { drain } from './drain.js';
@@ -124,6 +125,27 @@ class RateLimiter {
     }
     return Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
   }
+}
+
+/** Why the server could not listen, said so the operator can act on it. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (error.code === 'EADDRINUSE')
+    return new ExternalError(
+      `cannot listen on ${where}: the port is already in use`,
+      `Stop the other server on port ${port}, or pass --port with a free port (--port 0 picks one).`,
+    );
+  if (error.code === 'EACCES')
+    return new ExternalError(
+      `cannot listen on ${where}: permission denied`,
+      'Ports below 1024 need privileges: pass --port 1024 or higher.',
+    );
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return new ExternalError(
+      `cannot listen on ${where}: this machine has no such address`,
+      "Pass --host with one of this machine's addresses, or 127.0.0.1.",
+    );
+  return error;
 }
 
 /** The JSON-RPC messages of a body: a batch counts each one (rate limit, initialize detection). */
@@ -416,9 +438,10 @@ export async function startHttpServer(
   sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException): void => reject(listenError(error, options.host, options.port));
+    server.once('error', failed);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -59,6 +59,8 @@ export interface RuntimeOptions {
   /** An incident store to use instead of opening the configured one (its sessions then live in memory). */
   store?: IncidentStore;
   sessions?: SessionStore;
+  /** The command only reads: the database must already exist (a mistyped --db creates nothing). */
+  readOnly?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
         sessions: options.sessions ?? new MemorySessionStore(),
         close: () => options.store!.close(),
       }
-    : openStore(paths.store);
+    : openStore(paths.store, options.readOnly ? { mustExist: true } : {});
   const store = stores.incidents;
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();

@@ -5,6 +5,8 @@ import { lazyStores, type Stores } from '../store/lazy-store.js';
 export interface StoreOptions {
   /** Clock for the store's own `recorded_at` stamps; the system clock by default. */
   now?: () => Date;
+  /** For commands that only read: a missing database is an error naming it, never created. */
+  mustExist?: boolean;
 }
 
 /** A database the commander can keep its record in, chosen by the location's form. */
@@ -24,7 +26,12 @@ export const sqliteBackend: StoreBackend = {
   async open(location, options) {
     const { SqliteStore, sqliteStores } = await import('../store/sqlite/sqlite-store.js');
     const path = location.toLowerCase().startsWith('file://') ? fileURLToPath(location) : location;
-    return sqliteStores(new SqliteStore(path, options.now ? { now: options.now } : {}));
+    return sqliteStores(
+      new SqliteStore(path, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.mustExist ? { mustExist: true } : {}),
+      }),
+    );
   },
 };
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { makePrivateDir, writePrivateFile } from '../../core/files.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { packageRoot } from '../../config/package-root.js';
@@ -136,7 +137,7 @@ async function runOnce(plan: RunPlan): Promise<{ report: SuiteReport; determinis
           logger,
         })
       : null;
-  if (plan.record) mkdirSync(plan.record, { recursive: true, mode: 0o700 });
+  if (plan.record) makePrivateDir(plan.record);
   const target = replay ? 'replay' : flags.target;
   const report = await runSuite({
     cases: plan.cases,
@@ -150,9 +151,7 @@ async function runOnce(plan: RunPlan): Promise<{ report: SuiteReport; determinis
     produce: async (c, n) => (replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, target, model!, shared)),
     onTranscript: (t) => {
       if (plan.record)
-        writeFileSync(join(plan.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`, {
-          mode: 0o600,
-        });
+        writePrivateFile(join(plan.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`);
     },
   });
   const contract = await judgeContract(
@@ -261,7 +260,7 @@ export async function run({ flags, positionals, usage }: Parsed<(typeof EVAL)['f
     const b = await compareSide(positionals[0]!, base, paths.soul);
     const result = compareSides(a, b);
     io.stdout(`${formatAb(result, flags.verbose === true)}\n`);
-    if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
+    if (flags.json) writePrivateFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
     return result.regressed ? EXIT.failed : EXIT.ok;
   }
 
@@ -280,10 +279,10 @@ export async function run({ flags, positionals, usage }: Parsed<(typeof EVAL)['f
   for (const w of comparison?.warnings ?? []) io.stderr(`warning: ${w}\n`);
   const verdicts = decide(report, comparison);
   io.stdout(`${formatReport(report, comparison, verdicts, flags.verbose === true)}\n`);
-  if (flags.junit) writeFileSync(flags.junit, toJUnit(report, verdicts), { mode: 0o600 });
-  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ ...report, comparison }, null, 2)}\n`, { mode: 0o600 });
+  if (flags.junit) writePrivateFile(flags.junit, toJUnit(report, verdicts));
+  if (flags.json) writePrivateFile(flags.json, `${JSON.stringify({ ...report, comparison }, null, 2)}\n`);
   const summary = toSummary(report, comparison, verdicts);
-  if (flags.summary) writeFileSync(flags.summary, summary, { mode: 0o600 });
+  if (flags.summary) writePrivateFile(flags.summary, summary);
   // GitHub Actions: the job page shows this file's markdown. Appended, as several steps may write it.
   if (env.GITHUB_STEP_SUMMARY && env.GITHUB_STEP_SUMMARY !== flags.summary)
     writeFileSync(env.GITHUB_STEP_SUMMARY, summary, { flag: 'a' });

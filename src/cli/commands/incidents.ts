@@ -13,7 +13,7 @@ const STATUSES: Record<'open' | 'resolved' | 'all', IncidentStatus[]> = {
 };
 
 export async function run({ flags }: Parsed<(typeof INCIDENTS_LIST)['flags']>, io: CliIO): Promise<number> {
-  const runtime = openCliRuntime(overridesFrom(flags), io);
+  const runtime = openCliRuntime(overridesFrom(flags), io, { readOnly: true });
   try {
     const incidents = await runtime.store.listIncidents({ status: STATUSES[flags.status], limit: 200 });
     if (flags.json) io.stdout(`${JSON.stringify(incidents)}\n`);

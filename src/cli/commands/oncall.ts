@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../../core/files.js';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/time.js';
@@ -174,12 +174,12 @@ export async function run(
     }
     const path = resolve(io.cwd, flags.ics);
     try {
-      writeFileSync(path, calendar);
+      writePrivateFile(path, calendar);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code ?? 'error';
       throw new UsageError(
-        `--ics ${flags.ics}: cannot write the calendar (${code})`,
-        'Give a file path in an existing folder you can write to.',
+        `--ics ${flags.ics}: cannot write the calendar (${code}): ${(error as Error).message}`,
+        (error as { hint?: string }).hint ?? 'Give a file path in an existing folder you can write to.',
       );
     }
     const events = plan.shifts.length * (plan.settings.secondary ? 2 : 1);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../../core/files.js';
 import { parseIncidentId } from '../../core/ids.js';
 import { draftPostmortem } from '../../postmortem/service.js';
 import { overridesFrom } from '../args.js';
@@ -15,11 +15,11 @@ export async function run(
   const raw = positionals[0];
   const id = raw ? parseIncidentId(raw) : null;
   if (!id) throw new UsageError(raw ? `"${raw}" is not an incident id` : 'missing incident id', `Usage: ${usage}`);
-  const runtime = openCliRuntime(overridesFrom(flags), io);
+  const runtime = openCliRuntime(overridesFrom(flags), io, { readOnly: true });
   try {
     const draft = await draftPostmortem(runtime.context(io.env['USER'] ?? 'cli'), id);
     if (flags.out) {
-      writeFileSync(flags.out, draft.markdown);
+      writePrivateFile(flags.out, draft.markdown);
       io.stderr(
         `Wrote ${flags.out}${draft.dueAt ? ` (due by ${draft.dueAt})` : ''}.${draft.missing.length ? ` Before publishing: ${draft.missing.join('; ')}.` : ''}\n`,
       );

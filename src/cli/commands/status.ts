@@ -16,7 +16,7 @@ const SOON_HOURS = 12;
  * action items past their due date.
  */
 export async function run({ flags }: Parsed<(typeof STATUS)['flags']>, io: CliIO): Promise<number> {
-  const runtime = openCliRuntime(overridesFrom(flags), io);
+  const runtime = openCliRuntime(overridesFrom(flags), io, { readOnly: true });
   try {
     const now = runtime.clock.now();
     const ctx = runtime.context('status');

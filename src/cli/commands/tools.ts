@@ -35,7 +35,8 @@ export async function call(
       `Pass one JSON object, e.g. '{"incidentId":"INC-1"}'.`,
     );
   }
-  const runtime = openCliRuntime(overridesFrom(flags), io);
+  const readOnly = createRegistry().get(name)?.annotations.readOnlyHint ?? false;
+  const runtime = openCliRuntime(overridesFrom(flags), io, { readOnly });
   try {
     const result = await runtime.registry.call(name, args, runtime.context(flags.actor ?? io.env['USER'] ?? 'cli'));
     io.stdout(

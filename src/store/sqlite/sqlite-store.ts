@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, ExternalError, NotFoundError } from '../../core/errors.js';
+import { describeFsError, makePrivateDir } from '../../core/files.js';
 import type { Audience } from '../../core/audiences.js';
 import type {
   ActionItem,
@@ -183,6 +184,51 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Clock for `recorded_at`; defaults to the system clock. */
   now?: () => Date;
+  /** A missing file is an error naming it, never a new empty database (read-only commands). */
+  mustExist?: boolean;
+}
+
+/**
+ * Makes sure the database file exists and is private (0600) before SQLite opens it: SQLite
+ * creates files with 0644 less the umask, and gives its -wal and -shm files the database
+ * file's own mode. An older file made more open is tightened, if it is ours.
+ */
+function preparePrivateFile(path: string, mustExist: boolean): void {
+  if (mustExist && !existsSync(path))
+    throw new ExternalError(
+      `no incident database at ${path}`,
+      'Nothing has been recorded there: check --db, INCIDENT_COMMANDER_DB or --home for a typo (commands that only read never create a database). The first command that records something (chat, ask, mcp, tools call) creates it.',
+    );
+  makePrivateDir(dirname(path));
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'a', 0o600);
+    const stat = fstatSync(fd);
+    if ((stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) {
+      chmodSync(path, 0o600);
+      for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
+    }
+  } catch (error) {
+    throw describeFsError(error, 'open the incident database', path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** SQLite's own failures to open a file, said as what is wrong with the file. */
+function describeOpenError(error: unknown, path: string): unknown {
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new ExternalError(
+      `${path} is not a readable SQLite database (${code === 'SQLITE_NOTADB' ? 'not a database file' : 'the file is damaged'})`,
+      'Restore it from a backup, or move it aside (mv it to a new name) and run again to start a new record. If --db points at the wrong file, fix the path.',
+    );
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM')
+    return new ExternalError(
+      `cannot write the incident database ${path} (${code})`,
+      `Check that you own ${path} and its folder, and that the disk is writable.`,
+    );
+  return error;
 }
 
 function incidentNotFound(id: string): NotFoundError {
@@ -210,15 +256,20 @@ export class SqliteStore implements IncidentStore {
     readonly path: string,
     options: SqliteStoreOptions = {},
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateFile(path, options.mustExist ?? false);
     this.db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.now = options.now ?? (() => new Date());
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // better-sqlite3 defaults to a 16 MB page cache; an incident database is small.
-    this.db.pragma('cache_size = -4000');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // better-sqlite3 defaults to a 16 MB page cache; an incident database is small.
+      this.db.pragma('cache_size = -4000');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw describeOpenError(error, path);
+    }
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
     this.sessions = new SqliteSessionStore(this.db, { write: (fn) => this.write(fn), read: (fn) => this.read(fn) });
   }
