@@ -70,11 +70,15 @@ describe.each(COMMANDS.map((c) => [c.spec.path.join(' '), c] as const))(
 describe('the command line', () => {
   it('takes global options before the command as well as after it', async () => {
     const db = join(home, 'anywhere.db');
+    // Commands that only read never create a database: this one makes it.
+    expect(await runCli(['tools', 'call', 'open_incident', '{"title":"Checkout failing"}', '--db', db], fakeIO())).toBe(
+      0,
+    );
     const before = fakeIO();
     expect(await runCli(['--db', db, 'incidents', 'list', '--json'], before)).toBe(0);
     const after = fakeIO();
     expect(await runCli(['incidents', 'list', '--json', `--db=${db}`], after)).toBe(0);
-    expect(JSON.parse(before.out)).toEqual([]);
+    expect((JSON.parse(before.out) as { title: string }[]).map((i) => i.title)).toEqual(['Checkout failing']);
     expect(after.out).toBe(before.out);
   });
 
