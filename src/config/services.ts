@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { readOperatorFile } from '../core/files.js';
 import { parseYamlText, validateConfig } from '../core/yaml.js';
-import type { ServiceHint } from '../severity/extract.js';
+import type { ServiceHint } from '../language/services.js';
 
 const ServiceName = z
   .string()

@@ -1,4 +1,4 @@
-import { criterionTests, levelOf, type Criterion, type SeverityFramework, type SeverityLevel } from './framework.js';
+import { assumable, criterionTests, levelOf, type Criterion, type SeverityFramework, type SeverityLevel } from './framework.js';
 import { SEVERITIES, SIGNALS, severityRank, type Severity, type SignalName, type Signals } from './signals.js';
 
 type TestResult = 'met' | 'violated' | 'unknown';
@@ -83,7 +83,8 @@ export function classify(framework: SeverityFramework, signals: Signals): Classi
   let assumed: SignalName[] = [];
   if (framework.when_unsure === 'higher') {
     const oneUp = SEVERITIES[severityRank(matchedLevel) - 2];
-    const possible = higher.filter((e) => e.level === oneUp && e.met.length > 0);
+    const may = assumable(framework);
+    const possible = higher.filter((e) => e.level === oneUp && e.met.length > 0 && e.unknown.every((u) => may.has(u)));
     if (oneUp && possible.length) {
       level = oneUp;
       basis = 'raised_when_unsure';

@@ -80,6 +80,10 @@ export const FrameworkSchema = z
   .object({
     version: z.literal(1),
     when_unsure: z.enum(['higher', 'matched']).default('higher'),
+    /** The signals "higher" may assume when unknown; facts nobody mentioned (a breach, data loss) are not assumed. */
+    assume_when_unsure: z
+      .array(z.enum(SIGNAL_NAMES.map((n) => SIGNALS[n].yaml) as [string, ...string[]]))
+      .default(SIGNAL_NAMES.map((n) => SIGNALS[n].yaml)),
     levels: z.array(LevelSchema).length(4),
   })
   .strict()
@@ -121,6 +125,11 @@ export function levelOf(framework: SeverityFramework, id: Severity): SeverityLev
 }
 
 const BY_YAML = new Map(SIGNAL_NAMES.map((n) => [SIGNALS[n].yaml, n]));
+
+/** The signals the framework lets "when unsure, higher" assume. */
+export function assumable(framework: SeverityFramework): ReadonlySet<SignalName> {
+  return new Set(framework.assume_when_unsure.map((y) => BY_YAML.get(y)!));
+}
 const TESTS = new WeakMap<Criterion, [SignalName, unknown][]>();
 
 /** The criterion's tests keyed by signal name (computed once per criterion: classification runs per call). */

@@ -1,0 +1,771 @@
+import { frameAt, frames, type ClauseFrame } from './clauses.js';
+import type { Concept } from './lexicon.js';
+import { counts, shares, type Share } from './numbers.js';
+import type { KnownPeople } from './people.js';
+import { roleAssignments, type RoleAssignment } from './roles.js';
+import { scan, type Mention } from './scan.js';
+import { changeReference, configuredServices, serviceLikeNames, type ServiceHint } from './services.js';
+import { spans, startTime, type Moment } from './time.js';
+import { joinTokens, tokenize, type Tokenized } from './tokens.js';
+import { readAlert, type PastedAlert } from './alerts.js';
+import { readActionItem, type ActionItemReading } from './action-item.js';
+import { readBlame, type BlameReading } from './blame.js';
+import { title } from './summary.js';
+
+export const INTENTS = [
+  'report',
+  'observation',
+  'change',
+  'mitigation',
+  'recovered',
+  'impact',
+  'roles',
+  'update_request',
+  'no_news',
+  'hypothesis',
+  'action_item',
+  'status',
+  'postmortem',
+  'oncall',
+  'runbook',
+  'slo',
+  'severity',
+  'blame',
+  'skip_process',
+  'question',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export const KINDS = [
+  'security',
+  'data_integrity',
+  'deploy',
+  'capacity',
+  'third_party',
+  'network_dns',
+  'availability',
+  'latency',
+  'other',
+] as const;
+export type IncidentKind = (typeof KINDS)[number];
+
+export type Audience = 'engineering' | 'executive' | 'customer';
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+
+/** What is wrong, as a seasoned incident commander hears it. */
+export interface Condition {
+  /** failing: broken for whoever hits it; degraded: slow or partly failing; at_risk: not yet; recovered: over. */
+  state: 'failing' | 'degraded' | 'at_risk' | 'recovered' | null;
+  /** Everyone, everything, every region, "sales flat". */
+  wide: boolean;
+  /** Some users, one region, intermittently. */
+  partial: boolean;
+  /** Customers see it (true), only staff do (false), or nothing says (null). */
+  customerFacing: boolean | null;
+  revenuePath: boolean;
+  criticalFunction: boolean;
+  /** Credentials or keys in the wrong hands, unauthorised access, data left public, an intruder. */
+  security: boolean;
+  /** Data lost, corrupted or wrong. */
+  dataLoss: boolean;
+  /** Explicitly ruled out: "no data lost", "not a security thing", "no customer impact". */
+  ruledOut: ('security' | 'data_loss' | 'customer_facing')[];
+  workaround: boolean;
+  share: Share | null;
+  /** How many people or things, when a count was given ("3 merchants"). */
+  count: number | null;
+}
+
+export interface ChangeReading {
+  /** The version, release or build named ("v4.1"). */
+  ref: string | null;
+  /** The service or component it belongs to, as written ("cart"). */
+  subject: string | null;
+  /** When it went out, if said ("the 09:32 release"). */
+  at: Date | null;
+  /** The message ties the symptoms to it ("lines up with", "right after"). */
+  correlated: boolean;
+}
+
+export interface MitigationReading {
+  kind: 'rollback' | 'restart' | 'failover' | 'scale' | 'disable' | 'block' | 'other';
+  /** Done or under way ("we rolled back"), rather than proposed ("should we roll back?", "going to"). */
+  done: boolean;
+  /** Ruled out or deferred: "don't roll back yet", "not failing back until…". */
+  declined: boolean;
+  phrase: string;
+}
+
+export interface HypothesisReading {
+  statement: string;
+  /** Minutes already spent on it ("25 minutes in"). */
+  elapsedMinutes: number | null;
+  verdict: 'confirmed' | 'ruled_out' | null;
+  owner: string | null;
+}
+
+export interface SeverityRequest {
+  /** The level asked for, when one is named. */
+  level: Severity | null;
+  direction: 'up' | 'down' | null;
+}
+
+/** Everything the language layer read from one message. Deterministic: the same words, the same reading. */
+export interface Reading {
+  /** The text as read (control characters removed, bounded). */
+  text: string;
+  intents: Intent[];
+  /** The message asks something (of the commander or the channel). */
+  question: boolean;
+  condition: Condition;
+  kind: IncidentKind | null;
+  /** When the impact started, when the message says. */
+  started: Moment | null;
+  /** How long the impact has lasted so far, in minutes, when said or implied by a start time. */
+  durationMinutes: number | null;
+  roles: RoleAssignment[];
+  /** Roles the message asks to fill ("need someone on comms", "who's IC?"). */
+  rolesWanted: RoleAssignment['role'][];
+  /** The audiences an update is asked for, most specific first. */
+  audiences: Audience[];
+  change: ChangeReading | null;
+  mitigation: MitigationReading | null;
+  /** Impact is going down but not over ("graph is recovering"). */
+  improving: boolean;
+  /** Recovery confirmed, and for how long ("all green for 20 minutes"); close: the team wants to wrap up. */
+  recovery: { confirmed: boolean; forMinutes: number | null; close: boolean } | null;
+  hypothesis: HypothesisReading | null;
+  actionItem: ActionItemReading | null;
+  blame: BlameReading;
+  pushback: { skipRoles: boolean; skipSeverity: boolean; firstError: boolean };
+  severityRequest: SeverityRequest | null;
+  /** Configured services named, in order. */
+  services: string[];
+  /** Service-like names that are not configured ("auth-service"). */
+  mentioned: string[];
+  incidentId: string | null;
+  /** A short, readable title for what is wrong ("Checkout failing for every shopper"), or null. */
+  title: string | null;
+  alert: PastedAlert | null;
+  /** The words each finding came from, for explanations and tests. */
+  evidence: Partial<Record<string, string>>;
+  /** The input was cut to the reading bound (a long paste). */
+  truncated: boolean;
+}
+
+export interface ReadOptions {
+  now: Date;
+  services?: readonly ServiceHint[] | undefined;
+  people?: KnownPeople | undefined;
+  /** An incident is open in this conversation: new facts are about it. */
+  active?: boolean | undefined;
+}
+
+const ROLE_CONCEPTS: Partial<Record<Concept, RoleAssignment['role']>> = {
+  roleIc: 'incident_commander',
+  roleComms: 'communications_lead',
+  roleTech: 'technical_lead',
+  roleScribe: 'scribe',
+};
+
+/** Reads one message. Never throws; a message it cannot place reads as `other`. */
+export function read(input: string, options: ReadOptions): Reading {
+  const alert = readAlert(input);
+  const body = alert ? `${alert.summary}\n${input}` : input;
+  const text = tokenize(body);
+  const mentions = scan(text);
+  const frame = frames(text);
+  const lower = text.text.toLowerCase();
+  const now = options.now;
+  const evidence: Record<string, string> = {};
+  const live = (m: Mention): boolean => {
+    const f = frameAt(frame, m);
+    return !m.negated && !f.hypothetical && !(f.question && isPractice(mentions, m.sentence)) && !f.past;
+  };
+  const find = (...concepts: Concept[]): Mention[] => mentions.filter((m) => concepts.includes(m.concept));
+  const note = (key: string, ms: readonly Mention[]): void => {
+    if (ms[0] && !evidence[key]) evidence[key] = ms[0].words;
+  };
+
+  const services = configuredServices(text.text, options.services ?? []);
+  const condition = readCondition(
+    text,
+    mentions,
+    frame,
+    lower,
+    services.map((s) => s.hint),
+    live,
+    note,
+  );
+  const recoveredMentions = find('recovered').filter(
+    (m) => !m.negated && !frameAt(frame, m).question && !frameAt(frame, m).hypothetical,
+  );
+  const closing = find('close').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
+  const improving = find('improving').some((m) => !m.negated && !frameAt(frame, m).question);
+  const started = startTime(lower, now);
+  const durations = spans(lower);
+  const roles = roleAssignments(text.sentences, mentions, options.people ?? {});
+  const rolesWanted = readRolesWanted(text, mentions, roles);
+  const audiences = readAudiences(text, mentions, lower);
+  const change = readChange(text, mentions, frame, lower, now);
+  const mitigation = readMitigation(text, mentions, frame);
+  const hypothesis = readHypothesis(text, mentions, frame, lower, options.people ?? {});
+  const actionItem = readActionItem(text, mentions, lower, now, options.people ?? {});
+  const blame = readBlame(text, mentions, options.people ?? {});
+  const severityRequest = readSeverityRequest(lower, mentions);
+  const incidentId = /\binc[-\s#]?(\d{1,9})\b/i.exec(text.text);
+
+  const recovery =
+    condition.state === 'recovered' || closing.length || noErrorsFor(mentions, durations)
+      ? {
+          confirmed: condition.state === 'recovered' || noErrorsFor(mentions, durations),
+          forMinutes: durations.find((d) => d.kind === 'for' || d.kind === 'in')?.minutes ?? null,
+          close: closing.length > 0,
+        }
+      : null;
+  if (recovery?.confirmed) note('recovered', recoveredMentions.length ? recoveredMentions : closing);
+
+  const durationMinutes = started
+    ? Math.max(0, Math.round((now.getTime() - started.at.getTime()) / 60_000))
+    : (durations.find((d) => d.kind === 'for')?.minutes ?? null);
+
+  const reading: Reading = {
+    text: text.text,
+    intents: [],
+    question: text.sentences.some((s) => s.question),
+    condition,
+    kind: null,
+    started,
+    durationMinutes,
+    roles,
+    rolesWanted,
+    audiences,
+    change,
+    mitigation,
+    improving,
+    recovery,
+    hypothesis,
+    actionItem,
+    blame,
+    pushback: readPushback(mentions, lower),
+    severityRequest,
+    services: services.map((s) => s.name),
+    mentioned: serviceLikeNames(text.text, new Set(services.map((s) => s.name))),
+    incidentId: incidentId ? `INC-${Number(incidentId[1])}` : null,
+    title: null,
+    alert,
+    evidence,
+    truncated: text.truncated,
+  };
+  reading.kind = readKind(reading, mentions, live);
+  reading.intents = readIntents(reading, text, mentions, frame, lower, options.active === true, live);
+  reading.title = title(text, mentions, reading);
+  return reading;
+}
+
+/** "no errors for an hour", "zero 5xx since 10:20": recovery told as an absence. */
+function noErrorsFor(mentions: readonly Mention[], durations: readonly { kind: string }[]): boolean {
+  return (
+    mentions.some((m) => m.negated && (m.concept === 'errors' || m.concept === 'outage')) &&
+    durations.some((d) => d.kind === 'for' || d.kind === 'in')
+  );
+}
+
+function isPractice(mentions: readonly Mention[], sentence: number): boolean {
+  return mentions.some((m) => m.concept === 'practice' && m.sentence === sentence);
+}
+
+const IDIOMS_AFTER_ALL = new Set([
+  'green',
+  'good',
+  'clear',
+  'fine',
+  'ok',
+  'okay',
+  'set',
+  'done',
+  'the time',
+  'day',
+  'week',
+  'night',
+  'hands',
+  'over',
+  'along',
+  'sudden',
+  'right',
+  'of a sudden',
+]);
+const MONITORING =
+  /\b(?:dashboard|status ?page|health|monitor\w*|grafana|datadog|synthetics?|uptime|pingdom|probe|checks?)\b/;
+
+function readCondition(
+  text: Tokenized,
+  mentions: readonly Mention[],
+  frame: readonly ClauseFrame[],
+  lower: string,
+  hints: readonly ServiceHint[],
+  live: (m: Mention) => boolean,
+  note: (key: string, ms: readonly Mention[]) => void,
+): Condition {
+  const of = (...concepts: Concept[]): Mention[] => mentions.filter((m) => concepts.includes(m.concept));
+  const liveOf = (...concepts: Concept[]): Mention[] => of(...concepts).filter(live);
+  const failures = liveOf('outage', 'errors', 'slow').filter((m) => !frameAt(frame, m).modal);
+  const outage = failures.filter((m) => m.concept === 'outage');
+  const errors = failures.filter((m) => m.concept === 'errors');
+  const slow = failures.filter((m) => m.concept === 'slow');
+  const risk = [...liveOf('risk'), ...of('outage', 'errors', 'slow').filter((m) => live(m) && frameAt(frame, m).modal)];
+  const sameClause = (a: Mention, b: Mention): boolean => a.sentence === b.sentence && a.clause === b.clause;
+  const sameSentence = (a: Mention, b: Mention): boolean => a.sentence === b.sentence;
+
+  // Everyone, everything, every region: a universal word, or a quantifier in a clause that says something fails.
+  const universal = of('universal').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
+  const quantified = of('all').filter((q) => {
+    if (q.negated) return false;
+    const next = text.tokens[q.end]?.word ?? '';
+    if (IDIOMS_AFTER_ALL.has(next) || (q.words === 'any' && !failures.some((f) => sameClause(f, q)))) return false;
+    return (
+      failures.some((f) => sameSentence(f, q)) ||
+      of('population', 'surface').some((p) => sameClause(p, q) && p.start > q.start && p.start <= q.end + 3)
+    );
+  });
+  const salesFlat =
+    /\b(?:sales|orders|revenue|signups|checkouts|traffic|conversions?|payments|transactions)\b[^.!?\n]{0,30}\b(?:flat|flatlined|flat-?lined|to zero|zeroed|dropped to (?:0|zero|nothing)|at zero|cratered|tanked|fell off a cliff|nosedived|went flat|stopped)\b/.test(
+      lower,
+    );
+  const wide =
+    ((universal.length > 0 || quantified.length > 0) && (failures.length > 0 || risk.length === 0)) || salesFlat;
+
+  // "newer phones fine", "bc3 works", "purchases still go through": part of it still works.
+  const stillWorks =
+    /\b(?:\w+\s+){0,3}(?:is|are|'s|still|seem|seems|look|looks)?\s*(?:fine|ok|okay|unaffected|working|works|fine now|go(?:es)? through|not affected|untouched|normal)\b/.exec(
+      lower,
+    );
+  const customerSideFine =
+    stillWorks &&
+    /\b(?:prod(?:uction)?|customers?|users?|customer app|the site|the app|cx|external|public)\b[^.,;]{0,25}$/.test(
+      lower
+        .slice(0, stillWorks.index + stillWorks[0]!.length)
+        .slice(-60)
+        .replace(
+          /\s*(?:is|are|'s|still|seem|seems|look|looks)?\s*(?:fine|ok|okay|unaffected|working|works|fine now|go(?:es)? through|not affected|untouched|normal)$/,
+          '',
+        ),
+    );
+  const partial =
+    !wide && (of('some').some((m) => !m.negated) || (stillWorks !== null && !customerSideFine && failures.length > 0));
+
+  // Over: a recovery after the last failure ("503s for 4 min, came back on its own"), never a green dashboard.
+  const recoveries = of('recovered').filter((m) => {
+    if (m.negated || frameAt(frame, m).question || frameAt(frame, m).hypothetical) return false;
+    const clause = text.sentences[m.sentence]!.clauses.find((c) => c.tokens[0]!.clause === m.clause);
+    return !(clause && MONITORING.test(clause.text.toLowerCase()) && /green|ok|healthy|fine|normal/.test(m.words));
+  });
+  const lastFailure = Math.max(-1, ...failures.map((f) => f.start));
+  const recovered = recoveries.some((r) => r.start > lastFailure) || (recoveries.length > 0 && failures.length === 0);
+
+  const cosmetic = of('cosmetic').some((m) => !m.negated);
+  const hard = outage.length > 0 || salesFlat;
+  let state: Condition['state'] = null;
+  if (recovered && (failures.length > 0 || recoveries.some((r) => /blip|own|itself|since/.test(r.words))))
+    state = 'recovered';
+  else if (cosmetic && !hard) state = null;
+  else if (
+    hard &&
+    (wide ||
+      !partial ||
+      outage.some((m) => /nobody|no one|can not|cannot|unable|down|dead|offline|outage/.test(m.words)))
+  )
+    state = 'failing';
+  else if (hard || errors.length || slow.length) state = hard && !slow.length && !partial ? 'failing' : 'degraded';
+  else if (risk.length) state = 'at_risk';
+  if (state) note('state', state === 'at_risk' ? risk : state === 'recovered' ? recoveries : failures);
+
+  const internal = of('internal').filter((m) => !m.negated);
+  const customerish = of('population', 'audienceCustomer').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
+  const surfaces = of('surface', 'revenue', 'critical').filter((m) => !m.negated);
+  const ruledOut: Condition['ruledOut'] = [];
+  let customerFacing: boolean | null = null;
+  const internalOnly =
+    internal.length > 0 &&
+    (customerSideFine ||
+      !customerish.some((c) => !internal.some((i) => i.sentence === c.sentence && Math.abs(i.start - c.start) <= 4)));
+  if (internalOnly || (customerSideFine && !customerish.some((c) => failures.some((f) => sameClause(f, c))))) {
+    customerFacing = false;
+    note('customerFacing', internal.length ? internal : customerish);
+    if (customerSideFine || internal.some((m) => /\b(?:no|not|unaffected|fine|untouched)\b/.test(m.words)))
+      ruledOut.push('customer_facing');
+  } else if (customerish.length) {
+    customerFacing = true;
+    note('customerFacing', customerish);
+  } else if (hints.some((h) => h.customerFacing !== undefined)) {
+    const config = hints.find((h) => h.customerFacing !== undefined)!;
+    customerFacing = config.customerFacing!;
+    note('customerFacing', [
+      { concept: 'internal', start: 0, end: 0, sentence: 0, clause: 0, negated: false, words: `config:${config.name}` },
+    ]);
+  } else if ((state === 'failing' || state === 'degraded') && (surfaces.length || wide)) {
+    // A public surface failing ("the site", "checkout", "every region from the edge") is seen by customers; so is "everything".
+    const publicSurface = surfaces.filter(
+      (m) => !/^(?:server|servers|service|platform|production|prod|dashboard|region|regions)$/.test(m.words),
+    );
+    if (publicSurface.length || wide) {
+      customerFacing = true;
+      note('customerFacing', publicSurface.length ? publicSurface : universal.length ? universal : quantified);
+    }
+  }
+  const revenue = of('revenue').filter((m) => !m.negated);
+  const critical = of('critical').filter((m) => !m.negated);
+  note('revenuePath', revenue);
+  note('criticalFunction', critical);
+
+  // A breach: strong words, or something sensitive gone where it should not be.
+  const strongSecurity = of('security').filter(
+    (m) => live(m) && m.words !== 'security' && !/^security (?:team|review|patch|update|scan|here)/.test(m.words),
+  );
+  const exposedStrong = of('exposed').filter(live);
+  const exposedWeak = of('exposedWeak').filter(live);
+  const secretStrong = of('secret').filter((m) => !m.negated);
+  const secretWeak = of('secretWeak').filter((m) => !m.negated);
+  const exposure =
+    exposedStrong.some((e) => [...secretStrong, ...secretWeak].some((x) => sameSentence(x, e))) ||
+    exposedWeak.some((e) => secretStrong.some((x) => sameSentence(x, e)));
+  const security = strongSecurity.length > 0 || exposure;
+  if (security) note('securityBreach', strongSecurity.length ? strongSecurity : [...exposedStrong, ...exposedWeak]);
+  if (!security && of('security', 'exposed').some((m) => m.negated)) ruledOut.push('security');
+
+  const loss = of('dataLoss').filter(live);
+  const verbOnly = (m: Mention): boolean =>
+    /^(?:delete|deleted|wipe|wiped|purge|purged|truncate|truncated|overwrite|overwritten|erase|erased|gone|vanish|vanished|disappear|disappeared|duplicated|missing|twice|two times|mixed up|swapped|clobber|clobbered|runaway|out of control|stop it|keeps firing|keep firing|wont stop|will not stop)$/.test(
+      m.words,
+    ) || /^(?:doesnt|does not|dont|do not) match$|^disagree$/.test(m.words);
+  // "deleted the cache", "the job is gone": a bare verb is data loss only next to what holds data.
+  const near = (v: Mention): boolean =>
+    of('dataNoun', 'secret', 'secretWeak', 'revenue').some(
+      (n) => n.sentence === v.sentence && Math.abs(n.start - v.start) <= 6 && !n.negated,
+    );
+  const dataLoss = loss.some((m) => !verbOnly(m)) || loss.filter(verbOnly).some(near);
+  if (dataLoss) note('dataLoss', loss);
+  if (!dataLoss && of('dataLoss').some((m) => m.negated)) ruledOut.push('data_loss');
+
+  const share = shares(lower)[0] ?? null;
+  const count = counts(lower)[0]?.count ?? null;
+  const workaround =
+    /\b(?:work ?-?around|retry(?:ing)? works|works on retry|fallback works|can still|still able to|still works via)\b/.test(
+      lower,
+    );
+  return {
+    state,
+    wide,
+    partial,
+    customerFacing,
+    revenuePath: revenue.length > 0 || hints.some((h) => h.revenuePath === true),
+    criticalFunction: critical.length > 0 || hints.some((h) => h.criticalFunction === true),
+    security,
+    dataLoss,
+    ruledOut,
+    workaround,
+    share,
+    count,
+  };
+}
+
+function readKind(r: Reading, mentions: readonly Mention[], live: (m: Mention) => boolean): IncidentKind | null {
+  const has = (c: Concept): boolean => mentions.some((m) => m.concept === c && !m.negated);
+  const c = r.condition;
+  if (c.security) return 'security';
+  if (c.dataLoss) return 'data_integrity';
+  if (r.change?.correlated) return 'deploy';
+  if (!c.state && !r.change) return has('security') ? 'security' : null;
+  if (has('thirdParty') && mentions.some((m) => m.concept === 'thirdParty' && !m.negated && live(m)))
+    return 'third_party';
+  if (has('network')) return 'network_dns';
+  if (has('capacity') || c.state === 'at_risk') return 'capacity';
+  if (r.change) return 'deploy';
+  if (
+    c.state === 'degraded' &&
+    mentions.some((m) => m.concept === 'slow' && live(m)) &&
+    !mentions.some((m) => m.concept === 'outage' && live(m))
+  )
+    return 'latency';
+  return c.state ? 'availability' : 'other';
+}
+
+function readRolesWanted(
+  text: Tokenized,
+  mentions: readonly Mention[],
+  given: readonly RoleAssignment[],
+): RoleAssignment['role'][] {
+  const out: RoleAssignment['role'][] = [];
+  for (const m of mentions) {
+    const role = ROLE_CONCEPTS[m.concept];
+    if (!role || given.some((g) => g.role === role) || out.includes(role)) continue;
+    const s = text.sentences[m.sentence]!;
+    const words = s.tokens.map((t) => t.word);
+    if (
+      s.question ||
+      words.some(
+        (w) => w === 'need' || w === 'needs' || w === 'someone' || w === 'anyone' || w === 'volunteer' || w === 'who',
+      )
+    )
+      out.push(role);
+  }
+  return out;
+}
+
+function readAudiences(text: Tokenized, mentions: readonly Mention[], lower: string): Audience[] {
+  const out: Audience[] = [];
+  const add = (a: Audience): void => {
+    if (!out.includes(a)) out.push(a);
+  };
+  for (const m of mentions) {
+    if (m.negated) continue;
+    if (m.concept === 'audienceExecutive') add('executive');
+    if (m.concept === 'audienceCustomer' && !/^(?:user|users)$/.test(m.words)) add('customer');
+  }
+  if (/\b(?:customers?|users?)\b/.test(lower) && /\b(?:tell|say|update|message|email|notify|inform)\b/.test(lower))
+    add('customer');
+  for (const m of mentions) if (!m.negated && m.concept === 'audienceEngineering') add('engineering');
+  void text;
+  return out;
+}
+
+function readChange(
+  text: Tokenized,
+  mentions: readonly Mention[],
+  frame: readonly ClauseFrame[],
+  lower: string,
+  now: Date,
+): ChangeReading | null {
+  const changes = mentions.filter((m) => (m.concept === 'change' || m.concept === 'deployWords') && !m.negated);
+  const correlated = mentions.some((m) => m.concept === 'correlate' && !m.negated);
+  const ref = changeReference(text.text);
+  if (!changes.length && !(ref && correlated)) return null;
+  // "change" or "version" alone is not a deploy: it takes a deploy word, a reference, or timing.
+  const deployish =
+    changes.some((m) => !/^(?:change|version|build|commit|pr|flag|bump)$/.test(m.words)) || ref !== null;
+  if (!deployish && !correlated) return null;
+  let at: Date | null = null;
+  const clock = /\b([01]?\d|2[0-3]):([0-5]\d)\b/.exec(lower);
+  if (clock && changes.some((m) => Math.abs(text.tokens[m.start]!.index - m.start) < 50)) {
+    const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    let ms = day + (Number(clock[1]) * 60 + Number(clock[2])) * 60_000;
+    if (ms > now.getTime() + 600_000) ms -= 86_400_000;
+    at = new Date(ms);
+  }
+  void frame;
+  return { ref: ref?.ref ?? null, subject: ref?.subject ?? null, at, correlated };
+}
+
+const MITIGATION_KINDS: [RegExp, MitigationReading['kind']][] = [
+  [/\b(?:roll|rolled|rolling)\s*back|rollback|revert|undo/, 'rollback'],
+  [/restart|bounce|reboot|recycle|redeploy|kick/, 'restart'],
+  [/fail|switch|flip|move|shift|drain|reroute|redirect|evacuate|failback/, 'failover'],
+  [/scale|add capacity|add nodes|add replicas|add pods|add instances|increase|bump|raise/, 'scale'],
+  [/disable|turn off|switch off|kill|pause|stop/, 'disable'],
+  [/block|ban|blocklist|firewall|rate limit|throttle|shed|revoke|rotate|isolate|quarantine/, 'block'],
+];
+
+function readMitigation(
+  text: Tokenized,
+  mentions: readonly Mention[],
+  frame: readonly ClauseFrame[],
+): MitigationReading | null {
+  const found = mentions.filter((m) => m.concept === 'mitigate');
+  if (!found.length) return null;
+  const m = found.find((x) => !x.negated) ?? found[0]!;
+  const f = frameAt(frame, m);
+  const sentence = text.sentences[m.sentence]!;
+  const words = sentence.tokens.map((t) => t.word);
+  const declined =
+    m.negated ||
+    words.some(
+      (w, i) =>
+        (w === 'hold' && words[i + 1] === 'off') ||
+        w === 'instead' ||
+        (w === 'rather' && words[i + 1] === 'than') ||
+        w === 'avoid',
+    );
+  const token = text.tokens[m.start]!;
+  const done =
+    !declined &&
+    !f.question &&
+    !f.hypothetical &&
+    (/(?:ed|ing)$/.test(token.word) ||
+      /^(?:rolled|reverted|failed|done|did|went|came)/.test(token.word) ||
+      words.includes('done') ||
+      (!f.modal && words.some((w) => w === 'we' || w === 'i' || w === 'just')));
+  const kind = MITIGATION_KINDS.find(([re]) => re.test(m.words))?.[1] ?? 'other';
+  return { kind, done, declined, phrase: joinTokens(sentence.tokens.filter((t) => t.clause === m.clause)) };
+}
+
+function readHypothesis(
+  text: Tokenized,
+  mentions: readonly Mention[],
+  frame: readonly ClauseFrame[],
+  lower: string,
+  people: KnownPeople,
+): HypothesisReading | null {
+  const theory = mentions.filter((m) => m.concept === 'hypothesis' && !m.negated);
+  const confirmed = mentions.some((m) => m.concept === 'confirmed' && !m.negated);
+  const ruledOut =
+    mentions.some((m) => m.concept === 'ruledOut' && !m.negated) ||
+    mentions.some((m) => m.concept === 'confirmed' && m.negated);
+  const elapsed = spans(lower).find(
+    (s) =>
+      s.kind === 'in' || (s.kind === 'for' && /\b(?:been|on|at|spent|stuck|chasing|digging|looking)\b/.test(lower)),
+  );
+  if (!theory.length && !confirmed && !ruledOut) return null;
+  const anchor = theory[0] ?? mentions.find((m) => m.concept === 'confirmed' || m.concept === 'ruledOut')!;
+  const sentence = text.sentences[anchor.sentence]!;
+  const after = sentence.tokens.filter((t) => t.index >= anchor.end);
+  const statement = joinTokens(after.length >= 2 ? after : sentence.tokens)
+    .replace(/^(?:that|is|be|it'?s|:|-)\s+/i, '')
+    .slice(0, 300);
+  const ownerToken = sentence.tokens[0];
+  const owner = ownerToken && /^(?:is|'s)$/.test(sentence.tokens[1]?.word ?? '') ? null : null;
+  void frame;
+  void people;
+  void ownerToken;
+  return {
+    statement: statement || sentence.text.slice(0, 300),
+    elapsedMinutes: elapsed?.minutes ?? null,
+    verdict: confirmed && !ruledOut ? 'confirmed' : ruledOut ? 'ruled_out' : null,
+    owner,
+  };
+}
+
+function readSeverityRequest(lower: string, mentions: readonly Mention[]): SeverityRequest | null {
+  const named = /\b(?:sev|severity|p)\s*-?\s*([1-4])\b/.exec(lower);
+  const up = /\b(?:upgrade|bump|raise|escalate|up)\b/.test(lower);
+  const down = /\b(?:downgrade|lower|drop|de-?escalate|down to|reduce)\b/.test(lower);
+  if (!named && !mentions.some((m) => m.concept === 'severity' && !m.negated)) return null;
+  const level = named ? (`SEV${named[1]}` as Severity) : null;
+  return { level, direction: up && !down ? 'up' : down && !up ? 'down' : null };
+}
+
+function readPushback(mentions: readonly Mention[], lower: string): Reading['pushback'] {
+  const skip = mentions.filter((m) => m.concept === 'skip' && !m.negated);
+  const aboutSeverity = /\b(?:sev(?:erity)?|classif\w*|priority)\b/.test(lower);
+  const aboutRoles =
+    /\b(?:roles?|process|ic|commander|ceremony|formalities|bureaucracy|paperwork|comms|scribe|red tape)\b/.test(lower);
+  const justDo =
+    /\b(?:just (?:fix|debug|dig|look|get|start|troubleshoot|roll)|let'?s just|debug first|fix (?:it )?first|no time for)\b/.test(
+      lower,
+    );
+  const firstError =
+    /\b(?:first (?:error|exception|stack ?trace|line|thing) (?:in|from) the logs?|first error\b)/.test(lower) &&
+    /\b(?:root cause|cause|culprit|it'?s|must be|that'?s)\b/.test(lower);
+  return {
+    skipRoles: skip.length > 0 && (aboutRoles || justDo) && !(aboutSeverity && !aboutRoles && !justDo),
+    skipSeverity: skip.length > 0 && aboutSeverity,
+    firstError,
+  };
+}
+
+function readIntents(
+  r: Reading,
+  text: Tokenized,
+  mentions: readonly Mention[],
+  frame: readonly ClauseFrame[],
+  lower: string,
+  active: boolean,
+  live: (m: Mention) => boolean,
+): Intent[] {
+  const out: Intent[] = [];
+  const add = (i: Intent, when: boolean): void => {
+    if (when && !out.includes(i)) out.push(i);
+  };
+  const has = (c: Concept): boolean => mentions.some((m) => m.concept === c && !m.negated);
+  const words = text.tokens.map((t) => t.word);
+  const onlyQuestion = r.question && text.sentences.every((s) => s.question);
+  const practice = has('practice') && onlyQuestion;
+  const c = r.condition;
+  const problem = c.state !== null || c.security || c.dataLoss || r.alert?.firing === true;
+  const newProblem = problem && !practice && !(onlyQuestion && !c.state && !c.security && !c.dataLoss);
+
+  add('blame', r.blame.asks || r.blame.findings.length > 0);
+  add('skip_process', r.pushback.skipRoles || r.pushback.skipSeverity);
+  if (!active) add('report', newProblem && !r.pushback.skipRoles);
+  else
+    add(
+      'report',
+      newProblem &&
+        /\b(?:another|separate|different|unrelated|second|new) (?:incident|issue|problem|outage)\b/.test(lower),
+    );
+  add('roles', r.roles.length > 0 || r.rolesWanted.length > 0);
+  const updateAsked =
+    (has('update') &&
+      (r.audiences.length > 0 || r.question || /\b(?:draft|write|send|post|prepare|need|give|want)\b/.test(lower))) ||
+    /\b(?:what (?:do|should|can) (?:i|we) (?:tell|say to|post|write)|status ?page (?:text|update|post|copy|wording)|(?:is|are|keeps?) asking|wants? (?:to know|an update)|ping(?:ing)? (?:me|us) for)\b/.test(
+      lower,
+    ) ||
+    (r.audiences.some((a) => a !== 'engineering') && /\b(?:asking|wants|tell|update|know|summary|ask)\b/.test(lower));
+  add('update_request', updateAsked && !has('postmortem'));
+  add('no_news', has('noNews'));
+  add(
+    'recovered',
+    r.recovery !== null &&
+      (r.recovery.confirmed || r.recovery.close) &&
+      !(r.question && !r.recovery.close && onlyQuestion),
+  );
+  add('mitigation', r.mitigation !== null && !r.mitigation.declined);
+  add('mitigation', r.mitigation?.declined === true && active);
+  add('change', r.change !== null && (r.change.correlated || r.change.ref !== null || active));
+  add(
+    'hypothesis',
+    r.hypothesis !== null && (active || r.hypothesis.verdict !== null || has('hypothesis')) && !practice,
+  );
+  add('action_item', r.actionItem !== null);
+  add(
+    'impact',
+    (r.started !== null && active) ||
+      (c.share !== null && active) ||
+      (active &&
+        c.customerFacing !== null &&
+        /\b(?:customer|user)s?\b[^.]{0,30}\b(?:see|seeing|affected|impacted|hit|notic\w*|facing|complain\w*|report\w*)\b|\bcustomer[- ]facing\b/.test(
+          lower,
+        )),
+  );
+  if (!active && newProblem) add('impact', r.started !== null || c.share !== null || c.wide);
+  add('status', has('status') && (r.question || words.length <= 4) && !updateAsked);
+  add('postmortem', has('postmortem'));
+  add(
+    'oncall',
+    has('oncall') &&
+      !/\b(?:the )?on[- ]?call (?:engineer|person|is|was|got|just|has|said)\b/.test(lower) &&
+      (practice ||
+        r.question ||
+        /\b(?:set ?up|design|build|plan|create|make|structure|fair|sustainable|team of|rotation for)\b/.test(lower)),
+  );
+  add('runbook', has('runbook'));
+  add('slo', has('slo'));
+  add(
+    'severity',
+    r.severityRequest !== null &&
+      (r.question || r.severityRequest.level !== null || r.severityRequest.direction !== null) &&
+      !newProblem,
+  );
+  if (active) {
+    const observed =
+      problem ||
+      mentions.some(
+        (m) => live(m) && ['errors', 'slow', 'outage', 'improving', 'capacity', 'network'].includes(m.concept),
+      ) ||
+      /\d/.test(lower) ||
+      /\b(?:seeing|see|saw|logs?|graph|dashboard|metrics?|shows?|showing|looks|noticed|found)\b/.test(lower);
+    add(
+      'observation',
+      observed &&
+        !out.some(
+          (i) => i === 'update_request' || i === 'status' || i === 'postmortem' || (i === 'roles' && !problem),
+        ) &&
+        !onlyQuestion,
+    );
+  }
+  add('question', r.question && out.length === 0 && !has('chatter'));
+  add('question', practice && !out.includes('question'));
+  add('other', out.length === 0);
+  void frame;
+  return out;
+}
