@@ -44,7 +44,10 @@ export function loadMessages(file: string): CorpusMessage[] {
     .filter(({ line }) => line.trim())
     .map(({ line, n }) => {
       const parsed = MessageSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       return parsed.data;
     });
 }
@@ -89,7 +92,8 @@ export function scoreMessage(message: CorpusMessage, framework: SeverityFramewor
     const [min, max] = message.severity;
     const rank = severityRank(severity);
     severityOk = rank >= severityRank(min) && rank <= severityRank(max);
-    const wide = message.signals?.['wide_scope'] === true || message.signals?.['security'] === true || message.kind === 'security';
+    const wide =
+      message.signals?.['wide_scope'] === true || message.signals?.['security'] === true || message.kind === 'security';
     unsafe = wide && severityRank(max) <= 2 && rank > 2;
   }
   const openOk = message.context === 'none' && message.opens !== undefined ? opens(reading) === message.opens : null;
@@ -97,7 +101,10 @@ export function scoreMessage(message: CorpusMessage, framework: SeverityFramewor
   return { message, reading, severity, intentOk, severityOk, openOk, kindOk, unsafe };
 }
 
-export function scoreMessages(messages: readonly CorpusMessage[], framework: SeverityFramework): { scores: MessageScores; results: MessageResult[] } {
+export function scoreMessages(
+  messages: readonly CorpusMessage[],
+  framework: SeverityFramework,
+): { scores: MessageScores; results: MessageResult[] } {
   const results: MessageResult[] = [];
   let worst = 0;
   let total = 0;

@@ -110,7 +110,10 @@ export function readActionItem(
   now: Date,
   people: KnownPeople,
 ): ActionItemReading | null {
-  const keyword = mentions.some((m) => m.concept === 'actionItem' && !m.negated);
+  const keyword =
+    mentions.some((m) => m.concept === 'actionItem' && !m.negated) ||
+    (mentions.some((m) => m.concept === 'actionItemWeak' && !m.negated) &&
+      /\b(?:add|create|file|open|raise|track|log|make|write|need|want)\b|\bowner\b|\bdue\b/.test(lower));
   const ownerWord = mentions.some((m) => m.concept === 'owner' && !m.negated);
   const due = dueDate(lower, now);
   const raw = text.text;

@@ -153,6 +153,7 @@ function fromJson(value: Json): PastedAlert | null {
 }
 
 const TEXT_ALERT = [
+  /\b(FIRING|TRIGGERED|ALERTING|CRITICAL)\b\s*[:\-–]?\s*([^\n/|]{3,200})/,
   /\[(FIRING|RESOLVED)(?::\d+)?\]\s*([^\n]{3,200})/i,
   /\[(Triggered|Recovered|Warn|Alert|Re-Triggered|No Data)(?: on [^\]]*)?\]\s*([^\n]{3,200})/i,
   /\b(ALARM|OK):\s*"([^"\n]{3,200})"/,

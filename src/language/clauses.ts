@@ -55,10 +55,22 @@ export function frames(text: Tokenized): ClauseFrame[] {
         hypothetical: words.some((w) => HYPOTHETICAL.has(w)),
         modal,
         planned: words.some((w) => PLANNED.has(w)),
+        // Told as over: a past marker, a past verb, and nothing in the present ("issues created yesterday are missing" is now).
         past:
-          words.some((w) => w === 'yesterday' || w === 'earlier' || w === 'previously' || w === 'ago') &&
-          !words.includes('since') &&
-          !words.includes('still'),
+          words.some(
+            (w) => w === 'yesterday' || w === 'earlier' || w === 'previously' || w === 'ago' || w === 'last',
+          ) &&
+          words.some((w) => w === 'was' || w === 'were' || w === 'had' || w === 'been') &&
+          !words.some(
+            (w) =>
+              w === 'is' ||
+              w === 'are' ||
+              w === 'still' ||
+              w === 'now' ||
+              w === 'since' ||
+              w === 'keeps' ||
+              w === 'keep',
+          ),
       });
     }
   }

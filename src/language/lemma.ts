@@ -93,6 +93,15 @@ const IRREGULAR: Record<string, string> = {
   worn: 'wear',
   overran: 'overrun',
   rolledback: 'rollback',
+  slower: 'slow',
+  panicked: 'panic',
+  panicking: 'panic',
+  trafficked: 'traffic',
+  faster: 'fast',
+  longer: 'long',
+  higher: 'high',
+  lower: 'low',
+  worse: 'bad',
 };
 
 const VOWEL = /[aeiou]/;
@@ -127,7 +136,6 @@ export function lemmas(word: string): string[] {
     }
   }
   if (n > 4 && word.endsWith('ly')) add(word.slice(0, -2));
-  if (n > 5 && word.endsWith('er')) add(word.slice(0, -2));
   return out;
 }
 

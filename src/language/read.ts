@@ -272,6 +272,11 @@ function noErrorsFor(mentions: readonly Mention[], durations: readonly { kind: s
   );
 }
 
+function clauseText(text: Tokenized, m: Mention): string {
+  const clause = text.sentences[m.sentence]?.clauses.find((c) => c.tokens[0]!.clause === m.clause);
+  return (clause?.text ?? '').toLowerCase();
+}
+
 function isPractice(mentions: readonly Mention[], sentence: number): boolean {
   return mentions.some((m) => m.concept === 'practice' && m.sentence === sentence);
 }
@@ -296,6 +301,17 @@ const IDIOMS_AFTER_ALL = new Set([
   'right',
   'of a sudden',
 ]);
+const STILL_WORKS =
+  /\b(?:is|are|'s|still|seem|seems|look|looks|itself|themselves|otherwise)?\s*(?:fine|ok|okay|unaffected|untouched|not affected|working fine|works|working|go(?:es)? through|normal|healthy|correct|good)\b(?!\s+(?:for|since|until|again))/;
+const CUSTOMER_SIDE =
+  /\b(?:prod(?:uction)?|customers?|users?|customer app|the site|the app|cx|external|public|end users|players|shoppers)\b/;
+const WHOLE_PRODUCT =
+  /^(?:site|website|web site|app|web app|webapp|platform|prod|production|homepage|home page|storefront|api|public api|everything|frontend|service)$/;
+const BARE_QUANTIFIER =
+  /^(?:some|a few|few|several|a couple|couple of|handful|a bunch of|some of|a subset|subset|certain|random)$/;
+const NEGATING_UNIVERSALS = /^(?:nothing|nobody|no one|noone|no-one|none)$/;
+const LOW_IMPACT =
+  /\b(?:not blocking|nobody(?:'s| is)? (?:using|uses|affected|blocked)|no one(?:'s| is)? (?:using|affected|blocked)|no impact|zero impact|no real impact|low impact|minor|cosmetic|purely (?:a )?(?:display|visual|cosmetic)|builds? still pass)/;
 const MONITORING =
   /\b(?:dashboard|status ?page|health|monitor\w*|grafana|datadog|synthetics?|uptime|pingdom|probe|checks?)\b/;
 
@@ -318,53 +334,88 @@ function readCondition(
   const sameClause = (a: Mention, b: Mention): boolean => a.sentence === b.sentence && a.clause === b.clause;
   const sameSentence = (a: Mention, b: Mention): boolean => a.sentence === b.sentence;
 
-  // Everyone, everything, every region: a universal word, or a quantifier in a clause that says something fails.
-  const universal = of('universal').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
-  const quantified = of('all').filter((q) => {
-    if (q.negated) return false;
-    const next = text.tokens[q.end]?.word ?? '';
-    if (IDIOMS_AFTER_ALL.has(next) || (q.words === 'any' && !failures.some((f) => sameClause(f, q)))) return false;
-    return (
-      failures.some((f) => sameSentence(f, q)) ||
-      of('population', 'surface').some((p) => sameClause(p, q) && p.start > q.start && p.start <= q.end + 3)
+  // "newer phones fine", "bc3 works", "purchases still go through": a sentence that says part of it works.
+  const fineSentences = new Set(
+    text.sentences
+      .map((s, i) => ({ s, i }))
+      .filter(
+        ({ s, i }) =>
+          STILL_WORKS.test(s.text.toLowerCase()) &&
+          !failures.some((f) => f.sentence === i && !STILL_WORKS.test(clauseText(text, f))),
+      )
+      .map(({ i }) => i),
+  );
+  const fineClause = (m: Mention): boolean =>
+    STILL_WORKS.test(clauseText(text, m)) ||
+    (fineSentences.has(m.sentence) && !failures.some((f) => f.sentence === m.sentence));
+  const customerSideFine = [...fineSentences].some((i) => CUSTOMER_SIDE.test(text.sentences[i]!.text.toLowerCase()));
+  const someoneFine =
+    fineSentences.size > 0 ||
+    text.sentences.some(
+      (s) => STILL_WORKS.test(s.text.toLowerCase()) && failures.some((f) => f.sentence !== text.sentences.indexOf(s)),
     );
+
+  // Everyone, everything, every region: a universal word where something fails, or a quantifier over what fails.
+  const universal = of('universal').filter(
+    (m) =>
+      !m.negated &&
+      !frameAt(frame, m).hypothetical &&
+      !fineClause(m) &&
+      (!NEGATING_UNIVERSALS.test(m.words) || failures.some((f) => f.start <= m.start && f.end >= m.end)) &&
+      (failures.some((f) => sameClause(f, m)) ||
+        /^(?:everyone|everybody|everything|globally|worldwide|everywhere|sitewide|site-wide|site wide|100%|100 %)$/.test(
+          m.words,
+        )),
+  );
+  const quantified = of('all').filter((q) => {
+    if (q.negated || fineClause(q)) return false;
+    const next = text.tokens[q.end]?.word ?? '';
+    if (IDIOMS_AFTER_ALL.has(next)) return false;
+    const failingHere = failures.filter((f) => sameSentence(f, q));
+    const overPeople = of('population', 'surface', 'revenue', 'critical').some(
+      (p) => sameClause(p, q) && p.start > q.start && p.start <= q.end + 3,
+    );
+    // "all 5 nodes at 100% cpu" is saturation, not everyone down; "every colo serving 502s" is.
+    return overPeople ? failingHere.length > 0 || risk.length === 0 : failingHere.some((f) => f.concept === 'outage');
   });
   const salesFlat =
     /\b(?:sales|orders|revenue|signups|checkouts|traffic|conversions?|payments|transactions)\b[^.!?\n]{0,30}\b(?:flat|flatlined|flat-?lined|to zero|zeroed|dropped to (?:0|zero|nothing)|at zero|cratered|tanked|fell off a cliff|nosedived|went flat|stopped)\b/.test(
       lower,
     );
+  // "some users", "a few merchants": a bare quantifier is partial scope only over people or things that fail.
+  const partialWords = of('some').some(
+    (m) =>
+      !m.negated &&
+      (!BARE_QUANTIFIER.test(m.words) ||
+        of('population', 'surface', 'revenue', 'critical', 'dataNoun').some(
+          (p) => p.sentence === m.sentence && p.start >= m.end && p.start <= m.end + 3,
+        )),
+  );
+  // "the site is down", "prod is dead", "the app is crash looping": the whole product failing is everyone's outage.
+  const wholeProduct = of('surface').some((m) => {
+    if (!WHOLE_PRODUCT.test(m.words) || fineClause(m)) return false;
+    const before = text.tokens[m.start - 1];
+    const determined =
+      !before ||
+      before.sentence !== m.sentence ||
+      before.clause !== m.clause ||
+      /^(?:the|our|entire|whole|main|prod|production)$/.test(before.word);
+    return determined && outage.some((f) => sameClause(f, m));
+  });
   const wide =
-    ((universal.length > 0 || quantified.length > 0) && (failures.length > 0 || risk.length === 0)) || salesFlat;
-
-  // "newer phones fine", "bc3 works", "purchases still go through": part of it still works.
-  const stillWorks =
-    /\b(?:\w+\s+){0,3}(?:is|are|'s|still|seem|seems|look|looks)?\s*(?:fine|ok|okay|unaffected|working|works|fine now|go(?:es)? through|not affected|untouched|normal)\b/.exec(
-      lower,
-    );
-  const customerSideFine =
-    stillWorks &&
-    /\b(?:prod(?:uction)?|customers?|users?|customer app|the site|the app|cx|external|public)\b[^.,;]{0,25}$/.test(
-      lower
-        .slice(0, stillWorks.index + stillWorks[0]!.length)
-        .slice(-60)
-        .replace(
-          /\s*(?:is|are|'s|still|seem|seems|look|looks)?\s*(?:fine|ok|okay|unaffected|working|works|fine now|go(?:es)? through|not affected|untouched|normal)$/,
-          '',
-        ),
-    );
-  const partial =
-    !wide && (of('some').some((m) => !m.negated) || (stillWorks !== null && !customerSideFine && failures.length > 0));
+    ((universal.length > 0 || quantified.length > 0 || wholeProduct) && !someoneFine && !partialWords) || salesFlat;
+  const partial = !wide && (partialWords || (someoneFine && failures.length > 0));
 
   // Over: a recovery after the last failure ("503s for 4 min, came back on its own"), never a green dashboard.
   const recoveries = of('recovered').filter((m) => {
     if (m.negated || frameAt(frame, m).question || frameAt(frame, m).hypothetical) return false;
-    const clause = text.sentences[m.sentence]!.clauses.find((c) => c.tokens[0]!.clause === m.clause);
-    return !(clause && MONITORING.test(clause.text.toLowerCase()) && /green|ok|healthy|fine|normal/.test(m.words));
+    return !(MONITORING.test(clauseText(text, m)) && /green|ok|healthy|fine|normal/.test(m.words));
   });
   const lastFailure = Math.max(-1, ...failures.map((f) => f.start));
   const recovered = recoveries.some((r) => r.start > lastFailure) || (recoveries.length > 0 && failures.length === 0);
 
   const cosmetic = of('cosmetic').some((m) => !m.negated);
+  const lowImpact = LOW_IMPACT.test(lower);
   const hard = outage.length > 0 || salesFlat;
   let state: Condition['state'] = null;
   if (recovered && (failures.length > 0 || recoveries.some((r) => /blip|own|itself|since/.test(r.words))))
@@ -379,49 +430,58 @@ function readCondition(
     state = 'failing';
   else if (hard || errors.length || slow.length) state = hard && !slow.length && !partial ? 'failing' : 'degraded';
   else if (risk.length) state = 'at_risk';
+  if (state === 'failing' && lowImpact) state = 'degraded';
   if (state) note('state', state === 'at_risk' ? risk : state === 'recovered' ? recoveries : failures);
 
   const internal = of('internal').filter((m) => !m.negated);
-  const customerish = of('population', 'audienceCustomer').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
-  const surfaces = of('surface', 'revenue', 'critical').filter((m) => !m.negated);
+  const customerish = of('population', 'audienceCustomer').filter(
+    (m) => !m.negated && !frameAt(frame, m).hypothetical && !fineClause(m),
+  );
+  const customerDenied = of('population', 'audienceCustomer').some((m) => m.negated) || customerSideFine;
+  const surfaces = of('surface', 'revenue', 'critical').filter((m) => !m.negated && !fineClause(m));
+  const internalClauses = new Set(internal.map((m) => `${m.sentence}:${m.clause}`));
+  const publicSurfaces = surfaces.filter(
+    (m) =>
+      !internalClauses.has(`${m.sentence}:${m.clause}`) &&
+      !/^(?:server|servers|service|platform|production|prod|dashboard|region|regions)$/.test(m.words),
+  );
   const ruledOut: Condition['ruledOut'] = [];
   let customerFacing: boolean | null = null;
-  const internalOnly =
-    internal.length > 0 &&
-    (customerSideFine ||
-      !customerish.some((c) => !internal.some((i) => i.sentence === c.sentence && Math.abs(i.start - c.start) <= 4)));
-  if (internalOnly || (customerSideFine && !customerish.some((c) => failures.some((f) => sameClause(f, c))))) {
-    customerFacing = false;
-    note('customerFacing', internal.length ? internal : customerish);
-    if (customerSideFine || internal.some((m) => /\b(?:no|not|unaffected|fine|untouched)\b/.test(m.words)))
-      ruledOut.push('customer_facing');
-  } else if (customerish.length) {
+  if (customerish.length && !customerSideFine) {
     customerFacing = true;
     note('customerFacing', customerish);
+  } else if (
+    (internal.length || customerDenied) &&
+    (customerSideFine || customerDenied || publicSurfaces.length === 0)
+  ) {
+    customerFacing = false;
+    note('customerFacing', internal.length ? internal : customerish);
+    if (customerDenied || internal.some((m) => /\b(?:no|not|unaffected|fine|untouched|nobody|no one)\b/.test(m.words)))
+      ruledOut.push('customer_facing');
   } else if (hints.some((h) => h.customerFacing !== undefined)) {
     const config = hints.find((h) => h.customerFacing !== undefined)!;
     customerFacing = config.customerFacing!;
     note('customerFacing', [
       { concept: 'internal', start: 0, end: 0, sentence: 0, clause: 0, negated: false, words: `config:${config.name}` },
     ]);
-  } else if ((state === 'failing' || state === 'degraded') && (surfaces.length || wide)) {
+  } else if ((state === 'failing' || state === 'degraded') && (publicSurfaces.length || wide)) {
     // A public surface failing ("the site", "checkout", "every region from the edge") is seen by customers; so is "everything".
-    const publicSurface = surfaces.filter(
-      (m) => !/^(?:server|servers|service|platform|production|prod|dashboard|region|regions)$/.test(m.words),
-    );
-    if (publicSurface.length || wide) {
-      customerFacing = true;
-      note('customerFacing', publicSurface.length ? publicSurface : universal.length ? universal : quantified);
-    }
+    customerFacing = true;
+    note('customerFacing', publicSurfaces.length ? publicSurfaces : universal.length ? universal : quantified);
   }
-  const revenue = of('revenue').filter((m) => !m.negated);
-  const critical = of('critical').filter((m) => !m.negated);
+  const revenue = of('revenue').filter((m) => !m.negated && !fineClause(m));
+  const critical = of('critical').filter((m) => !m.negated && !fineClause(m));
   note('revenuePath', revenue);
   note('criticalFunction', critical);
 
   // A breach: strong words, or something sensitive gone where it should not be.
+  // A vulnerability is reported in "could" terms ("anyone could log in as anyone"): only a negation rules it out.
   const strongSecurity = of('security').filter(
-    (m) => live(m) && m.words !== 'security' && !/^security (?:team|review|patch|update|scan|here)/.test(m.words),
+    (m) =>
+      !m.negated &&
+      !(frameAt(frame, m).question && isPractice(mentions, m.sentence)) &&
+      m.words !== 'security' &&
+      !/^security (?:team|review|patch|update|scan|here)/.test(m.words),
   );
   const exposedStrong = of('exposed').filter(live);
   const exposedWeak = of('exposedWeak').filter(live);
@@ -682,7 +742,14 @@ function readIntents(
   const practice = has('practice') && onlyQuestion;
   const c = r.condition;
   const problem = c.state !== null || c.security || c.dataLoss || r.alert?.firing === true;
-  const newProblem = problem && !practice && !(onlyQuestion && !c.state && !c.security && !c.dataLoss);
+  // "do we have a runbook for when kafka loses a broker?", "error budget burnt, do we freeze?": readiness, not a new incident.
+  const readiness =
+    ['runbook', 'slo', 'oncall', 'postmortem'].some((t) => has(t as Concept)) || (has('severity') && onlyQuestion);
+  const newProblem =
+    problem &&
+    !practice &&
+    !(onlyQuestion && !c.state && !c.security && !c.dataLoss) &&
+    !(readiness && !c.security && !c.dataLoss && !c.wide);
 
   add('blame', r.blame.asks || r.blame.findings.length > 0);
   add('skip_process', r.pushback.skipRoles || r.pushback.skipSeverity);
@@ -693,11 +760,16 @@ function readIntents(
       newProblem &&
         /\b(?:another|separate|different|unrelated|second|new) (?:incident|issue|problem|outage)\b/.test(lower),
     );
-  add('roles', r.roles.length > 0 || r.rolesWanted.length > 0);
+  // "should the IC ever fix things?" with no incident is a question about practice, not a role to fill.
+  add(
+    'roles',
+    r.roles.length > 0 ||
+      (r.rolesWanted.length > 0 && (active || /\b(?:need|needs|someone|anyone|volunteer)\b/.test(lower))),
+  );
   const updateAsked =
     (has('update') &&
       (r.audiences.length > 0 || r.question || /\b(?:draft|write|send|post|prepare|need|give|want)\b/.test(lower))) ||
-    /\b(?:what (?:do|should|can) (?:i|we) (?:tell|say to|post|write)|status ?page (?:text|update|post|copy|wording)|(?:is|are|keeps?) asking|wants? (?:to know|an update)|ping(?:ing)? (?:me|us) for)\b/.test(
+    /\b(?:what (?:do|should|can) (?:i|we) (?:tell|say to|post|write)|status ?page\s*[:\-–]|status ?page (?:text|update|post|copy|wording)|(?:is|are|keeps?) asking|wants? (?:to know|an update)|ping(?:ing)? (?:me|us) for)\b/.test(
       lower,
     ) ||
     (r.audiences.some((a) => a !== 'engineering') && /\b(?:asking|wants|tell|update|know|summary|ask)\b/.test(lower));
@@ -763,7 +835,7 @@ function readIntents(
         !onlyQuestion,
     );
   }
-  add('question', r.question && out.length === 0 && !has('chatter'));
+  add('question', r.question && out.length === 0 && !has('chatter') && text.tokens.some((t) => /\p{L}/u.test(t.word)));
   add('question', practice && !out.includes('question'));
   add('other', out.length === 0);
   void frame;

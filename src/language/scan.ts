@@ -1,3 +1,4 @@
+import { FOREIGN, isCjk } from './foreign.js';
 import { CONCEPTS, COMMON_WORDS, type Concept } from './lexicon.js';
 import { editDistance, lemmas } from './lemma.js';
 import type { Token, Tokenized } from './tokens.js';
@@ -80,7 +81,21 @@ const ENTITIES: ReadonlySet<Concept> = new Set<Concept>([
 function compile(): { byFirst: Map<string, Pattern[]>; vocabulary: Set<string> } {
   const byFirst = new Map<string, Pattern[]>();
   const vocabulary = new Set<string>();
-  for (const [concept, phrases] of Object.entries(CONCEPTS) as [Concept, readonly string[]][]) {
+  const entries = Object.entries(CONCEPTS) as [Concept, readonly string[]][];
+  for (const [concept, words] of Object.entries(FOREIGN) as [Concept, readonly string[]][])
+    entries.push([
+      concept,
+      words
+        .filter((w) => !isCjk(w))
+        .map((w) =>
+          w
+            .replace(/'/g, ' ')
+            .split(/\s+/)
+            .map((x) => `=${x}`)
+            .join(' '),
+        ),
+    ]);
+  for (const [concept, phrases] of entries) {
     for (const phrase of phrases) {
       for (const words of expandOptional(phrase.split(/\s+/))) {
         const slots = words.map((w) => ({ alternatives: w.split('|') }));
@@ -112,6 +127,10 @@ function expandOptional(words: string[]): string[][] {
   const dropped = [...words.slice(0, i), ...words.slice(i + 1)];
   return [...expandOptional(kept), ...(dropped.length ? expandOptional(dropped) : [])];
 }
+
+const CJK = (Object.entries(FOREIGN) as [Concept, readonly string[]][])
+  .map(([concept, words]) => [concept, words.filter(isCjk)] as const)
+  .filter(([, words]) => words.length > 0);
 
 let compiled: ReturnType<typeof compile> | null = null;
 function lexicon(): ReturnType<typeof compile> {
@@ -195,6 +214,23 @@ export function scan(text: Tokenized): Mention[] {
           });
         }
       }
+    }
+  }
+  for (const token of text.tokens) {
+    if (!/[\u3040-\u30ff\u3400-\u9fff]/.test(token.word)) continue;
+    for (const [concept, words] of CJK) {
+      const hit = words.find((w) => token.word.includes(w));
+      if (hit)
+        found.push({
+          concept,
+          start: token.index,
+          end: token.index + 1,
+          sentence: token.sentence,
+          clause: token.clause,
+          negated: false,
+          words: hit,
+          selfNegating: false,
+        });
     }
   }
   const kept = dropContained(dedupe(found));

@@ -1,4 +1,11 @@
-import { assumable, criterionTests, levelOf, type Criterion, type SeverityFramework, type SeverityLevel } from './framework.js';
+import {
+  assumable,
+  criterionTests,
+  levelOf,
+  type Criterion,
+  type SeverityFramework,
+  type SeverityLevel,
+} from './framework.js';
 import { SEVERITIES, SIGNALS, severityRank, type Severity, type SignalName, type Signals } from './signals.js';
 
 type TestResult = 'met' | 'violated' | 'unknown';

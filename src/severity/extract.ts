@@ -36,9 +36,15 @@ export function signalsFrom(reading: Reading, services: readonly ServiceHint[] =
     if (configured) set('customerFacing', configured.customerFacing, `config:${configured.name}`);
   }
   const revenue = c.revenuePath || named.some((s) => s.revenuePath === true);
-  if (revenue) set('revenuePath', true, reading.evidence['revenuePath'] ?? `config:${named.find((s) => s.revenuePath)?.name}`);
+  if (revenue)
+    set('revenuePath', true, reading.evidence['revenuePath'] ?? `config:${named.find((s) => s.revenuePath)?.name}`);
   const critical = c.criticalFunction || named.some((s) => s.criticalFunction === true);
-  if (critical) set('criticalFunction', true, reading.evidence['criticalFunction'] ?? `config:${named.find((s) => s.criticalFunction)?.name}`);
+  if (critical)
+    set(
+      'criticalFunction',
+      true,
+      reading.evidence['criticalFunction'] ?? `config:${named.find((s) => s.criticalFunction)?.name}`,
+    );
   // Checkout, payments, sign-up: revenue paths are customer-facing by nature.
   if (revenue && signals.customerFacing === undefined && c.state && c.state !== 'at_risk')
     set('customerFacing', true, `revenue path (${reading.evidence['revenuePath'] ?? 'config'})`);
@@ -47,11 +53,22 @@ export function signalsFrom(reading: Reading, services: readonly ServiceHint[] =
   if (c.dataLoss) set('dataLoss', true, reading.evidence['dataLoss']);
   else if (c.ruledOut.includes('data_loss')) set('dataLoss', false, 'ruled out');
   const state =
-    c.state === 'failing' ? 'down' : c.state === 'degraded' ? 'degraded' : c.state === 'at_risk' ? 'at_risk' : c.state === 'recovered' ? 'healthy' : undefined;
+    c.state === 'failing'
+      ? 'down'
+      : c.state === 'degraded'
+        ? 'degraded'
+        : c.state === 'at_risk'
+          ? 'at_risk'
+          : c.state === 'recovered'
+            ? 'healthy'
+            : undefined;
   if (state) set('state', state, reading.evidence['state'] ?? reading.evidence['recovered']);
   if (c.share) set('usersAffectedPct', c.share.pct, c.share.phrase);
   else if (c.wide && state !== 'healthy') set('usersAffectedPct', 100, 'everyone / everything');
-  if (reading.durationMinutes !== null && reading.durationMinutes > 0) set('durationMinutes', Math.min(reading.durationMinutes, 525_600), reading.started?.phrase);
+  // "some users", "only older phones": part of the whole, a small share until someone has the number.
+  else if (c.partial && state && state !== 'healthy') set('usersAffectedPct', 10, 'part of users (some / only)');
+  if (reading.durationMinutes !== null && reading.durationMinutes > 0)
+    set('durationMinutes', Math.min(reading.durationMinutes, 525_600), reading.started?.phrase);
   if (c.workaround) set('workaroundAvailable', true, 'workaround');
   return { signals, evidence, services: reading.services, mentioned: reading.mentioned };
 }
@@ -60,6 +77,10 @@ export function signalsFrom(reading: Reading, services: readonly ServiceHint[] =
  * Reads impact signals out of a free-text incident report. Deterministic: a signal is set only when
  * the words support it; a negated one ("no data loss") is false.
  */
-export function extractSignals(text: string, services: readonly ServiceHint[] = [], now: Date = new Date()): Extraction {
+export function extractSignals(
+  text: string,
+  services: readonly ServiceHint[] = [],
+  now: Date = new Date(),
+): Extraction {
   return signalsFrom(read(text, { now, services }), services);
 }
