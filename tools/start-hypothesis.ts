@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { startHypothesis as start } from '../src/incident/timebox.js';
-import { incidentId, person, text } from '../src/registry/fields.js';
+import { incidentId, isoTime, person, text } from '../src/registry/fields.js';
 import { HypothesisSchema } from '../src/registry/schemas.js';
 import { defineTool } from '../src/registry/types.js';
 
@@ -19,6 +19,9 @@ const input = z
       .optional()
       .describe('Time-box; defaults to the SOUL.md setting (15 min). A longer box than the setting is refused.'),
     evidence: text(1000).optional().describe('What points to it so far.'),
+    startedAt: isoTime()
+      .optional()
+      .describe('When work on it began, if earlier than now ("25 minutes in"); the time-box counts from then.'),
   })
   .strict();
 

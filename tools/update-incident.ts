@@ -35,6 +35,9 @@ const input = z
       .describe(
         'When customer impact stopped, if not now (ISO 8601). Setting status monitoring records mitigation now.',
       ),
+    startedAt: isoTime()
+      .optional()
+      .describe('When the impact really began (ISO 8601), when it turns out to differ from the declared start.'),
     by: person().optional(),
   })
   .strict();

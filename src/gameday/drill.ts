@@ -153,7 +153,7 @@ export class Drill {
     const at = this.clock.now().toISOString();
     const calls: RecordedToolCall[] = [];
     const recorded: string[] = [];
-    const moves = readMoves(text, { ...this.reader, speaker });
+    const moves = readMoves(text, { ...this.reader, speaker, now: this.clock.now() });
     for (const move of moves) {
       for (const result of await this.carryOut(move, text, speaker)) {
         calls.push(result.call);

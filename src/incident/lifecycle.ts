@@ -22,6 +22,8 @@ export interface UpdateRequest {
   customerFacing?: boolean | undefined;
   impact?: string | undefined;
   mitigatedAt?: string | undefined;
+  /** When the impact really began, when it turns out to differ from what was declared. */
+  startedAt?: string | undefined;
   by?: string | undefined;
 }
 
@@ -58,9 +60,27 @@ export async function updateIncident(ctx: IncidentContext, request: UpdateReques
     mitigatedAt = request.mitigatedAt;
   }
 
+  if (request.startedAt !== undefined) {
+    if (request.startedAt > at) throw InputError.field('startedAt', `is in the future (now is ${at})`);
+    if (incident.mitigatedAt && request.startedAt > incident.mitigatedAt)
+      throw InputError.field('startedAt', `is after the impact was mitigated (${incident.mitigatedAt})`);
+  }
+
   const patch: IncidentPatch = {};
   const events: NewEvent[] = [];
   const changes: string[] = [];
+  if (request.startedAt !== undefined && request.startedAt !== incident.startedAt) {
+    patch.startedAt = request.startedAt;
+    if (request.startedAt > incident.detectedAt) patch.detectedAt = request.startedAt;
+    changes.push(`started at ${formatClock(request.startedAt, now)}`);
+    events.push({
+      at,
+      author: by,
+      kind: 'note',
+      text: `Impact start corrected: ${formatClock(incident.startedAt, now)} → ${formatClock(request.startedAt, now)}`,
+      data: { startedAt: request.startedAt, was: incident.startedAt },
+    });
+  }
   if (request.reopen && incident.status === 'resolved') {
     patch.status = 'investigating';
     patch.resolvedAt = null;
@@ -129,7 +149,7 @@ export async function updateIncident(ctx: IncidentContext, request: UpdateReques
   if (!changes.length && !severityChanges)
     throw InputError.field(
       '(input)',
-      'nothing to change: give status, severity (with reason), services or impact figures',
+      'nothing to change: give status, severity (with reason), services, impact figures or startedAt',
     );
 
   let updated = await ctx.store.updateIncident(incident.id, patch, events, at);

@@ -13,6 +13,8 @@ export interface HypothesisRequest {
   /** Defaults to the SOUL.md time-box; a longer box is refused. */
   timeboxMinutes?: number | undefined;
   evidence?: string | undefined;
+  /** When work on it began, if before now ("25 minutes in"); its time-box counts from then. */
+  startedAt?: string | undefined;
 }
 
 export interface StartedHypothesis {
@@ -43,18 +45,23 @@ export async function startHypothesis(ctx: IncidentContext, request: HypothesisR
     );
   const owner = request.owner ?? ctx.actor;
   const at = now.toISOString();
+  // "25 minutes in on the cache idea": the hypothesis started then, and its box counts from then.
+  const startedAt = request.startedAt ?? at;
+  if (startedAt > at) throw InputError.field('startedAt', `is in the future (now is ${at})`);
+  if (startedAt < incident.startedAt)
+    throw InputError.field('startedAt', `is before the incident started (${incident.startedAt})`);
   const h = await ctx.store.startHypothesis(
     {
       incidentId: incident.id,
       statement: request.statement,
       owner,
-      startedAt: at,
+      startedAt,
       timeboxMinutes: box,
       evidence: request.evidence ?? '',
     },
     [
       {
-        at,
+        at: startedAt,
         author: owner,
         kind: 'hypothesis',
         text: `Hypothesis (${box}-min time-box, ${owner}): ${request.statement}`,

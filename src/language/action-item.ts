@@ -140,3 +140,27 @@ export function readActionItem(
   if (!keyword && !implied && !followUp) return null;
   return { items, followUpOnly: items.every((i) => i.title === '') };
 }
+
+const DETECT =
+  /\b(?:alert\w*|monitor\w*|dashboards?|slos?|slis?|probes?|synthetic\w*|tests?|testing|canar\w*|detect\w*|pag(?:e|ing)|metrics?|observability|logging|tracing|health ?checks?)\b/;
+const PROCESS =
+  /\b(?:runbooks?|playbooks?|training|process|on-?call|reviews?|checklists?|document\w*|docs|game ?days?|drills?|post-?mortems?|comms|communication|escalation|ownership|onboarding)\b/;
+const MITIGATE =
+  /\b(?:roll ?backs?|rollbacks?|feature flags?|circuit breakers?|rate limit\w*|fail ?overs?|fallbacks?|timeouts?|retr(?:y|ies)|bulkheads?|degrad\w*|kill ?switch\w*|load shed\w*|backups?|restore)\b/;
+
+/** What kind of follow-up an action item is: detect (alerts, tests), process (runbooks, training), mitigate, or prevent. */
+export function actionKind(title: string): 'prevent' | 'detect' | 'mitigate' | 'process' {
+  const t = title.toLowerCase();
+  if (DETECT.test(t)) return 'detect';
+  if (PROCESS.test(t)) return 'process';
+  if (MITIGATE.test(t)) return 'mitigate';
+  return 'prevent';
+}
+
+/** P1 when the words say now ("urgent", "asap", "p1"), P3 when they say it can wait, else P2. */
+export function actionPriority(text: string): 'P1' | 'P2' | 'P3' {
+  const t = text.toLowerCase();
+  if (/\b(?:p1|urgent|asap|critical|immediately|right away|today)\b/.test(t)) return 'P1';
+  if (/\b(?:p3|p4|low priority|nice to have|when possible|eventually)\b/.test(t)) return 'P3';
+  return 'P2';
+}

@@ -117,7 +117,6 @@ const ARTIFACTS = new Set([
   'migration',
   'typo',
   'mistake',
-  'fault',
   'query',
   'command',
   'release',
@@ -290,4 +289,29 @@ export function readBlame(text: Tokenized, mentions: readonly Mention[], people:
 export function blameIn(text: string, people: KnownPeople = {}): BlameFindingText[] {
   const tokens = tokenize(withoutQuotes(text));
   return readBlame(tokens, scan(tokens), people).findings;
+}
+
+/**
+ * The text without the clauses that blame a person: "Dave pushed a bad config and now login is
+ * down" → "login is down". What is left reports what happened, not who did it.
+ */
+export function withoutBlame(text: string, people: KnownPeople = {}): string {
+  if (!blameIn(text, people).length) return text;
+  const tokens = tokenize(text);
+  const kept: string[] = [];
+  for (const sentence of tokens.sentences) {
+    if (!blameIn(sentence.text, people).length) {
+      kept.push(sentence.text);
+      continue;
+    }
+    // Within a blaming sentence, keep the clauses that stand on their own without blame.
+    const parts = sentence.clauses
+      .map((c) => c.text)
+      .flatMap((c) => c.split(/\s+(?=and now\b|so now\b|and then\b|which means\b)/));
+    const clean = parts
+      .map((p) => p.replace(/^(?:and now|so now|and then|which means|and|so|now)\s+/i, ''))
+      .filter((p) => p.split(/\s+/).length >= 2 && !blameIn(p, people).length);
+    if (clean.length) kept.push(clean.join(', '));
+  }
+  return kept.join(' ').replace(/\s+/g, ' ').trim();
 }

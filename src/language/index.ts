@@ -13,7 +13,7 @@ export {
   type ReadOptions,
   type Condition,
 } from './read.js';
-export { blameIn, withoutQuotes, type BlameFindingText, type BlameReason } from './blame.js';
+export { blameIn, withoutBlame, withoutQuotes, type BlameFindingText, type BlameReason } from './blame.js';
 export { dueDate, startTime, spans, clockTimes, type Due } from './time.js';
 export { shares } from './numbers.js';
 export { displayName, type KnownPeople } from './people.js';
@@ -21,3 +21,7 @@ export type { RoleAssignment, RoleId } from './roles.js';
 export type { ServiceHint } from './services.js';
 export type { ActionItemDraft, ActionItemReading } from './action-item.js';
 export type { PastedAlert } from './alerts.js';
+export { actionKind, actionPriority, readActionItem } from './action-item.js';
+export { affirmation } from './answers.js';
+export { readSloQuestion, type SloQuestion } from './slo.js';
+export { readRotationRequest, teamSize } from './rotation.js';

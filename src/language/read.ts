@@ -9,7 +9,7 @@ import { spans, startTime, type Moment } from './time.js';
 import { joinTokens, tokenize, type Tokenized } from './tokens.js';
 import { readAlert, type PastedAlert } from './alerts.js';
 import { readActionItem, type ActionItemReading } from './action-item.js';
-import { readBlame, type BlameReading } from './blame.js';
+import { readBlame, type BlameReading, withoutBlame } from './blame.js';
 import { title } from './summary.js';
 
 export const INTENTS = [
@@ -147,11 +147,17 @@ export interface Reading {
   incidentId: string | null;
   /** A short, readable title for what is wrong ("Checkout failing for every shopper"), or null. */
   title: string | null;
+  /** What is affected, in plain words ("checkout", "password reset", "search"), from what fails; null when nothing says. */
+  subject: string | null;
+  /** The kind of affected thing, for customer-safe wording. */
+  subjectKind: 'revenue' | 'critical' | 'surface' | null;
   alert: PastedAlert | null;
   /** The words each finding came from, for explanations and tests. */
   evidence: Partial<Record<string, string>>;
   /** The input was cut to the reading bound (a long paste). */
   truncated: boolean;
+  /** Asks for a particular runbook ("is there a runbook for…", "pull up the runbook"), not about runbooks in general. */
+  runbookLookup: boolean;
 }
 
 export interface ReadOptions {
@@ -254,14 +260,50 @@ export function read(input: string, options: ReadOptions): Reading {
     mentioned: serviceLikeNames(text.text, new Set(services.map((s) => s.name))),
     incidentId: incidentId ? `INC-${Number(incidentId[1])}` : null,
     title: null,
+    subject: null,
+    subjectKind: null,
     alert,
     evidence,
     truncated: text.truncated,
+    runbookLookup:
+      /\brunbooks? (?:for|on|about)\b|\b(?:which|what(?:'s| is) the|is there an?|do we have an?|got an?|find (?:me )?(?:the |a )?|show (?:me )?(?:the )?|pull up (?:the )?|open (?:the )?|link (?:to )?(?:the )?|where(?:'s| is) the) runbook\b/.test(
+        lower,
+      ),
   };
   reading.kind = readKind(reading, mentions, live);
   reading.intents = readIntents(reading, text, mentions, frame, lower, options.active === true, live);
-  reading.title = title(text, mentions, reading);
+  // The title says what is wrong, never who did it: written from the text without its blaming clauses.
+  reading.title = blame.findings.length ? titleWithoutBlame(body, reading) : title(text, mentions, reading);
+  const subject = subjectOf(mentions);
+  reading.subject = subject?.words ?? null;
+  reading.subjectKind = subject?.kind ?? null;
   return reading;
+}
+
+function titleWithoutBlame(body: string, reading: Pick<Reading, 'alert' | 'condition'>): string | null {
+  const clean = tokenize(withoutBlame(body));
+  return title(clean, scan(clean), reading);
+}
+
+/** What fails, named by its most specific mention: a revenue path, then a critical function, then a surface. */
+function subjectOf(mentions: readonly Mention[]): { words: string; kind: 'revenue' | 'critical' | 'surface' } | null {
+  const failing = mentions.filter(
+    (m) => !m.negated && (m.concept === 'outage' || m.concept === 'errors' || m.concept === 'slow'),
+  );
+  const near = (m: Mention): number =>
+    Math.min(...failing.map((f) => (f.sentence === m.sentence ? Math.abs(f.start - m.start) : 100)), 100);
+  for (const kind of ['revenue', 'critical', 'surface'] as const) {
+    const candidates = mentions
+      .filter(
+        (m) =>
+          m.concept === kind &&
+          !m.negated &&
+          !/^(?:service|server|servers|production|prod|platform|page|pages|region|regions|everything)$/.test(m.words),
+      )
+      .sort((a, b) => near(a) - near(b));
+    if (candidates[0] && (near(candidates[0]) < 100 || !failing.length)) return { words: candidates[0].words, kind };
+  }
+  return null;
 }
 
 /** "no errors for an hour", "zero 5xx since 10:20": recovery told as an absence. */
@@ -418,8 +460,7 @@ function readCondition(
   const lowImpact = LOW_IMPACT.test(lower);
   const hard = outage.length > 0 || salesFlat;
   let state: Condition['state'] = null;
-  if (recovered && (failures.length > 0 || recoveries.some((r) => /blip|own|itself|since/.test(r.words))))
-    state = 'recovered';
+  if (recovered) state = 'recovered';
   else if (cosmetic && !hard) state = null;
   else if (
     hard &&
@@ -434,10 +475,8 @@ function readCondition(
   if (state) note('state', state === 'at_risk' ? risk : state === 'recovered' ? recoveries : failures);
 
   const internal = of('internal').filter((m) => !m.negated);
-  const customerish = of('population', 'audienceCustomer').filter(
-    (m) => !m.negated && !frameAt(frame, m).hypothetical && !fineClause(m),
-  );
-  const customerDenied = of('population', 'audienceCustomer').some((m) => m.negated) || customerSideFine;
+  const customerish = of('population').filter((m) => !m.negated && !frameAt(frame, m).hypothetical && !fineClause(m));
+  const customerDenied = of('population').some((m) => m.negated) || customerSideFine;
   const surfaces = of('surface', 'revenue', 'critical').filter((m) => !m.negated && !fineClause(m));
   const internalClauses = new Set(internal.map((m) => `${m.sentence}:${m.clause}`));
   const publicSurfaces = surfaces.filter(
@@ -542,12 +581,11 @@ function readKind(r: Reading, mentions: readonly Mention[], live: (m: Mention) =
   if (has('network')) return 'network_dns';
   if (has('capacity') || c.state === 'at_risk') return 'capacity';
   if (r.change) return 'deploy';
-  if (
-    c.state === 'degraded' &&
-    mentions.some((m) => m.concept === 'slow' && live(m)) &&
-    !mentions.some((m) => m.concept === 'outage' && live(m))
-  )
-    return 'latency';
+  // Slow, with at most some timeouts: a latency incident.
+  const hardFailures = mentions.filter(
+    (m) => m.concept === 'outage' && live(m) && !/^(?:time ?outs?|timeout|timing out|time out)$/.test(m.words),
+  );
+  if (mentions.some((m) => m.concept === 'slow' && live(m)) && !hardFailures.length) return 'latency';
   return c.state ? 'availability' : 'other';
 }
 
@@ -752,8 +790,21 @@ function readIntents(
     !(readiness && !c.security && !c.dataLoss && !c.wide);
 
   add('blame', r.blame.asks || r.blame.findings.length > 0);
+  // "Add an action item: alert on checkout error rate" names a task, not a new failure.
+  const itemOnly = r.actionItem !== null && mentions.some((m) => m.concept === 'actionItem' && !m.negated);
   add('skip_process', r.pushback.skipRoles || r.pushback.skipSeverity);
-  if (!active) add('report', newProblem && !r.pushback.skipRoles);
+  // "who caused this outage?" asks about blame; "checkout is down — who broke it?" also reports.
+  const asking = (m: Mention): boolean => {
+    const s = text.sentences[m.sentence]!;
+    if (!s.question) return false;
+    const clause = s.clauses.find((c) => c.tokens[0]!.clause === m.clause);
+    return clause === s.clauses.at(-1) || (clause?.tokens.some((t) => t.word === 'who' || t.word === 'whose') ?? false);
+  };
+  const statedFailure = mentions.some(
+    (m) => ['outage', 'errors', 'slow', 'security', 'dataLoss'].includes(m.concept) && !m.negated && !asking(m),
+  );
+  const blameQuestion = r.blame.asks && !statedFailure;
+  if (!active) add('report', newProblem && !itemOnly && !blameQuestion);
   else
     add(
       'report',
@@ -791,13 +842,14 @@ function readIntents(
   add('action_item', r.actionItem !== null);
   add(
     'impact',
-    (r.started !== null && active) ||
-      (c.share !== null && active) ||
-      (active &&
-        c.customerFacing !== null &&
-        /\b(?:customer|user)s?\b[^.]{0,30}\b(?:see|seeing|affected|impacted|hit|notic\w*|facing|complain\w*|report\w*)\b|\bcustomer[- ]facing\b/.test(
-          lower,
-        )),
+    !itemOnly &&
+      ((r.started !== null && active) ||
+        (c.share !== null && active) ||
+        (active &&
+          c.customerFacing !== null &&
+          /\b(?:customer|user)s?\b[^.]{0,30}\b(?:see|seeing|affected|impacted|hit|notic\w*|facing|complain\w*|report\w*)\b|\bcustomer[- ]facing\b/.test(
+            lower,
+          ))),
   );
   if (!active && newProblem) add('impact', r.started !== null || c.share !== null || c.wide);
   add('status', has('status') && (r.question || words.length <= 4) && !updateAsked);
@@ -818,7 +870,7 @@ function readIntents(
       (r.question || r.severityRequest.level !== null || r.severityRequest.direction !== null) &&
       !newProblem,
   );
-  if (active) {
+  if (active && !itemOnly && !blameQuestion) {
     const observed =
       problem ||
       mentions.some(

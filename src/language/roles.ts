@@ -24,6 +24,7 @@ const ROLE_OF: Partial<Record<Mention['concept'], RoleId>> = {
 /** Words that tie a person before a role to it: "Ana is/has/takes/'s running/on comms". */
 const LINK_BEFORE = new Set([
   'is',
+  'am',
   'be',
   'as',
   'has',
@@ -187,15 +188,27 @@ export function roleAssignments(
     if (!role || m.negated) continue;
     const sentence = sentences[m.sentence]!;
     if (sentence.question && !/\b(?:can|could|will)\b/.test(sentence.text.toLowerCase())) continue;
-    const tokens = sentence.tokens.filter((t) => t.clause === m.clause);
+    const all = sentence.tokens;
+    const tokens = all.filter((t) => t.clause === m.clause);
     const at = tokens.findIndex((t) => t.index === m.start);
     const endAt = tokens.findIndex((t) => t.index === m.end - 1);
     if (at < 0 || endAt < 0) continue;
     const before = tokens.slice(0, at);
     // "handing IC to Maria": the person after "to" gets it, whoever speaks.
     const handover = before.some((t) => HANDOVER.has(t.word));
-    const after = nearestPerson(tokens, endAt + 1, 1, LINK_AFTER, known, 4);
-    const prior = handover ? null : nearestPerson(tokens, at - 1, -1, LINK_BEFORE, known, 5);
+    // "IC: Priya", "comms = me", "TL -> Omar": the person is in the next clause, across the colon.
+    const last = tokens[endAt]!;
+    const across = /^\s*(?::|=|->|→|-|–)\s*$/.test(last.post) ? all.filter((t) => t.clause === m.clause + 1) : [];
+    const after = nearestPerson([...tokens, ...across], endAt + 1, 1, LINK_AFTER, known, 4);
+    // "Lee (scribe)": the role in brackets right after a name.
+    const bracketed =
+      at === 0 && /\(\s*$/.test(all[all.indexOf(tokens[0]!) - 1]?.post ?? '')
+        ? all[all.indexOf(tokens[0]!) - 1]
+        : undefined;
+    const prior = handover
+      ? null
+      : (nearestPerson(tokens, at - 1, -1, LINK_BEFORE, known, 5) ??
+        (bracketed ? nearestPerson([bracketed], 0, 1, LINK_BEFORE, known, 1) : null));
     // A question asks who ("can someone take notes?"): only a named answer in it counts ("can lee take notes?").
     const chosen = prior ?? after;
     if (!chosen) continue;

@@ -97,7 +97,7 @@ function compile(): { byFirst: Map<string, Pattern[]>; vocabulary: Set<string> }
     ]);
   for (const [concept, phrases] of entries) {
     for (const phrase of phrases) {
-      for (const words of expandOptional(phrase.split(/\s+/))) {
+      for (const words of expandOptional(phrase.split(/\s+/)).flatMap(withContractions)) {
         const slots = words.map((w) => ({ alternatives: w.split('|') }));
         const first = slots[0]!;
         for (const alt of slots.flatMap((s) => s.alternatives))
@@ -118,6 +118,38 @@ function compile(): { byFirst: Map<string, Pattern[]>; vocabulary: Set<string> }
     }
   }
   return { byFirst, vocabulary };
+}
+
+/** "dont" as typed, and "do not" as the tokenizer expands "don't": a phrase matches either. */
+const CONTRACTIONS: Record<string, string> = {
+  dont: 'do not',
+  doesnt: 'does not',
+  didnt: 'did not',
+  wont: 'will not',
+  cant: 'can not',
+  shouldnt: 'should not',
+  wasnt: 'was not',
+  werent: 'were not',
+  arent: 'are not',
+  isnt: 'is not',
+  hasnt: 'has not',
+  havent: 'have not',
+  couldnt: 'could not',
+  wouldnt: 'would not',
+  lets: 'let us',
+  whats: 'what is',
+  thats: 'that is',
+  elses: 'else',
+};
+
+function withContractions(words: string[]): string[][] {
+  if (!words.some((w) => w.split('|').some((a) => CONTRACTIONS[a]))) return [words];
+  const expanded = words.flatMap((w) => {
+    const alts = w.split('|');
+    const full = alts.find((a) => CONTRACTIONS[a]);
+    return full && alts.length === 1 ? CONTRACTIONS[full]!.split(' ') : [w];
+  });
+  return [words, expanded];
 }
 
 function expandOptional(words: string[]): string[][] {
@@ -186,7 +218,8 @@ export function scan(text: Tokenized): Mention[] {
     const tokenForms = sentence.tokens.map(forms);
     for (let i = 0; i < sentence.tokens.length; i++) {
       const seen = new Set<Pattern>();
-      for (const form of tokenForms[i]!) {
+      const keys = NUMBER.test(sentence.tokens[i]!.word) ? [...tokenForms[i]!, '#'] : tokenForms[i]!;
+      for (const form of keys) {
         for (const pattern of byFirst.get(form) ?? []) {
           if (seen.has(pattern)) continue;
           seen.add(pattern);
@@ -233,12 +266,28 @@ export function scan(text: Tokenized): Mention[] {
         });
     }
   }
-  const kept = dropContained(dedupe(found));
+  const kept = dropContained(dedupe(found)).filter((m) => !suggestion(text, m));
   markNegation(text, kept);
   return kept.map(({ selfNegating: _, ...m }) => m);
 }
 
 type Found = Mention & { selfNegating: boolean };
+
+const PRONOUNS = new Set(['we', 'you', 'i', 'they', 'he', 'she', 'it', 'someone', 'anyone']);
+
+/** "Can't we just review them yearly?" proposes; it reports no failure. */
+function suggestion(text: Tokenized, m: Found): boolean {
+  if (m.concept !== 'outage' || !/^(?:can not|cannot|could not|will not)$/.test(m.words)) return false;
+  const sentence = text.sentences[m.sentence];
+  const next = text.tokens[m.end];
+  return (
+    sentence !== undefined &&
+    sentence.question &&
+    next !== undefined &&
+    next.sentence === m.sentence &&
+    PRONOUNS.has(next.word)
+  );
+}
 
 function dedupe(mentions: Found[]): Found[] {
   const key = (m: Found): string => `${m.concept}:${m.start}:${m.end}`;
@@ -270,6 +319,8 @@ function markNegation(text: Tokenized, mentions: Found[]): void {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (!NEGATORS.has(t.word)) continue;
+      // "can't we just…?", "why don't we…?": a suggestion asked as a question, not a negation.
+      if (sentence.question && PRONOUNS.has(tokens[i + 1]?.word ?? '')) continue;
       // "no longer", "not anymore": a recovery, read by the recovered concept, not a negation of it.
       if (t.word === 'no' && tokens[i + 1]?.word === 'longer') continue;
       let end = i + 1;

@@ -26,6 +26,10 @@ function clean(text: string): string {
       /^(?:hey|hi|hello|yo|folks|team|all|guys|everyone|ok|so|um+|uh+|fyi|heads up|urgent|help|pls|please)\b[\s,:!.-]*/gi,
       '',
     )
+    .replace(
+      /^(?:our|the|my|we(?:'re| are) seeing|we(?:'ve| have) got|i(?:'m| am) seeing|seeing|looks like|it seems)\s+/i,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:.!-]+|[\s,;:-]+$/g, '')
     .trim();

@@ -62,7 +62,7 @@ const STATUS_CODE = /^[1-5](?:\d\d|xx|\dx)s?$/i;
 
 /** Clause breaks inside a sentence: punctuation between words, and contrast words. */
 const BREAK_PUNCTUATION = /[,;:()[\]{}|]|\s[-–—]+\s|\s*->\s*|=>/;
-const CONTRAST = new Set(['but', 'however', 'though', 'although', 'whereas', 'except', 'while', 'because']);
+const CONTRAST = new Set(['but', 'however', 'though', 'although', 'whereas', 'except', 'while', 'because', 'instead']);
 const WH = new Set(['who', 'whose', 'what', 'whats', 'when', 'where', 'why', 'how', 'which', 'hows', 'wheres']);
 const AUX = new Set([
   'is',
@@ -307,7 +307,13 @@ export function tokenize(input: string): Tokenized {
         previousPost = t.post ?? '';
         // "it's down", "Ana's running comms": compromise keeps "'s" as a possessive; where it means "is", say so.
         const next = terms[k + 1];
-        if (apostropheS && isContractedIs(word, next ? fold(next.machine ?? next.normal ?? '') : undefined))
+        // compromise expands some ("that's" → that + is) itself: then the "is" is already the next term.
+        const expanded = next !== undefined && !next.text && Boolean(next.implicit);
+        if (
+          apostropheS &&
+          !expanded &&
+          isContractedIs(word, next ? fold(next.machine ?? next.normal ?? '') : undefined)
+        )
           push({ text: '', word: 'is', pre: '', post: '', capitalized: false, apostropheS: false });
       }
       if (!tokens.length) continue;

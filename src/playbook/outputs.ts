@@ -13,6 +13,8 @@ import { startHypothesisOutput } from '../../tools/start-hypothesis.js';
 import { checkErrorBudgetOutput } from '../../tools/check-error-budget.js';
 import { findRunbookOutput } from '../../tools/find-runbook.js';
 import { planOncallRotationOutput } from '../../tools/plan-oncall-rotation.js';
+import { updateIncidentOutput } from '../../tools/update-incident.js';
+import { resolveHypothesisOutput } from '../../tools/resolve-hypothesis.js';
 import { lastCall, type Turn } from './turn.js';
 
 /** Tool results the playbook reads, validated with each tool's own output schema. */
@@ -31,6 +33,8 @@ const SCHEMAS = {
   check_error_budget: checkErrorBudgetOutput,
   find_runbook: findRunbookOutput,
   plan_oncall_rotation: planOncallRotationOutput,
+  update_incident: updateIncidentOutput,
+  resolve_hypothesis: resolveHypothesisOutput,
 } as const;
 
 type Known = keyof typeof SCHEMAS;

@@ -7,8 +7,6 @@ import { silentLogger } from '../core/logger.js';
 import { loadSoul, type Soul } from '../soul/load.js';
 import { TOOL_NAMES } from '../../tools/index.js';
 import { createHarness, type Harness } from '../../test/support/harness.js';
-import { readMessage } from './intent.js';
-import { draftItems } from './plays/follow-up.js';
 import { oncallAdvice } from './plays/readiness.js';
 import { Playbook } from './playbook.js';
 
@@ -44,7 +42,7 @@ const names = (r: TurnResult): string[] => r.toolCalls.map((c) => c.name);
 describe('offline playbook: incident reports it has never seen', () => {
   it.each([
     ['Checkout is slow for some customers, p99 latency is up', 'SEV2', 'customer'],
-    ['Login is failing for about 30% of users for the last 10 minutes', 'SEV1', 'customer'],
+    ['Login is failing for about 30% of users for the last 10 minutes', 'SEV2', 'customer'],
     ['The internal build dashboard is down, no customer impact', 'SEV3', 'engineering'],
     ['We found exposed AWS credentials in a public GitHub repo', 'SEV1', 'engineering'],
     ['Disk on the primary database is 92% full, no customer impact yet', 'SEV4', 'engineering'],
@@ -60,7 +58,8 @@ describe('offline playbook: incident reports it has never seen', () => {
 
   it('leads a security incident with the security response', async () => {
     const result = await say('We found exposed AWS credentials in a public GitHub repo');
-    expect(result.reply).toMatch(/Page the security on-call now\. Preserve evidence/);
+    expect(result.reply).toMatch(/Page the security on-call now/);
+    expect(result.reply).toMatch(/Preserve evidence before changing anything/);
     expect(result.reply).toMatch(/What exactly was exposed/);
   });
 
@@ -73,7 +72,7 @@ describe('offline playbook: incident reports it has never seen', () => {
     await say('Search is slow for some customers');
     h.clock.advanceMinutes(10);
     const result = await say('Now checkout is failing for all customers too');
-    expect(names(result)).toEqual(['classify_severity', 'log_event', 'get_incident']);
+    expect(names(result)).toEqual(['classify_severity', 'update_incident', 'log_event', 'get_incident']);
     expect(result.reply).toMatch(/\*\*Severity now SEV1\*\* \(was SEV2\)/);
     expect((await h.store.listIncidents()).length).toBe(1);
   });
@@ -92,52 +91,7 @@ describe('offline playbook: incident reports it has never seen', () => {
   });
 });
 
-describe('offline playbook: reading messages', () => {
-  it('tells reports from questions, and spots pushback', () => {
-    const svc: never[] = [];
-    expect(readMessage('How do I set up a good on-call rotation for a team of 6?', svc)).toMatchObject({
-      report: false,
-      wants: { oncall: { teamSize: 6 } },
-    });
-    expect(readMessage('checkout is down, skip the roles and just debug', svc).pushback.skipRoles).toBe(true);
-    expect(readMessage("don't bother with severity, the API is down", svc).pushback.skipSeverity).toBe(true);
-    expect(readMessage('whose fault is this?', svc).pushback.blame).toBe(true);
-    expect(readMessage('Dave broke prod again', svc).pushback.blame).toBe(true);
-    expect(
-      readMessage('the first error in the log is a timeout, that is the root cause', svc).pushback.firstError,
-    ).toBe(true);
-    expect(readMessage('what is an SLO?', svc).report).toBe(false);
-    expect(readMessage('who caused this outage? whose fault is it?', svc)).toMatchObject({
-      report: false,
-      pushback: { blame: true },
-    });
-    expect(
-      readMessage('Checkout is down for all customers and payments are failing — who broke it?', svc),
-    ).toMatchObject({
-      report: true,
-      facts: 'Checkout is down for all customers and payments are failing',
-      pushback: { blame: true },
-    });
-    expect(readMessage('draft an update for the execs and customers', svc).wants.statusUpdate).toEqual([
-      'executive',
-      'customer',
-    ]);
-  });
-
-  it('reads action items, and never invents an owner or a date', () => {
-    expect(draftItems('action item: add an alert on checkout error rate, owner Priya, due in 2 weeks')).toEqual([
-      { title: 'add an alert on checkout error rate', owner: 'Priya', due: '2w', kind: 'detect', priority: 'P2' },
-    ]);
-    expect(
-      draftItems(
-        'follow-ups:\n- canary deploys for payment-api, owner Sam, due 2026-12-20\n- write the DB failover runbook',
-      ),
-    ).toEqual([
-      { title: 'canary deploys for payment-api', owner: 'Sam', due: '2026-12-20', kind: 'detect', priority: 'P2' },
-      { title: 'write the DB failover runbook', owner: null, due: null, kind: 'process', priority: 'P2' },
-    ]);
-  });
-
+describe('offline playbook: advice', () => {
   it('computes the on-call answer for the team size', () => {
     expect(oncallAdvice(4)).toMatch(/primary once every 4 weeks.*50% of the time, about 13 primary weeks a year/s);
     expect(oncallAdvice(6)).toMatch(/primary once every 6 weeks.*33% of the time/s);

@@ -1,8 +1,8 @@
 import { serviceHints, type ServiceCatalog } from '../config/services.js';
-import type { ServiceHint } from '../severity/extract.js';
+import type { ServiceHint } from '../language/services.js';
 import type { SoulSettings } from '../soul/schema.js';
 import type { SeverityFramework } from '../severity/framework.js';
-import type { Reading } from './intent.js';
+import type { Heard } from './reading.js';
 import type { Turn } from './turn.js';
 
 export interface ToolCall {
@@ -53,6 +53,27 @@ export interface PlaybookEnv {
 export interface Play {
   id: string;
   /** Whether this play answers the message; the first play that applies wins. */
-  applies(reading: Reading, turn: Turn): boolean;
-  next(turn: Turn, reading: Reading, env: PlaybookEnv): Step;
+  applies(heard: Heard, turn: Turn): boolean;
+  next(turn: Turn, heard: Heard, env: PlaybookEnv): Step;
+}
+
+/** A stable identity for a tool call, so a step never repeats a call this turn already made. */
+export function callKey(c: ToolCall): string {
+  return `${c.name}:${stable(c.input)}`;
+}
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${k}:${stable((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** The calls not yet made this turn, among those the persona allows. */
+export function notMade(turn: Turn, env: PlaybookEnv, calls: readonly ToolCall[]): ToolCall[] {
+  const made = new Set(turn.calls.map((c) => callKey(c)));
+  return calls.filter((c) => env.allowed.has(c.name) && !made.has(callKey(c)));
 }

@@ -1,5 +1,6 @@
 import { readToolOutput, toolOutputText } from '../agent/tool-output.js';
-import type { Message, ToolResultBlock, ToolUseBlock } from '../agent/types.js';
+import type { Message, ToolResultBlock, ToolUseBlock, TurnContext } from '../agent/types.js';
+import type { IncidentView } from '../incident/view.js';
 
 /** One tool call made earlier in this turn (by the playbook, or by Claude before a fallback). */
 export interface PastCall {
@@ -10,48 +11,40 @@ export interface PastCall {
   output: unknown;
 }
 
-/** What the playbook knows at one step: the user's words, the live context, and this turn's calls so far. */
+/** What the playbook knows at one step: the user's words, the live state as data, and this turn's calls so far. */
 export interface Turn {
   text: string;
-  lower: string;
-  /** From the runtime's context block: the conversation's active incident, if any. */
-  activeIncidentId: string | null;
-  /** Its status ("resolved" means a new report is a new incident). */
-  activeStatus: string | null;
-  now: Date | null;
+  /** This turn's time, from the runtime. */
+  now: Date;
+  /** Who sent the message. */
+  actor: string;
+  /** The conversation's active incident at the start of the turn, as the runtime read it; null when none. */
+  live: IncidentView | null;
   calls: PastCall[];
-  /** Earlier user messages in this conversation, oldest first (without context blocks). */
+  /** Earlier user messages in this conversation, oldest first (without the runtime's context). */
   earlier: string[];
   /** The playbook's own text replies in earlier turns, oldest first. */
   earlierReplies: string[];
 }
 
-const CONTEXT = /^<context source="runtime">[\s\S]*<\/context>$/;
+/** The runtime's context block and anything else it marks as its own: not the user's words. */
+const RUNTIME = /^<context source="runtime">/;
 
 function userTexts(message: Message): string[] {
   if (message.role !== 'user') return [];
-  return message.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text);
+  return message.content.flatMap((b) => (b.type === 'text' && !RUNTIME.test(b.text.trim()) ? [b.text] : []));
 }
 
 /** Reads the conversation: the last user message that carries words is where this turn starts. */
-export function readTurn(messages: readonly Message[]): Turn {
+export function readTurn(messages: readonly Message[], context: TurnContext): Turn {
   let start = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (userTexts(messages[i]!).some((t) => !CONTEXT.test(t.trim()))) {
+    if (userTexts(messages[i]!).length) {
       start = i;
       break;
     }
   }
-  const texts = start >= 0 ? userTexts(messages[start]!) : [];
-  const context = texts.find((t) => CONTEXT.test(t.trim())) ?? '';
-  const text = texts
-    .filter((t) => !CONTEXT.test(t.trim()))
-    .join('\n')
-    .trim();
-  const active = /Active incident: (INC-\d+) "[^\n]*" — (SEV\d), (\w+),/.exec(context);
-  const incident = active?.[1] ?? /Active incident: (INC-\d+)/.exec(context)?.[1] ?? null;
-  const nowMatch = /Now: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC/.exec(context);
-
+  const text = (start >= 0 ? userTexts(messages[start]!) : []).join('\n').trim();
   const uses = new Map<string, ToolUseBlock>();
   const calls: PastCall[] = [];
   for (const m of messages.slice(start + 1)) {
@@ -62,7 +55,7 @@ export function readTurn(messages: readonly Message[]): Turn {
         const use = uses.get((b as ToolResultBlock).tool_use_id);
         if (!use) continue;
         const ok = !b.is_error;
-        // The tool's output from inside the untrusted-data envelope: read as data, never as a context block or a message.
+        // The tool's output from inside the untrusted-data envelope: read as data, never as a message.
         calls.push({
           name: use.name,
           input: use.input,
@@ -75,15 +68,15 @@ export function readTurn(messages: readonly Message[]): Turn {
   const earlier: string[] = [];
   const earlierReplies: string[] = [];
   for (const m of messages.slice(0, Math.max(0, start))) {
-    if (m.role === 'user') earlier.push(...userTexts(m).filter((t) => !CONTEXT.test(t.trim())));
-    else earlierReplies.push(...m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text));
+    if (m.role === 'user') earlier.push(...userTexts(m));
+    else earlierReplies.push(...m.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])));
   }
+  const now = new Date(context.now);
   return {
     text,
-    lower: text.toLowerCase(),
-    activeIncidentId: incident,
-    activeStatus: active?.[3] ?? null,
-    now: nowMatch ? new Date(`${nowMatch[1]!.replace(' ', 'T')}:00Z`) : null,
+    now: Number.isNaN(now.getTime()) ? new Date() : now,
+    actor: context.actor,
+    live: context.incident,
     calls,
     earlier,
     earlierReplies,
@@ -95,7 +88,15 @@ export function lastCall(turn: Turn, name: string): PastCall | undefined {
   return [...turn.calls].reverse().find((c) => c.name === name && c.ok);
 }
 
-/** True when a tool was already tried this turn (successfully or not): the playbook never repeats a call. */
+/** True when a tool was already tried this turn (successfully or not). */
 export function tried(turn: Turn, name: string): boolean {
   return turn.calls.some((c) => c.name === name);
+}
+
+/** The incident this turn is about: the live one, or the one this turn opened. */
+export function activeIncident(turn: Turn): { id: string; status: string } | null {
+  const opened = lastCall(turn, 'open_incident');
+  const id = (opened?.output as { incident?: { id?: unknown; status?: unknown } } | undefined)?.incident;
+  if (id && typeof id.id === 'string') return { id: id.id, status: String(id.status ?? 'investigating') };
+  return turn.live ? { id: turn.live.incident.id, status: turn.live.incident.status } : null;
 }

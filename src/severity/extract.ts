@@ -65,8 +65,6 @@ export function signalsFrom(reading: Reading, services: readonly ServiceHint[] =
   if (state) set('state', state, reading.evidence['state'] ?? reading.evidence['recovered']);
   if (c.share) set('usersAffectedPct', c.share.pct, c.share.phrase);
   else if (c.wide && state !== 'healthy') set('usersAffectedPct', 100, 'everyone / everything');
-  // "some users", "only older phones": part of the whole, a small share until someone has the number.
-  else if (c.partial && state && state !== 'healthy') set('usersAffectedPct', 10, 'part of users (some / only)');
   if (reading.durationMinutes !== null && reading.durationMinutes > 0)
     set('durationMinutes', Math.min(reading.durationMinutes, 525_600), reading.started?.phrase);
   if (c.workaround) set('workaroundAvailable', true, 'workaround');

@@ -247,7 +247,7 @@ describe('ask --offline --json: pushback', () => {
       '--incident',
       'INC-1',
     ]);
-    expect(names(out)).toEqual(['start_hypothesis']);
+    expect(names(out)).toEqual(['start_hypothesis', 'get_incident']);
     const started = out.toolCalls[0]!;
     expect(started.input).toMatchObject({ incidentId: 'INC-1' });
     expect(String(started.input['statement'])).toMatch(/NullPointerException/);
@@ -277,7 +277,7 @@ describe('ask --offline --json: pushback', () => {
       incidentId: 'INC-1',
       title: 'alert on checkout error rate',
       owner: 'Priya',
-      due: '2w',
+      due: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       kind: 'detect',
     });
     expect(creates[0]!.output).toMatchObject({ item: { owner: 'Priya', title: 'alert on checkout error rate' } });

@@ -2,6 +2,7 @@ import { bullets, capitalize, section } from '../compose.js';
 import { failure, result, type Output } from '../outputs.js';
 import { tried } from '../turn.js';
 import { call, reply, type Play, type Step } from '../step.js';
+import { readRotationRequest, teamSize } from '../../language/index.js';
 
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
@@ -59,74 +60,6 @@ export function oncallAdvice(size: number | null): string {
   return parts.join('\n\n');
 }
 
-const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i;
-const TIME_ZONE =
-  /\b((?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC)\b/;
-const NOT_NAMES = new Set([
-  'I',
-  'We',
-  'Our',
-  'The',
-  'How',
-  'What',
-  'Should',
-  'Can',
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-  'Sunday',
-  'UTC',
-  'PagerDuty',
-  'SEV1',
-  'SEV2',
-]);
-
-/** What an on-call question says about the team: names in rotation order, leave, time zone, handoff day. */
-export function readRotationRequest(
-  text: string,
-  teamSize: number | null,
-): {
-  members: string[];
-  named: boolean;
-  unavailable: { person: string; from: string; to: string }[];
-  timeZone?: string;
-  handoffDay?: string;
-} {
-  const list =
-    /\b([A-Z][a-z]{1,20}(?:\s*,\s*(?:and\s+)?[A-Z][a-z]{1,20}){1,}(?:\s*,?\s+and\s+[A-Z][a-z]{1,20})?)\b/.exec(text);
-  const names = list
-    ? list[1]!
-        .split(/\s*,\s*|\s+and\s+/)
-        .map((n) => n.replace(/^and\s+/, '').trim())
-        .filter((n) => n && !NOT_NAMES.has(n))
-    : [];
-  const named = names.length >= 2 && new Set(names).size === names.length;
-  const members = named ? names : Array.from({ length: teamSize ?? 6 }, (_, i) => `Engineer ${i + 1}`);
-  const unavailable = named
-    ? [
-        ...text.matchAll(
-          /\b([A-Z][a-z]{1,20})\b[^.;\n]{0,40}?\b(?:leave|vacation|holiday|off|away|out|PTO)\b[^.;\n]{0,20}?(\d{4}-\d{2}-\d{2})(?:\s*(?:to|until|through|–|-)\s*(\d{4}-\d{2}-\d{2}))?/g,
-        ),
-      ]
-        .filter((m) => members.includes(m[1]!))
-        .map((m) => ({ person: m[1]!, from: m[2]!, to: m[3] ?? m[2]! }))
-    : [];
-  const tz = TIME_ZONE.exec(text)?.[1];
-  const day =
-    /\bhand ?offs? (?:on|every)\s+(\w+)/i.exec(text)?.[1] ??
-    (/\bhand ?off/i.test(text) ? WEEKDAY.exec(text)?.[1] : undefined);
-  return {
-    members,
-    named,
-    unavailable,
-    ...(tz ? { timeZone: tz } : {}),
-    ...(day && WEEKDAY.test(day) ? { handoffDay: day.toLowerCase().replace(/s$/, '') } : {}),
-  };
-}
-
 /** The computed schedule: the first cycle shift by shift, each person's share, and what leave leaves uncovered. */
 function scheduleSection(plan: Output<'plan_oncall_rotation'>, named: boolean, leave: readonly string[]): string {
   const n = plan.settings.members.length;
@@ -157,10 +90,11 @@ function scheduleSection(plan: Output<'plan_oncall_rotation'>, named: boolean, l
 
 export const oncall: Play = {
   id: 'oncall',
-  applies: (reading) => reading.wants.oncall !== null,
-  next(turn, reading, env): Step {
-    const request = readRotationRequest(turn.text, reading.wants.oncall!.teamSize);
-    const size = request.named ? request.members.length : reading.wants.oncall!.teamSize;
+  applies: (heard) => heard.intents.includes('oncall') && !heard.intents.includes('report'),
+  next(turn, _heard, env): Step {
+    const size0 = teamSize(turn.text.toLowerCase());
+    const request = readRotationRequest(turn.text, size0);
+    const size = request.named ? request.members.length : size0;
     if (
       request.members.length >= 2 &&
       env.allowed.has('plan_oncall_rotation') &&
@@ -190,16 +124,15 @@ export const oncall: Play = {
   },
 };
 
-const SEVERITY_QUESTION = /\b(?:sev ?[1-4]|severity|severities|sev levels?|how (?:bad|severe)|which level)\b/i;
-
 /** "How do I decide between SEV2 and SEV3?": the framework as data, not folklore. */
 export const severityGuide: Play = {
   id: 'severity-guide',
-  applies: (reading, turn) =>
-    !reading.report &&
-    SEVERITY_QUESTION.test(turn.text) &&
-    /\?\s*$|\b(?:how|what|which|when|explain|difference|decide)\b/i.test(turn.text) &&
-    !reading.pushback.skipSeverity,
+  applies: (heard) =>
+    !heard.intents.includes('report') &&
+    heard.intents.includes('severity') &&
+    heard.question &&
+    !heard.active &&
+    !heard.pushback.skipSeverity,
   next(_turn, _reading, env): Step {
     const every = (m: number | null): string =>
       m === null ? '—' : m >= 1440 ? `${Math.round(m / 1440)} d` : `${m} min`;
