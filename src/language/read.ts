@@ -1,7 +1,7 @@
 import { frameAt, frames, type ClauseFrame } from './clauses.js';
 import type { Concept } from './lexicon.js';
 import { counts, shares, type Share } from './numbers.js';
-import type { KnownPeople } from './people.js';
+import { type KnownPeople, personAt } from './people.js';
 import { roleAssignments, type RoleAssignment } from './roles.js';
 import { scan, type Mention } from './scan.js';
 import { changeReference, configuredServices, serviceLikeNames, type ServiceHint } from './services.js';
@@ -209,14 +209,16 @@ export function read(input: string, options: ReadOptions): Reading {
   );
   const closing = find('close').filter((m) => !m.negated && !frameAt(frame, m).hypothetical);
   const improving = find('improving').some((m) => !m.negated && !frameAt(frame, m).question);
-  const started = startTime(lower, now);
+  // "chasing the db theory for 40 minutes" says how long the chase is, not when the impact began.
+  const chasing = mentions.some((m) => (m.concept === 'hypothesis' || m.concept === 'investigate') && !m.negated);
+  const started = startTime(lower, now, { spans: !chasing });
   const durations = spans(lower);
   const roles = roleAssignments(text.sentences, mentions, options.people ?? {});
   const rolesWanted = readRolesWanted(text, mentions, roles);
   const audiences = readAudiences(text, mentions, lower);
   const change = readChange(text, mentions, frame, lower, now);
   const mitigation = readMitigation(text, mentions, frame);
-  const hypothesis = readHypothesis(text, mentions, frame, lower, options.people ?? {});
+  const hypothesis = readHypothesis(text, mentions, lower, options.people ?? {});
   const actionItem = readActionItem(text, mentions, lower, now, options.people ?? {});
   const blame = readBlame(text, mentions, options.people ?? {});
   const severityRequest = readSeverityRequest(lower, mentions);
@@ -697,10 +699,64 @@ function readMitigation(
   return { kind, done, declined, phrase: joinTokens(sentence.tokens.filter((t) => t.clause === m.clause)) };
 }
 
+const THEORY_NOUNS = /^(?:hypothesis|hypotheses|theory|idea|suspicion|hunch|guess|lead|angle)$/;
+const LEAD_IN = new Set([
+  'been',
+  'chasing',
+  'chase',
+  'looking',
+  'look',
+  'at',
+  'into',
+  'on',
+  'digging',
+  'dig',
+  'testing',
+  'test',
+  'checking',
+  'check',
+  'investigating',
+  'still',
+  'the',
+  'a',
+  'an',
+  'our',
+  'this',
+  'that',
+  'with',
+  'about',
+  'for',
+  'pursuing',
+  'working',
+  'we',
+  'i',
+  'are',
+  'is',
+  'am',
+  'have',
+  'has',
+  'be',
+  'was',
+  'were',
+  'going',
+  'down',
+  'my',
+  'his',
+  'her',
+  'their',
+  'current',
+  'leading',
+  'main',
+  'new',
+  'first',
+  'second',
+  'next',
+  'following',
+]);
+
 function readHypothesis(
   text: Tokenized,
   mentions: readonly Mention[],
-  frame: readonly ClauseFrame[],
   lower: string,
   people: KnownPeople,
 ): HypothesisReading | null {
@@ -709,27 +765,42 @@ function readHypothesis(
   const ruledOut =
     mentions.some((m) => m.concept === 'ruledOut' && !m.negated) ||
     mentions.some((m) => m.concept === 'confirmed' && m.negated);
-  const elapsed = spans(lower).find(
+  const durations = spans(lower);
+  const elapsed = durations.find(
     (s) =>
       s.kind === 'in' || (s.kind === 'for' && /\b(?:been|on|at|spent|stuck|chasing|digging|looking)\b/.test(lower)),
   );
   if (!theory.length && !confirmed && !ruledOut) return null;
   const anchor = theory[0] ?? mentions.find((m) => m.concept === 'confirmed' || m.concept === 'ruledOut')!;
   const sentence = text.sentences[anchor.sentence]!;
+  const clause = sentence.tokens.filter((t) => t.clause === anchor.clause);
   const after = sentence.tokens.filter((t) => t.index >= anchor.end);
-  const statement = joinTokens(after.length >= 2 ? after : sentence.tokens)
-    .replace(/^(?:that|is|be|it'?s|:|-)\s+/i, '')
-    .slice(0, 300);
-  const ownerToken = sentence.tokens[0];
-  const owner = ownerToken && /^(?:is|'s)$/.test(sentence.tokens[1]?.word ?? '') ? null : null;
-  void frame;
-  void people;
-  void ownerToken;
+  const drop = (s: string): string =>
+    durations
+      .reduce((acc, d) => acc.replace(d.phrase, ''), s)
+      .replace(/\s+/g, ' ')
+      .replace(/^(?:that|is|be|it'?s|:|-)\s+/i, '')
+      .replace(/^[\s,;:.-]+|[\s,;:.-]+$/g, '')
+      .trim();
+  let statement = drop(joinTokens(after));
+  // "chasing the database theory for 40 minutes": the claim is named before the noun, not after it.
+  if (THEORY_NOUNS.test(anchor.words) && statement.split(/\s+/).filter(Boolean).length < 2) {
+    const before = clause.filter((t) => t.index < anchor.start);
+    let k = 0;
+    for (let n = 0; n < before.length; n++) if (LEAD_IN.has(before[n]!.word)) k = n + 1;
+    const named = joinTokens(before.slice(k));
+    if (named) statement = `${named} ${anchor.words}`;
+  }
+  const first = sentence.tokens[0];
+  const owner =
+    first && ['is', 'be', 'will', 'can'].includes(sentence.tokens[1]?.word ?? '')
+      ? personAt(first, people, !first.capitalized)
+      : null;
   return {
-    statement: statement || sentence.text.slice(0, 300),
+    statement: (statement || sentence.text).slice(0, 300),
     elapsedMinutes: elapsed?.minutes ?? null,
     verdict: confirmed && !ruledOut ? 'confirmed' : ruledOut ? 'ruled_out' : null,
-    owner,
+    owner: owner && owner !== 'me' ? owner : null,
   };
 }
 

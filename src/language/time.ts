@@ -193,7 +193,7 @@ export interface Moment {
  * When something started, as said: "since 14:05", "started around 9:40", "10 min ago", "since
  * tuesday", "since yesterday", "for the last hour", "since this morning". Null when nothing says.
  */
-export function startTime(lower: string, now: Date): Moment | null {
+export function startTime(lower: string, now: Date, options: { spans?: boolean } = {}): Moment | null {
   const candidates: Moment[] = [];
   const clocks = clockTimes(lower, now);
   for (const c of clocks) {
@@ -205,7 +205,7 @@ export function startTime(lower: string, now: Date): Moment | null {
     )
       candidates.push({ at: c.at, phrase: `${lead.match(/\S+\s*$/)?.[0] ?? ''}${c.phrase}`.trim(), index: c.index });
   }
-  for (const s of spans(lower)) {
+  for (const s of options.spans === false ? [] : spans(lower)) {
     if (s.kind === 'ago')
       candidates.push({ at: new Date(now.getTime() - s.minutes * MINUTE), phrase: s.phrase, index: s.index });
     else if (/^(?:for|since|over)\b|\blast\b|\bpast\b/.test(s.phrase) && s.minutes < 10_080)

@@ -178,6 +178,29 @@ function plan(turn: Turn, heard: Heard, env: PlaybookEnv, view: IncidentView): P
         });
     }
   }
+  // A hypothesis started this turn already past its box, and any open one whose box ran out: called now.
+  const startedNow = result(turn, 'start_hypothesis');
+  if (startedNow?.hypothesis.expired)
+    calls.push({
+      name: 'resolve_hypothesis',
+      input: {
+        id: startedNow.hypothesis.id,
+        outcome: 'abandoned',
+        evidence: `Time-box of ${startedNow.hypothesis.timeboxMinutes} min ran out without an answer.`,
+        by,
+      },
+    });
+  for (const o of open)
+    if (o.expired && !calls.some((x) => x.name === 'resolve_hypothesis' && x.input['id'] === o.id))
+      calls.push({
+        name: 'resolve_hypothesis',
+        input: {
+          id: o.id,
+          outcome: 'abandoned',
+          evidence: `Time-box of ${o.timeboxMinutes} min ran out at ${formatClock(o.expiresAt, turn.now)} without an answer.`,
+          by,
+        },
+      });
   if (heard.pushback.firstError && !calls.some((x) => x.name === 'start_hypothesis'))
     calls.push({
       name: 'start_hypothesis',
@@ -292,13 +315,37 @@ export function actionItems(turn: Turn, heard: Heard, env: PlaybookEnv): ActionI
   return [{ title: pending.title, owner: fill.owner ?? pending.owner, due: fill.due ?? pending.due }];
 }
 
-function whatChanged(turn: Turn, heard: Heard): string | undefined {
-  if (heard.intents.includes('no_news') && !heard.mitigation && !heard.change) return undefined;
-  const facts = heard.intents.some((i) =>
-    ['observation', 'mitigation', 'change', 'impact', 'report', 'recovered', 'hypothesis'].includes(i),
-  );
-  if (!facts || heard.intents.includes('update_request')) return undefined;
-  return said(turn, heard).slice(0, 2000);
+/** What is new for stakeholders, written from what was understood — never the raw chat line. */
+function whatChanged(_turn: Turn, heard: Heard): string | undefined {
+  if (
+    heard.intents.includes('update_request') ||
+    (heard.intents.includes('no_news') && !heard.mitigation && !heard.change)
+  )
+    return undefined;
+  const parts: string[] = [];
+  const m = heard.mitigation;
+  if (m && !m.declined)
+    parts.push(
+      `${m.done ? 'Mitigation applied' : 'Mitigation planned'}: ${m.kind === 'other' ? (heard.title ?? 'a fix') : m.kind}`,
+    );
+  if (heard.improving) parts.push('error rates are coming down; we are monitoring');
+  if (heard.change)
+    parts.push(
+      `a suspected change is being checked${heard.change.ref ? ` (${[heard.change.subject, heard.change.ref].filter(Boolean).join(' ')})` : ''}`,
+    );
+  const h = heard.hypothesis;
+  if (h?.verdict === 'confirmed') parts.push(`cause identified: ${h.statement}`);
+  else if (h?.verdict === 'ruled_out') parts.push('one line of investigation ruled out; moving to the next');
+  else if (h) parts.push(`investigating: ${h.statement}`);
+  if (
+    !parts.length &&
+    heard.title &&
+    heard.intents.some((i) => i === 'observation' || i === 'impact' || i === 'report')
+  )
+    parts.push(heard.title);
+  if (!parts.length) return undefined;
+  const text = parts.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`.slice(0, 2000);
 }
 
 function nextSteps(view: IncidentView, env: PlaybookEnv): string[] {
@@ -371,10 +418,10 @@ function composeLive(turn: Turn, heard: Heard, env: PlaybookEnv, before: Inciden
     );
 
   const logged = turn.calls.find((c) => c.name === 'log_event' && c.ok);
-  if (logged)
-    done.push(
-      `Logged on the timeline at ${formatClock(now, now)} as ${logged.input['kind'] === 'action' ? 'an action' : `a ${String(logged.input['kind'])}`}.`,
-    );
+  if (logged) {
+    const kind = String(logged.input['kind']);
+    done.push(`Logged on the timeline at ${formatClock(now, now)} as ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}.`);
+  }
 
   if (heard.change) done.push(...changeLines(turn, heard, fresh));
   done.push(...hypothesisLines(turn, heard, before, box));
@@ -458,7 +505,7 @@ function statusLines(s: IncidentView, now: Date): string[] {
               .filter((h) => h.status === 'open')
               .map(
                 (h) =>
-                  `${h.id} ${h.statement} (${h.owner}) — ${h.expired ? `time-box ran out ${Math.round(-h.minutesLeft)} min ago: call it` : `${Math.round(h.minutesLeft)} min left`}`,
+                  `${h.id} ${h.statement} (${h.owner}) — ${h.expired ? `time-box ran out ${Math.round(-h.minutesLeft)} min ago: call it and switch to the next hypothesis` : `${Math.round(h.minutesLeft)} min left in its ${h.timeboxMinutes}-minute time-box — if it is not confirmed by then, switch to the next hypothesis`}`,
               ),
           ),
         )
@@ -494,6 +541,7 @@ function hypothesisLines(turn: Turn, heard: Heard, view: IncidentView, box: numb
   const started = result(turn, 'start_hypothesis');
   const closed = turn.calls.filter((c) => c.name === 'resolve_hypothesis' && c.ok);
   for (const c of closed) {
+    if (started && c.input['id'] === started.hypothesis.id) continue;
     const outcome = String(c.input['outcome']);
     lines.push(
       outcome === 'confirmed'
@@ -512,7 +560,7 @@ function hypothesisLines(turn: Turn, heard: Heard, view: IncidentView, box: numb
     const h = started.hypothesis;
     lines.push(
       h.expired
-        ? `${h.id} "${h.statement}" has already run ${formatMinutes(minutesBetween(h.startedAt, turn.now))} — past its ${h.timeboxMinutes}-minute time-box. Call it now: confirmed, or parked, and switch to the next hypothesis.`
+        ? `That is ${formatMinutes(minutesBetween(h.startedAt, turn.now))} on one hypothesis (${h.id}, "${h.statement}") — past the ${h.timeboxMinutes}-minute time-box. I have parked it on the timeline: if it is confirmed, act on it now; if not, switch to the next hypothesis.`
         : `${h.id} time-boxed to ${h.timeboxMinutes} minutes: "${h.statement}" (${h.owner}), until ${formatClock(h.expiresAt, turn.now)} — ${Math.max(0, Math.round(h.minutesLeft))} min left. Decide now what would confirm it and what would rule it out; if it is not confirmed by then, switch to the next hypothesis.`,
     );
   } else if (heard.hypothesis && !heard.hypothesis.verdict && !closed.length) {
