@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['playbook'],
   ['conversation'],
   ['runtime'],
-  ['evals'],
+  ['evals', 'corpus'],
   ['gameday'],
   ['integrations', 'slack', 'web', 'mcp'],
   ['cli'],
