@@ -37,6 +37,12 @@ class StubIncidentStore implements IncidentStore {
   resolveHypothesis = missing('resolveHypothesis');
   getHypothesis = missing('getHypothesis');
   listHypotheses = missing('listHypotheses');
+  putRef = missing('putRef');
+  updateRef = missing('updateRef');
+  findRef = missing('findRef');
+  listRefs = missing('listRefs');
+  claim = missing('claim');
+  forgetClaims = missing('forgetClaims');
   close = (): Promise<void> => Promise.resolve();
 }
 

@@ -62,6 +62,12 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
     resolveHypothesis: delegate('resolveHypothesis'),
     getHypothesis: delegate('getHypothesis'),
     listHypotheses: delegate('listHypotheses'),
+    putRef: delegate('putRef'),
+    updateRef: delegate('updateRef'),
+    findRef: delegate('findRef'),
+    listRefs: delegate('listRefs'),
+    claim: delegate('claim'),
+    forgetClaims: delegate('forgetClaims'),
     close,
   };
   const sessions: SessionStore = {

@@ -675,6 +675,109 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
       expect(holders).toBe(1);
     },
   },
+  {
+    name: 'keeps one reference per (system, kind, key), even from concurrent callers, without raising the version',
+    async run({ store, peer }) {
+      const inc = await store.openIncident(draftIncident());
+      const other = await store.openIncident(draftIncident({ title: 'Search slow' }));
+      const version = await store.incidentVersion(inc.id);
+      const first = await store.putRef({
+        incidentId: inc.id,
+        system: 'slack',
+        kind: 'channel',
+        key: 'C-1',
+        data: { name: 'inc-1-payment-api' },
+        at: at(1),
+      });
+      expect(first).toEqual({
+        created: true,
+        ref: {
+          incidentId: inc.id,
+          system: 'slack',
+          kind: 'channel',
+          key: 'C-1',
+          data: { name: 'inc-1-payment-api' },
+          createdAt: at(1),
+          updatedAt: at(1),
+        },
+      });
+      // The same key again, for another incident too: the first one stays and nothing is written.
+      const again = await store.putRef({
+        incidentId: other.id,
+        system: 'slack',
+        kind: 'channel',
+        key: 'C-1',
+        data: { name: 'other' },
+        at: at(2),
+      });
+      expect(again).toEqual({ created: false, ref: first.ref });
+      // Concurrent callers through both connections agree on one winner.
+      const writers = [store, peer?.store ?? store];
+      const raced = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          writers[i % 2]!.putRef({
+            incidentId: inc.id,
+            system: 'slack',
+            kind: 'reminder',
+            key: `${inc.id}:update:customer`,
+            data: { writer: i },
+            at: at(3),
+          }),
+        ),
+      );
+      expect(raced.filter((r) => r.created)).toHaveLength(1);
+      const winner = raced.find((r) => r.created)!.ref;
+      for (const r of raced) expect(r.ref).toEqual(winner);
+
+      const updated = await store.updateRef(
+        'slack',
+        'channel',
+        'C-1',
+        { name: 'inc-1-renamed', headlineTs: '1.2' },
+        at(4),
+      );
+      expect(updated).toMatchObject({
+        data: { name: 'inc-1-renamed', headlineTs: '1.2' },
+        createdAt: at(1),
+        updatedAt: at(4),
+      });
+      expect(await (peer?.store ?? store).findRef('slack', 'channel', 'C-1')).toEqual(updated);
+      expect(await store.findRef('slack', 'channel', 'C-404')).toBeNull();
+      expect((await store.listRefs(inc.id)).map((r) => `${r.system}/${r.kind}/${r.key}`)).toEqual([
+        'slack/channel/C-1',
+        `slack/reminder/${inc.id}:update:customer`,
+      ]);
+      expect((await store.listRefs(inc.id, { kind: 'reminder' })).map((r) => r.kind)).toEqual(['reminder']);
+      expect(await store.listRefs(inc.id, { system: 'pagerduty' })).toEqual([]);
+      expect(await store.listRefs(other.id)).toEqual([]);
+      // Bookkeeping, not incident state: the version and the record do not move.
+      expect(await store.incidentVersion(inc.id)).toBe(version);
+
+      await expect(
+        store.putRef({ incidentId: 'INC-404', system: 'slack', kind: 'channel', key: 'C-9', data: {}, at: at(5) }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.findRef('slack', 'channel', 'C-9')).toBeNull();
+      await expect(store.updateRef('slack', 'channel', 'C-9', {}, at(5))).rejects.toBeInstanceOf(NotFoundError);
+    },
+  },
+  {
+    name: 'grants each claim once across connections, and forgets claims older than asked',
+    async run({ store, peer }) {
+      const writers = [store, peer?.store ?? store];
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => writers[i % 2]!.claim('slack-event', 'Ev-1', at(i))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.claim('slack-event', 'Ev-2', at(20))).toBe(true);
+      // Scopes are apart: the same key in another scope is a new claim.
+      expect(await store.claim('pagerduty-delivery', 'Ev-1', at(20))).toBe(true);
+      expect(await (peer?.store ?? store).claim('slack-event', 'Ev-2', at(21))).toBe(false);
+      // Claims made before the cutoff go; later ones stay claimed.
+      expect(await store.forgetClaims(at(20))).toBe(1);
+      expect(await store.claim('slack-event', 'Ev-1', at(30))).toBe(true);
+      expect(await store.claim('slack-event', 'Ev-2', at(30))).toBe(false);
+    },
+  },
 ];
 
 export function describeStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {

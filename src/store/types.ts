@@ -243,6 +243,31 @@ export interface RecordQuery {
   timelineLimit?: number;
 }
 
+/**
+ * What a front door or an integration keeps about an incident in another system: its Slack channel,
+ * a captured message, a PagerDuty incident, a status-page post. Unique by (system, kind, key).
+ */
+export interface ExternalRef {
+  incidentId: string;
+  /** The other system: "slack", "pagerduty", "statuspage". */
+  system: string;
+  /** What the key names in that system: "channel", "message", "reminder". */
+  kind: string;
+  /** Unique within (system, kind): a channel id, "C123:1712345678.000100". */
+  key: string;
+  /** The system's own details (a message ts, a permalink, when a reminder was snoozed). */
+  data: Record<string, unknown>;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+export type NewExternalRef = Pick<ExternalRef, 'incidentId' | 'system' | 'kind' | 'key' | 'data'> & { at: IsoTime };
+
+export interface ExternalRefFilter {
+  system?: string;
+  kind?: string;
+}
+
 /** Everything stored about one incident, as of one version. */
 export interface IncidentRecord {
   version: number;
@@ -322,6 +347,36 @@ export interface IncidentStore {
   resolveHypothesis(id: string, resolution: HypothesisResolution, events: readonly NewEvent[]): Promise<Hypothesis>;
   getHypothesis(id: string): Promise<Hypothesis | null>;
   listHypotheses(incidentId: string): Promise<Hypothesis[]>;
+
+  /**
+   * Keeps a reference to the incident in another system, unless one with the same (system, kind, key)
+   * exists: then that one is returned with `created` false and nothing is written. Checked inside the
+   * write, so concurrent callers (several instances) agree on one. NotFoundError for an unknown incident.
+   * References are the bookkeeping of front doors and integrations, not incident state: writing them
+   * does not raise the incident's version, and they are not part of its record.
+   */
+  putRef(ref: NewExternalRef): Promise<{ ref: ExternalRef; created: boolean }>;
+  /** Replaces a reference's data; NotFoundError when there is none. */
+  updateRef(
+    system: string,
+    kind: string,
+    key: string,
+    data: Record<string, unknown>,
+    at: IsoTime,
+  ): Promise<ExternalRef>;
+  findRef(system: string, kind: string, key: string): Promise<ExternalRef | null>;
+  /** An incident's references, oldest first. */
+  listRefs(incidentId: string, filter?: ExternalRefFilter): Promise<ExternalRef[]>;
+
+  /**
+   * Claims (scope, key) once across every process and connection sharing the store: true for the
+   * first claim, false for every later one, whoever makes it. For de-duplicating deliveries (a Slack
+   * event_id, a webhook id) and one-off actions several instances might each take. Claims are kept
+   * until `forgetClaims` drops them, so they de-duplicate within the window the caller keeps.
+   */
+  claim(scope: string, key: string, at: IsoTime): Promise<boolean>;
+  /** Forgets claims made before `before`; returns how many were forgotten. */
+  forgetClaims(before: IsoTime): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -140,6 +140,28 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN channel TEXT;
   CREATE UNIQUE INDEX sessions_channel ON sessions(channel) WHERE channel IS NOT NULL;
   `,
+  // References to incidents in other systems (a Slack channel, a PagerDuty incident), and claims that
+  // de-duplicate deliveries across instances (a Slack event_id, a webhook id).
+  `
+  CREATE TABLE external_refs (
+    system TEXT NOT NULL CHECK (length(system) > 0),
+    kind TEXT NOT NULL CHECK (length(kind) > 0),
+    key TEXT NOT NULL CHECK (length(key) > 0),
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (system, kind, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX external_refs_incident ON external_refs(incident_id, system, kind);
+  CREATE TABLE claims (
+    scope TEXT NOT NULL CHECK (length(scope) > 0),
+    key TEXT NOT NULL CHECK (length(key) > 0),
+    claimed_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX claims_claimed_at ON claims(claimed_at);
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

@@ -8,6 +8,8 @@ import type {
   ActionItem,
   ActionItemFilter,
   ActionItemPatch,
+  ExternalRef,
+  ExternalRefFilter,
   Hypothesis,
   HypothesisResolution,
   Incident,
@@ -18,6 +20,7 @@ import type {
   IsoTime,
   NewActionItem,
   NewEvent,
+  NewExternalRef,
   NewHypothesis,
   NewIncident,
   NewRoleAssignment,
@@ -176,6 +179,19 @@ function toHypothesis(r: Row): Hypothesis {
     resolvedAt: strOrNull(r[7]),
     resolvedBy: strOrNull(r[8]),
     evidence: str(r[9]),
+  };
+}
+
+const REF_SELECT = 'SELECT incident_id, system, kind, key, data, created_at, updated_at FROM external_refs';
+function toRef(r: Row): ExternalRef {
+  return {
+    incidentId: str(r[0]),
+    system: str(r[1]),
+    kind: str(r[2]),
+    key: str(r[3]),
+    data: parse(r[4]),
+    createdAt: str(r[5]),
+    updatedAt: str(r[6]),
   };
 }
 
@@ -779,6 +795,79 @@ export class SqliteStore implements IncidentStore {
         toHypothesis,
       ),
     );
+  }
+
+  putRef(ref: NewExternalRef): Promise<{ ref: ExternalRef; created: boolean }> {
+    return this.write(() => {
+      const same = this.query(`${REF_SELECT} WHERE system = ? AND kind = ? AND key = ?`).get(
+        ref.system,
+        ref.kind,
+        ref.key,
+      ) as Row | undefined;
+      if (same) return { ref: toRef(same), created: false };
+      this.requireIncidentExists(ref.incidentId);
+      this.stmt(
+        'INSERT INTO external_refs (system, kind, key, incident_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(ref.system, ref.kind, ref.key, ref.incidentId, json(ref.data), ref.at, ref.at);
+      const { at, ...rest } = ref;
+      return { ref: { ...rest, data: ref.data, createdAt: at, updatedAt: at }, created: true };
+    });
+  }
+
+  updateRef(
+    system: string,
+    kind: string,
+    key: string,
+    data: Record<string, unknown>,
+    at: IsoTime,
+  ): Promise<ExternalRef> {
+    return this.write(() => {
+      const changed = this.stmt(
+        'UPDATE external_refs SET data = ?, updated_at = ? WHERE system = ? AND kind = ? AND key = ?',
+      ).run(json(data), at, system, kind, key);
+      if (changed.changes === 0)
+        throw new NotFoundError('reference', `${system}/${kind}/${key}`, 'Keep it first (putRef), then update it.');
+      return toRef(this.query(`${REF_SELECT} WHERE system = ? AND kind = ? AND key = ?`).get(system, kind, key) as Row);
+    });
+  }
+
+  findRef(system: string, kind: string, key: string): Promise<ExternalRef | null> {
+    return this.read(() => {
+      const row = this.query(`${REF_SELECT} WHERE system = ? AND kind = ? AND key = ?`).get(system, kind, key) as
+        | Row
+        | undefined;
+      return row ? toRef(row) : null;
+    });
+  }
+
+  listRefs(incidentId: string, filter: ExternalRefFilter = {}): Promise<ExternalRef[]> {
+    return this.read(() => {
+      const rows = this.query(
+        `${REF_SELECT} WHERE incident_id = ? AND (? IS NULL OR system = ?) AND (? IS NULL OR kind = ?) ORDER BY created_at, system, kind, key`,
+      ).all(
+        incidentId,
+        filter.system ?? null,
+        filter.system ?? null,
+        filter.kind ?? null,
+        filter.kind ?? null,
+      ) as Row[];
+      return rows.map(toRef);
+    });
+  }
+
+  claim(scope: string, key: string, at: IsoTime): Promise<boolean> {
+    return this.write(
+      () =>
+        this.stmt('INSERT INTO claims (scope, key, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+          scope,
+          key,
+          at,
+        ).changes === 1,
+    );
+  }
+
+  forgetClaims(before: IsoTime): Promise<number> {
+    return this.write(() => this.stmt('DELETE FROM claims WHERE claimed_at < ?').run(before).changes);
   }
 
   close(): Promise<void> {
