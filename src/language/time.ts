@@ -283,10 +283,10 @@ export function dueDate(lower: string, now: Date): Due | null {
       phrase: compact[0]!,
     };
   }
-  if (/\b(?:eod|end of (?:the )?day|cob|close of business|by tonight|tonight)\b/.test(lower))
-    return { kind: 'date', date: isoDay(startOfDay(now)), phrase: 'end of day' };
-  if (/\btomorrow\b|\btmrw\b|\btmr\b/.test(lower))
-    return { kind: 'date', date: isoDay(startOfDay(now) + DAY), phrase: 'tomorrow' };
+  const tomorrow = /\b(?:(?:eod|end of (?:the )?day|cob)\s+)?(?:tomorrow|tmrw|tmr)\b/.exec(lower);
+  if (tomorrow) return { kind: 'date', date: isoDay(startOfDay(now) + DAY), phrase: tomorrow[0] };
+  const eod = /\b(?:eod|end of (?:the )?day|cob|close of business|by tonight|tonight)\b/.exec(lower);
+  if (eod) return { kind: 'date', date: isoDay(startOfDay(now)), phrase: eod[0] };
   if (/\b(?:end of next week|eonw|next week'?s end)\b/.test(lower))
     return { kind: 'date', date: isoDay(nextOnOrAfter(now, 5, 1)), phrase: 'end of next week' };
   if (/\b(?:eow|end of (?:the |this )?week|this week)\b/.test(lower))
