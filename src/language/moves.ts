@@ -207,7 +207,7 @@ export function readMoves(input: string, reader: MoveReader): Move[] {
   );
   const recovered = mentions.find(
     (m) =>
-      (m.concept === 'recovered' || m.concept === 'improving') &&
+      (m.concept === 'recovered' || m.concept === 'recoveredWeak' || m.concept === 'improving') &&
       !m.negated &&
       !text.sentences[m.sentence]!.question &&
       !verdicts.has(m.sentence),

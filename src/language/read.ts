@@ -90,8 +90,10 @@ export interface ChangeReading {
 
 export interface MitigationReading {
   kind: 'rollback' | 'restart' | 'failover' | 'scale' | 'disable' | 'block' | 'other';
-  /** Done or under way ("we rolled back"), rather than proposed ("should we roll back?", "going to"). */
+  /** Done ("we rolled back", "hotfix out"), rather than proposed ("should we roll back?", "going to", "roll back now"). */
   done: boolean;
+  /** Under way but not finished ("restoring from backup", "rolling back now"). */
+  underway: boolean;
   /** Ruled out or deferred: "don't roll back yet", "not failing back until…". */
   declined: boolean;
   phrase: string;
@@ -133,8 +135,11 @@ export interface Reading {
   mitigation: MitigationReading | null;
   /** Impact is going down but not over ("graph is recovering"). */
   improving: boolean;
-  /** Recovery confirmed, and for how long ("all green for 20 minutes"); close: the team wants to wrap up. */
-  recovery: { confirmed: boolean; forMinutes: number | null; close: boolean } | null;
+  /**
+   * Recovery confirmed ("back to normal", "all green for 20 minutes"), or only partial ("gerrit back",
+   * "stable"), and for how long; close: the team wants to wrap up.
+   */
+  recovery: { confirmed: boolean; partial: boolean; forMinutes: number | null; close: boolean } | null;
   hypothesis: HypothesisReading | null;
   actionItem: ActionItemReading | null;
   blame: BlameReading;
@@ -224,10 +229,13 @@ export function read(input: string, options: ReadOptions): Reading {
   const severityRequest = readSeverityRequest(lower, mentions);
   const incidentId = /\binc[-\s#]?(\d{1,9})\b/i.exec(text.text);
 
+  // "back to normal", "all green", "no errors for an hour" say the impact is over; "gerrit back", "stable" say part is.
+  const strong = recoveredMentions.length > 0 || noErrorsFor(mentions, durations);
   const recovery =
     condition.state === 'recovered' || closing.length || noErrorsFor(mentions, durations)
       ? {
-          confirmed: condition.state === 'recovered' || noErrorsFor(mentions, durations),
+          confirmed: (condition.state === 'recovered' && strong) || noErrorsFor(mentions, durations),
+          partial: condition.state === 'recovered' && !strong,
           forMinutes: durations.find((d) => d.kind === 'for' || d.kind === 'in')?.minutes ?? null,
           close: closing.length > 0,
         }
@@ -451,7 +459,7 @@ function readCondition(
   const partial = !wide && (partialWords || (someoneFine && failures.length > 0));
 
   // Over: a recovery after the last failure ("503s for 4 min, came back on its own"), never a green dashboard.
-  const recoveries = of('recovered').filter((m) => {
+  const recoveries = of('recovered', 'recoveredWeak').filter((m) => {
     if (m.negated || frameAt(frame, m).question || frameAt(frame, m).hypothetical) return false;
     return !(MONITORING.test(clauseText(text, m)) && /green|ok|healthy|fine|normal/.test(m.words));
   });
@@ -657,6 +665,10 @@ function readChange(
   return { ref: ref?.ref ?? null, subject: ref?.subject ?? null, at, correlated };
 }
 
+const COMPLETE =
+  /\b(?:done|out|live|in place|applied|complete|completed|finished|deployed|shipped|merged|on|off|now|through|succeeded|worked|went out|rolled out)\b/;
+const IRREGULAR_PAST = /^(?:rolledback|did|went|came|undid|put|set|shut|cut|took|drew|threw|ran|got|made|kept|held)$/;
+
 const MITIGATION_KINDS: [RegExp, MitigationReading['kind']][] = [
   [/\b(?:roll|rolled|rolling)\s*back|rollback|revert|undo/, 'rollback'],
   [/restart|bounce|reboot|recycle|redeploy|kick/, 'restart'],
@@ -687,16 +699,31 @@ function readMitigation(
         w === 'avoid',
     );
   const token = text.tokens[m.start]!;
-  const done =
-    !declined &&
-    !f.question &&
-    !f.hypothetical &&
-    (/(?:ed|ing)$/.test(token.word) ||
-      /^(?:rolled|reverted|failed|done|did|went|came)/.test(token.word) ||
-      words.includes('done') ||
-      (!f.modal && words.some((w) => w === 'we' || w === 'i' || w === 'just')));
+  const clause = sentence.tokens.filter((t) => t.clause === m.clause).map((t) => t.word);
+  const planned =
+    f.modal ||
+    clause.some(
+      (w, i) =>
+        (w === 'let' && clause[i + 1] === 'us') ||
+        w === 'lets' ||
+        w === 'plan' ||
+        w === 'planning' ||
+        ((w === 'going' || w === 'about' || w === 'need' || w === 'want') && clause[i + 1] === 'to'),
+    ) ||
+    // "roll back now", "restart the pods": an imperative at the head of the clause asks for it.
+    (clause[0] === token.word && !/(?:ed|ing)$/.test(token.word) && !COMPLETE.test(clause.slice(1).join(' ')));
+  // "we rolled back", "hotfix out", "failover complete", "kill done": finished; "rolling back now": under way.
+  const finished = /ed$/.test(token.word) || IRREGULAR_PAST.test(token.word) || COMPLETE.test(clause.join(' '));
+  const underway = /ing$/.test(token.word) && !finished;
+  const done = !declined && !f.question && !f.hypothetical && !planned && finished;
   const kind = MITIGATION_KINDS.find(([re]) => re.test(m.words))?.[1] ?? 'other';
-  return { kind, done, declined, phrase: joinTokens(sentence.tokens.filter((t) => t.clause === m.clause)) };
+  return {
+    kind,
+    done,
+    underway: !declined && !f.question && !f.hypothetical && !planned && underway,
+    declined,
+    phrase: joinTokens(sentence.tokens.filter((t) => t.clause === m.clause)),
+  };
 }
 
 const THEORY_NOUNS = /^(?:hypothesis|hypotheses|theory|idea|suspicion|hunch|guess|lead|angle)$/;

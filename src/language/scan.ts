@@ -25,6 +25,8 @@ interface Pattern {
   slots: readonly Slot[];
   /** The phrase carries its own negation ("not work", "nobody can"): outside negations do not flip it. */
   selfNegating: boolean;
+  /** Slots that match any word: the fewer, the more specific the phrase. */
+  wild: number;
 }
 
 const NEGATORS = new Set([
@@ -108,6 +110,7 @@ function compile(): { byFirst: Map<string, Pattern[]>; vocabulary: Set<string> }
           selfNegating: slots.some((s) =>
             s.alternatives.some((a) => NEGATORS.has(a) || a === 'nobody' || a === 'cannot'),
           ),
+          wild: slots.filter((s) => s.alternatives.includes('*')).length,
         };
         for (const alt of first.alternatives.map((a) => a.replace(/^=/, ''))) {
           const list = byFirst.get(alt) ?? [];
@@ -218,7 +221,8 @@ export function scan(text: Tokenized): Mention[] {
     const tokenForms = sentence.tokens.map(forms);
     for (let i = 0; i < sentence.tokens.length; i++) {
       const seen = new Set<Pattern>();
-      const keys = NUMBER.test(sentence.tokens[i]!.word) ? [...tokenForms[i]!, '#'] : tokenForms[i]!;
+      // Phrases may start with a number ("92% full") or with any word ("gerrit back").
+      const keys = [...tokenForms[i]!, ...(NUMBER.test(sentence.tokens[i]!.word) ? ['#'] : []), '*'];
       for (const form of keys) {
         for (const pattern of byFirst.get(form) ?? []) {
           if (seen.has(pattern)) continue;
@@ -244,6 +248,7 @@ export function scan(text: Tokenized): Mention[] {
               .map((t) => t.word)
               .join(' '),
             selfNegating: pattern.selfNegating,
+            wild: pattern.wild,
           });
         }
       }
@@ -263,17 +268,89 @@ export function scan(text: Tokenized): Mention[] {
           negated: false,
           words: hit,
           selfNegating: false,
+          wild: 0,
         });
     }
   }
-  const kept = dropContained(dedupe(found)).filter((m) => !suggestion(text, m));
+  const kept = dropContained(dedupe(found)).filter((m) => !suggestion(text, m) && !phrasalBack(m));
   markNegation(text, kept);
-  return kept.map(({ selfNegating: _, ...m }) => m);
+  return kept.map(({ selfNegating: _, wild: __, ...m }) => m);
 }
 
-type Found = Mention & { selfNegating: boolean };
+type Found = Mention & { selfNegating: boolean; wild: number };
 
 const PRONOUNS = new Set(['we', 'you', 'i', 'they', 'he', 'she', 'it', 'someone', 'anyone']);
+
+/** "push back", "call me back", "scale back": "back" after these verbs is not something coming back up. */
+const BACK_VERBS = new Set([
+  'push',
+  'pushed',
+  'call',
+  'called',
+  'get',
+  'got',
+  'go',
+  'went',
+  'write',
+  'wrote',
+  'hold',
+  'held',
+  'look',
+  'looked',
+  'step',
+  'stepped',
+  'fall',
+  'fell',
+  'bring',
+  'brought',
+  'scale',
+  'scaled',
+  'dial',
+  'dialed',
+  'roll',
+  'rolled',
+  'cut',
+  'set',
+  'pull',
+  'pulled',
+  'turn',
+  'turned',
+  'put',
+  'ping',
+  'pinged',
+  'reach',
+  'report',
+  'circle',
+  'send',
+  'sent',
+  'give',
+  'gave',
+  'pay',
+  'paid',
+  'trace',
+  'traced',
+  'fight',
+  'hit',
+  'me',
+  'us',
+  'them',
+  'him',
+  'her',
+  'way',
+  'far',
+  'date',
+  'dates',
+  'going',
+  'coming',
+  'and',
+  'or',
+]);
+
+function phrasalBack(m: Found): boolean {
+  if (m.concept !== 'recoveredWeak' || m.wild === 0) return false;
+  const [first, last] = [m.words.split(' ')[0] ?? '', m.words.split(' ').at(-1)];
+  return last === 'back' && BACK_VERBS.has(first);
+}
 
 /** "Can't we just review them yearly?" proposes; it reports no failure. */
 function suggestion(text: Tokenized, m: Found): boolean {
@@ -304,7 +381,12 @@ function dropContained(mentions: Found[]): Found[] {
     if (ENTITIES.has(m.concept))
       return !mentions.some((o) => o.concept === 'internal' && o !== m && o.start <= m.start && o.end >= m.end);
     // An event word inside a longer phrase ("back" in "rolled back", "reset" in "password reset") is that phrase's.
-    return !mentions.some((o) => inside(o, m));
+    // Over the very same words, the more specific phrase wins ("roll back" over "* back").
+    return !mentions.some(
+      (o) =>
+        inside(o, m) ||
+        (o !== m && !ENTITIES.has(o.concept) && o.start === m.start && o.end === m.end && o.wild < m.wild),
+    );
   });
 }
 

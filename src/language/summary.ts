@@ -3,7 +3,17 @@ import type { Mention } from './scan.js';
 import { joinTokens, type Tokenized } from './tokens.js';
 
 const MAX_TITLE = 90;
-const EVENTS = new Set(['outage', 'errors', 'slow', 'risk', 'security', 'exposed', 'dataLoss', 'recovered']);
+const EVENTS = new Set([
+  'outage',
+  'errors',
+  'slow',
+  'risk',
+  'security',
+  'exposed',
+  'dataLoss',
+  'recovered',
+  'recoveredWeak',
+]);
 const SUBJECTS = new Set([
   'surface',
   'revenue',

@@ -89,12 +89,15 @@ function plan(turn: Turn, heard: Heard, env: PlaybookEnv, view: IncidentView): P
     (c.customerFacing !== null && talksImpact(heard) ? c.customerFacing : null);
   if (customerFacing !== null && customerFacing !== view.incident.impact.customerFacing)
     update['customerFacing'] = customerFacing;
-  const mitigated = heard.mitigation?.done === true || heard.improving;
+  // Resolve on an explicit close, or after recovery that has held long enough; shorter recovery is monitoring.
+  const resolve = shouldResolve(heard);
+  const mitigated =
+    heard.mitigation?.done === true || heard.improving || (heard.recovery?.partial === true && !resolve);
   const confirmedCause = heard.hypothesis?.verdict === 'confirmed';
   const status = view.incident.status;
-  if (mitigated && status !== 'monitoring' && !heard.recovery?.confirmed && !heard.recovery?.close)
-    update['status'] = 'monitoring';
-  else if (confirmedCause && status === 'investigating') update['status'] = 'identified';
+  if (mitigated && status !== 'monitoring' && !resolve) update['status'] = 'monitoring';
+  else if ((confirmedCause || heard.mitigation?.underway) && status === 'investigating')
+    update['status'] = 'identified';
   if (Object.keys(update).length) calls.push({ name: 'update_incident', input: { incidentId: id, ...update, by } });
 
   // What was done, decided, changed or seen goes on the timeline as what it is.
@@ -121,9 +124,7 @@ function plan(turn: Turn, heard: Heard, env: PlaybookEnv, view: IncidentView): P
     (i) => i === 'status' || i === 'update_request' || i === 'roles' || i === 'postmortem',
   );
   const recordedElsewhere =
-    (heard.recovery !== null &&
-      (heard.recovery.confirmed || heard.recovery.close) &&
-      env.allowed.has('resolve_incident')) ||
+    (resolve && env.allowed.has('resolve_incident')) ||
     heard.pushback.firstError ||
     (heard.intents.includes('action_item') && !heard.intents.includes('observation'));
   if (recordable && !quietOnly && !recordedElsewhere)
@@ -228,8 +229,8 @@ function plan(turn: Turn, heard: Heard, env: PlaybookEnv, view: IncidentView): P
       });
   }
 
-  // Recovery confirmed in any words: resolve, with the post-mortem due.
-  if (heard.recovery && (heard.recovery.confirmed || heard.recovery.close) && !heard.question)
+  // Recovery confirmed and held, or the team closing: resolve, with the post-mortem due.
+  if (resolve)
     calls.push({
       name: 'resolve_incident',
       input: { incidentId: id, resolution: resolutionText(turn, heard, view), by },
@@ -265,6 +266,15 @@ function plan(turn: Turn, heard: Heard, env: PlaybookEnv, view: IncidentView): P
     }
   }
   return { calls };
+}
+
+/** Minutes after which a partial recovery that has held ("stable for 30 min") closes the incident. */
+const HELD_MINUTES = 30;
+
+function shouldResolve(heard: Heard): boolean {
+  const r = heard.recovery;
+  if (!r || heard.question) return false;
+  return r.close || r.confirmed || (r.partial && (r.forMinutes ?? 0) >= HELD_MINUTES);
 }
 
 function bringsImpact(heard: Heard): boolean {
