@@ -104,7 +104,7 @@ function escapeRegex(s: string): string {
 function titleOf(source: string, owner: ReturnType<typeof ownerOf>, due: Due | null): string {
   let t = source;
   if (owner) {
-    if (owner.task === 'after') t = t.slice(0, owner.index) + ' ' + t.slice(owner.index + owner.phrase.length);
+    if (owner.task === 'after') t = `${t.slice(0, owner.index)} ${t.slice(owner.index + owner.phrase.length)}`;
     else t = t.replace(owner.phrase, ' ');
   }
   if (due?.phrase)

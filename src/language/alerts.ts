@@ -59,6 +59,18 @@ function fromJson(value: Json): PastedAlert | null {
     if (Array.isArray(value) && value.length) return fromJson(value[0]!);
     return null;
   }
+  // Opsgenie webhooks wrap the alert: {action, alert: {message, priority, alias, tags}}.
+  const wrapped = obj(root['alert']);
+  if (wrapped && (str(wrapped['message']) || str(wrapped['title']))) {
+    return {
+      source: 'opsgenie',
+      name: str(wrapped['alias']),
+      summary: (str(wrapped['message']) ?? str(wrapped['title']))!,
+      firing: !/close|ack/i.test(str(root['action']) ?? ''),
+      severity: str(wrapped['priority']),
+      service: str(wrapped['entity']) ?? null,
+    };
+  }
   // Alertmanager webhook or a single Prometheus alert.
   const alerts = Array.isArray(root['alerts']) ? root['alerts'] : null;
   const am = obj(alerts?.[0]) ?? (obj(root['labels']) ? root : null);

@@ -30,7 +30,11 @@ const FRACTIONS: Record<string, number> = {
 const WORD_SHARES: [RegExp, number][] = [
   [/\b(?:nearly|almost|practically|basically|virtually) (?:all|every(?:one|body)?)\b/, 95],
   [/\b(?:most|the majority of|majority of|the bulk of|the vast majority of)\b/, 80],
-  [/\b(?:many|lots of|a lot of|tons of|loads of|a bunch of|plenty of)\b/, 30],
+  [
+    /\b(?:many|lots of|a lot of|tons of|loads of|plenty of|a big chunk of|a large chunk of|a huge chunk of|a big share of|a large share of|a big portion of|a large portion of)\b/,
+    50,
+  ],
+  [/\b(?:a bunch of)\b/, 20],
   [/\b(?:some|several|a number of)\b/, 10],
   [
     /\b(?:a few|a handful of|handful of|a couple(?: of)?|a small number of|a tiny number of|a small percentage of|a small fraction of|very few|few)\b/,
@@ -72,6 +76,14 @@ export function shares(lower: string): Share[] {
     const d = wordNumber(m[2]!);
     if (n !== null && d !== null && d > 0 && n <= d)
       out.push({ pct: Math.round((n / d) * 100), phrase: m[0]!, exact: true, index: m.index });
+  }
+  // "14/14 locations", "3/12 pods": a count out of a count.
+  for (const m of lower.matchAll(
+    /\b(\d{1,4})\s*\/\s*(\d{1,4})\s+(?:of\s+)?(?:the\s+)?(?:locations|regions|checks|probes|pops|nodes|hosts|servers|pods|instances|replicas|zones|azs|datacenters|dcs|shards|brokers|tasks)\b/g,
+  )) {
+    const n = Number(m[1]);
+    const d = Number(m[2]);
+    if (d > 0 && n <= d) out.push({ pct: Math.round((n / d) * 100), phrase: m[0]!, exact: true, index: m.index });
   }
   for (const m of lower.matchAll(/\b(\d)\/(\d{1,2})\s+(?:of\s+)?/g)) {
     const n = Number(m[1]);

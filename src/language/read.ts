@@ -1,9 +1,10 @@
 import { frameAt, frames, type ClauseFrame } from './clauses.js';
-import type { Concept } from './lexicon.js';
+import { mostlyForeign } from './foreign.js';
+import { COMMON_WORDS, type Concept } from './lexicon.js';
 import { counts, shares, type Share } from './numbers.js';
 import { type KnownPeople, personAt } from './people.js';
 import { roleAssignments, type RoleAssignment } from './roles.js';
-import { scan, type Mention } from './scan.js';
+import { type Mention, scan, vocabulary } from './scan.js';
 import { changeReference, configuredServices, serviceLikeNames, type ServiceHint } from './services.js';
 import { spans, startTime, type Moment } from './time.js';
 import { joinTokens, tokenize, type Tokenized } from './tokens.js';
@@ -161,6 +162,8 @@ export interface Reading {
   evidence: Partial<Record<string, string>>;
   /** The input was cut to the reading bound (a long paste). */
   truncated: boolean;
+  /** Mostly written in a language other than English. */
+  foreign: boolean;
   /** Asks for a particular runbook ("is there a runbook for…", "pull up the runbook"), not about runbooks in general. */
   runbookLookup: boolean;
 }
@@ -275,6 +278,7 @@ export function read(input: string, options: ReadOptions): Reading {
     alert,
     evidence,
     truncated: text.truncated,
+    foreign: mostlyForeign(text.text, (w) => COMMON_WORDS.has(w) || vocabulary().has(w)),
     runbookLookup:
       /\brunbooks? (?:for|on|about)\b|\b(?:which|what(?:'s| is) the|is there an?|do we have an?|got an?|find (?:me )?(?:the |a )?|show (?:me )?(?:the )?|pull up (?:the )?|open (?:the )?|link (?:to )?(?:the )?|where(?:'s| is) the) runbook\b/.test(
         lower,
@@ -359,6 +363,10 @@ const CUSTOMER_SIDE =
   /\b(?:prod(?:uction)?|customers?|users?|customer app|the site|the app|cx|external|public|end users|players|shoppers)\b/;
 const WHOLE_PRODUCT =
   /^(?:site|website|web site|app|web app|webapp|platform|prod|production|homepage|home page|storefront|api|public api|everything|frontend|service)$/;
+const CROSS_OWNER =
+  /^(?:else|people|person|user|users|customer|customers|tenant|tenants|org|orgs|organisation|organization|account|accounts|merchant|merchants|member|members|patient|patients|client|clients|player|players|employee|employees|citizen|citizens|company|companies|school|schools|site|sites|shop|shops)$/;
+const CROSS_DETERMINER =
+  /^(?:someone|somebody|another|other|different|wrong|random|whoever|strangers?|unrelated|others)$/;
 const BARE_QUANTIFIER =
   /^(?:some|a few|few|several|a couple|couple of|handful|a bunch of|some of|a subset|subset|certain|random)$/;
 const NEGATING_UNIVERSALS = /^(?:nothing|nobody|no one|noone|no-one|none)$/;
@@ -539,7 +547,15 @@ function readCondition(
   const exposure =
     exposedStrong.some((e) => [...secretStrong, ...secretWeak].some((x) => sameSentence(x, e))) ||
     exposedWeak.some((e) => secretStrong.some((x) => sameSentence(x, e)));
-  const security = strongSecurity.length > 0 || exposure;
+  // "someone else's payments", "other people's account pages", "another customer's invoices": data crossing accounts.
+  const crossAccount = text.tokens.some(
+    (t, i) =>
+      (t.apostropheS || /['’]$/.test(t.text)) &&
+      CROSS_OWNER.test(t.word) &&
+      CROSS_DETERMINER.test(text.tokens[i - 1]?.word ?? '') &&
+      !text.tokens[i - 1]!.apostropheS,
+  );
+  const security = strongSecurity.length > 0 || exposure || crossAccount;
   if (security) note('securityBreach', strongSecurity.length ? strongSecurity : [...exposedStrong, ...exposedWeak]);
   if (!security && of('security', 'exposed').some((m) => m.negated)) ruledOut.push('security');
 
@@ -985,6 +1001,8 @@ function readIntents(
         !onlyQuestion,
     );
   }
+  // A first message in another language that we cannot place is most likely someone reporting: open, and ask.
+  add('report', !active && r.foreign && out.length === 0 && text.text.trim().length >= 12);
   add('question', r.question && out.length === 0 && !has('chatter') && text.tokens.some((t) => /\p{L}/u.test(t.word)));
   add('question', practice && !out.includes('question'));
   add('other', out.length === 0);

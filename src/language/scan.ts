@@ -255,7 +255,7 @@ export function scan(text: Tokenized): Mention[] {
     }
   }
   for (const token of text.tokens) {
-    if (!/[\u3040-\u30ff\u3400-\u9fff]/.test(token.word)) continue;
+    if (!/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/.test(token.word)) continue;
     for (const [concept, words] of CJK) {
       const hit = words.find((w) => token.word.includes(w));
       if (hit)
@@ -357,13 +357,7 @@ function suggestion(text: Tokenized, m: Found): boolean {
   if (m.concept !== 'outage' || !/^(?:can not|cannot|could not|will not)$/.test(m.words)) return false;
   const sentence = text.sentences[m.sentence];
   const next = text.tokens[m.end];
-  return (
-    sentence !== undefined &&
-    sentence.question &&
-    next !== undefined &&
-    next.sentence === m.sentence &&
-    PRONOUNS.has(next.word)
-  );
+  return sentence?.question === true && next !== undefined && next.sentence === m.sentence && PRONOUNS.has(next.word);
 }
 
 function dedupe(mentions: Found[]): Found[] {
