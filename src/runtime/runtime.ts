@@ -16,7 +16,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { Stores } from '../store/lazy-store.js';
+import { MemoryMessageStore } from '../store/memory-messages.js';
 import { MemorySessionStore } from '../store/memory-sessions.js';
+import type { MessageStore } from '../store/messages.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { IncidentStore } from '../store/types.js';
 import { TemplateLibrary } from '../templates/library.js';
@@ -34,6 +36,8 @@ export interface Runtime {
   store: IncidentStore;
   /** Conversations with the commander, apart from the incident record. */
   sessions: SessionStore;
+  /** The integrations' durable queues (webhook inbox, API outbox), beside the record. */
+  messages: MessageStore;
   registry: ToolRegistry;
   clock: Clock;
   git: GitRunner;
@@ -59,6 +63,7 @@ export interface RuntimeOptions {
   /** An incident store to use instead of opening the configured one (its sessions then live in memory). */
   store?: IncidentStore;
   sessions?: SessionStore;
+  messages?: MessageStore;
   /** The command only reads: the database must already exist (a mistyped --db creates nothing). */
   readOnly?: boolean;
 }
@@ -82,6 +87,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     ? {
         incidents: options.store,
         sessions: options.sessions ?? new MemorySessionStore(),
+        messages: options.messages ?? new MemoryMessageStore(),
         close: () => options.store!.close(),
       }
     : openStore(paths.store, options.readOnly ? { mustExist: true } : {});
@@ -121,6 +127,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
     templates,
     store,
     sessions: stores.sessions,
+    messages: stores.messages,
     registry,
     clock,
     git,

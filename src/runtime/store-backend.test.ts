@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Stores } from '../store/lazy-store.js';
+import type { MessageStore } from '../store/messages.js';
 import type { SessionStore } from '../store/sessions.js';
 import { SqliteStore, sqliteStores } from '../store/sqlite/sqlite-store.js';
 import { runStoreContract, type StoreFixture } from '../store/store.contract.js';
@@ -43,6 +44,12 @@ class StubIncidentStore implements IncidentStore {
   listRefs = missing('listRefs');
   claim = missing('claim');
   forgetClaims = missing('forgetClaims');
+  createDraft = missing('createDraft');
+  getDraft = missing('getDraft');
+  listDrafts = missing('listDrafts');
+  editDraft = missing('editDraft');
+  reviewDraft = missing('reviewDraft');
+  markDraftPublished = missing('markDraftPublished');
   close = (): Promise<void> => Promise.resolve();
 }
 
@@ -53,12 +60,21 @@ class StubSessionStore implements SessionStore {
   findByChannel = missing('findByChannel');
 }
 
+class StubMessageStore implements MessageStore {
+  enqueue = missing('enqueue');
+  claim = missing('claim');
+  settle = missing('settle');
+  listMessages = missing('listMessages');
+  prune = missing('prune');
+}
+
 const stubBackend: StoreBackend = {
   name: 'stub',
   accepts: (location) => location.startsWith('stub://'),
   open: async (): Promise<Stores> => ({
     incidents: new StubIncidentStore(),
     sessions: new StubSessionStore(),
+    messages: new StubMessageStore(),
     close: () => Promise.resolve(),
   }),
 };
@@ -67,7 +83,12 @@ const stubBackend: StoreBackend = {
 const WITH_STUB = [...BACKENDS, stubBackend];
 
 function fixtureOf(stores: Stores): StoreFixture {
-  return { store: stores.incidents, sessions: stores.sessions, dispose: () => stores.close() };
+  return {
+    store: stores.incidents,
+    sessions: stores.sessions,
+    messages: stores.messages,
+    dispose: () => stores.close(),
+  };
 }
 
 describe('a second store backend', () => {
@@ -94,7 +115,12 @@ describe('a second store backend', () => {
       });
     const broken = await runStoreContract(async () => {
       const store = new SqliteStore(':memory:');
-      return { store: insertionOrder(store), sessions: store.sessions, dispose: () => store.close() };
+      return {
+        store: insertionOrder(store),
+        sessions: store.sessions,
+        messages: store.messages,
+        dispose: () => store.close(),
+      };
     });
     const failing = broken.filter((o) => o.failure).map((o) => o.name);
     expect(failing).toContain(

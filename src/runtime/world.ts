@@ -12,6 +12,7 @@ import { EMPTY_RUNBOOKS, type RunbookCatalog } from '../runbooks/catalog.js';
 import type { SeverityFramework } from '../severity/framework.js';
 import type { SoulSettings } from '../soul/schema.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { MessageStore } from '../store/messages.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { IncidentStore } from '../store/types.js';
 import type { TemplateLibrary } from '../templates/library.js';
@@ -44,6 +45,7 @@ export interface World {
   clock: Clock;
   store: IncidentStore;
   sessions: SessionStore;
+  messages: MessageStore;
   services: ServiceCatalog;
   context(actor: string): ToolContext;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export function createWorld(options: WorldOptions): World {
     clock,
     store,
     sessions: store.sessions,
+    messages: store.messages,
     services,
     context: (actor) => contextFor(parts, actor),
     async close() {

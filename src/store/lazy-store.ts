@@ -1,3 +1,4 @@
+import type { MessageStore } from './messages.js';
 import type { SavedSession, SessionStore } from './sessions.js';
 import type { IncidentStore } from './types.js';
 
@@ -5,6 +6,7 @@ import type { IncidentStore } from './types.js';
 export interface Stores {
   incidents: IncidentStore;
   sessions: SessionStore;
+  messages: MessageStore;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,12 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
     listRefs: delegate('listRefs'),
     claim: delegate('claim'),
     forgetClaims: delegate('forgetClaims'),
+    createDraft: delegate('createDraft'),
+    getDraft: delegate('getDraft'),
+    listDrafts: delegate('listDrafts'),
+    editDraft: delegate('editDraft'),
+    reviewDraft: delegate('reviewDraft'),
+    markDraftPublished: delegate('markDraftPublished'),
     close,
   };
   const sessions: SessionStore = {
@@ -76,5 +84,12 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
     findByIncident: async (incidentId: string) => (await get()).sessions.findByIncident(incidentId),
     findByChannel: async (channel: string) => (await get()).sessions.findByChannel(channel),
   };
-  return { incidents, sessions, close };
+  const messages: MessageStore = {
+    enqueue: async (message) => (await get()).messages.enqueue(message),
+    claim: async (queue, options) => (await get()).messages.claim(queue, options),
+    settle: async (seq, attempt, settlement) => (await get()).messages.settle(seq, attempt, settlement),
+    listMessages: async (queue, filter) => (await get()).messages.listMessages(queue, filter),
+    prune: async (queue, before) => (await get()).messages.prune(queue, before),
+  };
+  return { incidents, sessions, messages, close };
 }

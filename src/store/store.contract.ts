@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../core/errors.js';
+import type { MessageStore } from './messages.js';
 import type { SessionStore } from './sessions.js';
-import type { IncidentRecord, IncidentStore, NewIncident } from './types.js';
+import type { IncidentRecord, IncidentStore, NewIncident, NewStatusDraft } from './types.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
   store: IncidentStore;
   sessions: SessionStore;
+  messages: MessageStore;
   /**
    * A second connection to the same database, as another process would hold it, where the backend
    * has one (a file, a server); concurrency cases then write through both.
    */
-  peer?: { store: IncidentStore; sessions: SessionStore } | undefined;
+  peer?: { store: IncidentStore; sessions: SessionStore; messages: MessageStore } | undefined;
   dispose(): Promise<void>;
 }
 
@@ -48,6 +50,30 @@ export function draftIncident(overrides: Partial<NewIncident> = {}): NewIncident
     ...overrides,
   };
 }
+
+function draftFor(incidentId: string, overrides: Partial<NewStatusDraft> = {}): NewStatusDraft {
+  return {
+    incidentId,
+    status: 'investigating',
+    impact: 'critical',
+    components: [{ name: 'Checkout', status: 'major_outage' }],
+    title: 'Payments are failing',
+    body: 'We are investigating failed payments. Next update in 15 minutes.',
+    updateId: null,
+    createdBy: 'comms',
+    at: at(10),
+    ...overrides,
+  };
+}
+
+const review = (decision: 'approved' | 'discarded', revision: number, minutes = 20) => ({
+  decision,
+  by: 'priya',
+  via: 'cli',
+  at: at(minutes),
+  revision,
+  note: '',
+});
 
 /**
  * The behaviour every IncidentStore and SessionStore must have. Each case gets a fresh fixture.
@@ -776,6 +802,244 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
       expect(await store.forgetClaims(at(20))).toBe(1);
       expect(await store.claim('slack-event', 'Ev-1', at(30))).toBe(true);
       expect(await store.claim('slack-event', 'Ev-2', at(30))).toBe(false);
+    },
+  },
+  {
+    name: 'opens an incident with references to the records it came from, in the same write, refusing a record another incident holds',
+    async run({ store }) {
+      const pd = { system: 'pagerduty', kind: 'incident', key: 'PT4KHLK', data: { state: 'triggered' } };
+      const a = await store.openIncident(draftIncident({ refs: [pd] }));
+      expect(await store.findRef('pagerduty', 'incident', 'PT4KHLK')).toEqual({
+        incidentId: a.id,
+        ...pd,
+        createdAt: at(3),
+        updatedAt: at(3),
+      });
+      // A second incident for the same record is refused, and nothing of it is written.
+      await expect(
+        store.openIncident(draftIncident({ title: 'again', refs: [{ ...pd, key: 'other' }, pd] }), [
+          { at: at(3), author: 'x', kind: 'declared', text: 'again' },
+        ]),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect((await store.listIncidents()).map((i) => i.title)).toEqual([a.title]);
+      expect(await store.findRef('pagerduty', 'incident', 'other')).toBeNull();
+      expect((await store.listRefs(a.id)).map((r) => r.key)).toEqual(['PT4KHLK']);
+    },
+  },
+  {
+    name: 'keeps customer drafts for a person to decide on: a newer draft supersedes a pending one, and a decision names the revision it saw',
+    async run({ store }) {
+      const inc = await store.openIncident(draftIncident());
+      const other = await store.openIncident(draftIncident({ title: 'other' }));
+      const v0 = (await store.incidentVersion(inc.id))!;
+      const first = await store.createDraft(draftFor(inc.id), [
+        { at: at(10), author: 'comms', kind: 'update', text: 'customer draft' },
+      ]);
+      expect(first).toMatchObject({
+        incidentId: inc.id,
+        state: 'pending',
+        revision: 1,
+        status: 'investigating',
+        impact: 'critical',
+        components: [{ name: 'Checkout', status: 'major_outage' }],
+        review: null,
+        published: null,
+        createdAt: at(10),
+      });
+      expect(first.id).toMatch(/^SD-\d+$/);
+      expect((await store.incidentVersion(inc.id))!).toBeGreaterThan(v0);
+      expect((await store.listTimeline(inc.id)).at(-1)?.data).toEqual({ draftId: first.id });
+
+      const second = await store.createDraft(draftFor(inc.id, { status: 'identified', at: at(12) }), []);
+      await store.createDraft(draftFor(other.id), []);
+      expect((await store.getDraft(first.id))?.state).toBe('superseded');
+      expect((await store.listDrafts({ incidentId: inc.id, states: ['pending'] })).map((d) => d.id)).toEqual([
+        second.id,
+      ]);
+      await expect(store.reviewDraft(first.id, review('approved', 1), [])).rejects.toBeInstanceOf(ConflictError);
+
+      const edited = await store.editDraft(
+        second.id,
+        { revision: 1, body: 'We have found the cause.', components: [], by: 'priya', at: at(14) },
+        [],
+      );
+      expect(edited).toMatchObject({
+        revision: 2,
+        body: 'We have found the cause.',
+        components: [],
+        title: second.title,
+      });
+      // Approving (or editing) what one read before someone else's edit is refused.
+      await expect(store.reviewDraft(second.id, review('approved', 1), [])).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        store.editDraft(second.id, { revision: 1, title: 'x', by: 'omar', at: at(15) }, []),
+      ).rejects.toBeInstanceOf(ConflictError);
+      const approved = await store.reviewDraft(second.id, review('approved', 2), [
+        { at: at(20), author: 'priya', kind: 'decision', text: 'approved' },
+      ]);
+      expect(approved).toMatchObject({ state: 'approved', review: review('approved', 2) });
+      await expect(store.reviewDraft(second.id, review('discarded', 2), [])).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        store.editDraft(second.id, { revision: 2, title: 'x', by: 'p', at: at(21) }, []),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.markDraftPublished(first.id, { at: at(22), ref: 'x', url: null }, [])).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      const published = await store.markDraftPublished(
+        second.id,
+        { at: at(22), ref: 'sp-1', url: 'https://status.example.com/incidents/sp-1' },
+        [],
+      );
+      expect(published).toMatchObject({
+        state: 'published',
+        published: { at: at(22), ref: 'sp-1', url: 'https://status.example.com/incidents/sp-1' },
+      });
+      await expect(
+        store.markDraftPublished(second.id, { at: at(23), ref: 'sp-1', url: null }, []),
+      ).rejects.toBeInstanceOf(ConflictError);
+
+      const third = await store.createDraft(draftFor(inc.id, { at: at(30) }), []);
+      expect((await store.reviewDraft(third.id, review('discarded', 1, 31), [])).state).toBe('discarded');
+      expect((await store.getDraft(second.id))?.state).toBe('published');
+      const record = (await store.readRecord(inc.id))!;
+      expect(record.drafts.map((d) => [d.id, d.state])).toEqual([
+        [first.id, 'superseded'],
+        [second.id, 'published'],
+        [third.id, 'discarded'],
+      ]);
+      expect((await store.listDrafts({ states: ['pending'] })).map((d) => d.incidentId)).toEqual([other.id]);
+      expect(await store.listDrafts({ limit: 1 })).toHaveLength(1);
+      expect(await store.getDraft('SD-999')).toBeNull();
+      await expect(store.reviewDraft('SD-999', review('approved', 1), [])).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.createDraft(draftFor('INC-404'), [])).rejects.toBeInstanceOf(NotFoundError);
+    },
+  },
+  {
+    name: 'lets exactly one of several people deciding on a draft at once win (through this connection and another)',
+    async run({ store, peer }) {
+      const other = peer?.store ?? store;
+      const inc = await store.openIncident(draftIncident());
+      const draft = await store.createDraft(draftFor(inc.id), []);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : store).reviewDraft(
+            draft.id,
+            { ...review(i % 3 ? 'approved' : 'discarded', 1), by: `person-${i}` },
+            [{ at: at(20), author: `person-${i}`, kind: 'decision', text: `decided ${i}` }],
+          ),
+        ),
+      );
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConflictError);
+      const decided = (await store.getDraft(draft.id))!;
+      expect(decided.review?.by).toBe((won[0] as PromiseFulfilledResult<{ review: { by: string } }>).value.review.by);
+      expect((await store.listTimeline(inc.id)).filter((e) => e.kind === 'decision')).toHaveLength(1);
+    },
+  },
+  {
+    name: 'queues messages once per key and hands out one message per partition at a time, in order, under a lease',
+    async run({ messages }) {
+      const q = 'test.inbox';
+      const a1 = await messages.enqueue({ queue: q, key: 'a1', partition: 'A', payload: { n: 1 }, at: at(0) });
+      await messages.enqueue({ queue: q, key: 'a2', partition: 'A', payload: { n: 2 }, at: at(0) });
+      await messages.enqueue({ queue: q, key: 'b1', partition: 'B', payload: { n: 3 }, at: at(0) });
+      await messages.enqueue({ queue: 'other', key: 'a1', partition: 'A', payload: null, at: at(0) });
+      expect(a1.created).toBe(true);
+      expect(a1.message).toMatchObject({
+        key: 'a1',
+        state: 'pending',
+        attempts: 0,
+        payload: { n: 1 },
+        leasedUntil: null,
+      });
+      const dup = await messages.enqueue({ queue: q, key: 'a1', partition: 'A', payload: { n: 99 }, at: at(1) });
+      expect(dup).toEqual({ message: a1.message, created: false });
+
+      const first = await messages.claim(q, { at: at(1), leaseMs: 60_000, limit: 10 });
+      expect(first.map((m) => [m.key, m.attempts, m.leasedUntil])).toEqual([
+        ['a1', 1, at(2)],
+        ['b1', 1, at(2)],
+      ]);
+      // Leased heads hold their partitions: nothing more until they are settled or the lease runs out.
+      expect(await messages.claim(q, { at: at(1.5), leaseMs: 60_000, limit: 10 })).toEqual([]);
+      const done = await messages.settle(first[0]!.seq, 1, { state: 'done', at: at(1.5), note: 'INC-1' });
+      expect(done).toMatchObject({ state: 'done', finishedAt: at(1.5), note: 'INC-1', leasedUntil: null });
+      // b1 fails this time and is retried later: its partition waits for it.
+      await messages.settle(first[1]!.seq, 1, { state: 'pending', at: at(1.5), availableAt: at(10), note: '503' });
+      await messages.enqueue({ queue: q, key: 'b2', partition: 'B', payload: null, at: at(1.6) });
+      const [a2] = await messages.claim(q, { at: at(2), leaseMs: 60_000, limit: 10 });
+      expect(a2?.key).toBe('a2');
+      await messages.settle(a2!.seq, 1, { state: 'pending', at: at(2), availableAt: at(20), note: 'later' });
+      const retried = await messages.claim(q, { at: at(10), leaseMs: 60_000, limit: 10 });
+      expect(retried.map((m) => [m.key, m.attempts, m.note])).toEqual([['b1', 2, '503']]);
+      await expect(messages.settle(retried[0]!.seq, 1, { state: 'done', at: at(10) })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      await messages.settle(retried[0]!.seq, 2, { state: 'failed', at: at(10), note: 'gave up' });
+      // A failed message no longer holds its partition.
+      expect((await messages.claim(q, { at: at(11), leaseMs: 60_000, limit: 10 })).map((m) => m.key)).toEqual(['b2']);
+
+      expect((await messages.listMessages(q)).map((m) => [m.key, m.state])).toEqual([
+        ['a1', 'done'],
+        ['a2', 'pending'],
+        ['b1', 'failed'],
+        ['b2', 'pending'],
+      ]);
+      expect((await messages.listMessages(q, { partition: 'B', states: ['failed'] })).map((m) => m.key)).toEqual([
+        'b1',
+      ]);
+      expect((await messages.listMessages(q, { limit: 1, newest: true })).map((m) => m.key)).toEqual(['b2']);
+      expect(await messages.prune(q, at(10.5))).toBe(2);
+      expect((await messages.listMessages(q)).map((m) => [m.key, m.note])).toEqual([
+        ['a2', 'later'],
+        ['b2', null],
+      ]);
+      expect(await messages.listMessages('other')).toHaveLength(1);
+    },
+  },
+  {
+    name: 'gives a message whose lease ran out to the next claimer, and refuses the old holder’s settlement',
+    async run({ messages, peer }) {
+      const other = peer?.messages ?? messages;
+      const q = 'test.outbox';
+      await messages.enqueue({ queue: q, key: 'page:INC-1', partition: 'INC-1', payload: {}, at: at(0) });
+      const [held] = await messages.claim(q, { at: at(0), leaseMs: 30_000, limit: 1 });
+      expect(await other.claim(q, { at: at(0.25), leaseMs: 30_000, limit: 1 })).toEqual([]);
+      const [taken] = await other.claim(q, { at: at(0.5), leaseMs: 30_000, limit: 1 });
+      expect(taken).toMatchObject({ key: 'page:INC-1', attempts: 2 });
+      await expect(messages.settle(held!.seq, held!.attempts, { state: 'done', at: at(0.6) })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      expect((await other.settle(taken!.seq, 2, { state: 'done', at: at(0.7) })).state).toBe('done');
+      await expect(messages.settle(9_999_999, 1, { state: 'done', at: at(1) })).rejects.toBeInstanceOf(NotFoundError);
+    },
+  },
+  {
+    name: 'never hands one message to two concurrent claimers, nor enqueues one key twice (through this connection and another)',
+    async run({ messages, peer }) {
+      const other = peer?.messages ?? messages;
+      const q = 'test.race';
+      const enqueued = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? other : messages).enqueue({
+            queue: q,
+            key: `k${i % 20}`,
+            partition: `p${i % 20}`,
+            payload: { i },
+            at: at(0),
+          }),
+        ),
+      );
+      expect(enqueued.filter((e) => e.created)).toHaveLength(20);
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : messages).claim(q, { at: at(1), leaseMs: 60_000, limit: 5 }),
+        ),
+      );
+      const keys = claims.flat().map((m) => m.key);
+      expect(keys.length).toBe(new Set(keys).size);
+      expect(keys.length).toBe(20);
     },
   },
 ];

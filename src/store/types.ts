@@ -178,6 +178,12 @@ export interface NewIncident {
   startedAt: IsoTime;
   detectedAt: IsoTime;
   at: IsoTime;
+  /**
+   * References to the records in other systems this incident is opened from (a PagerDuty incident,
+   * an Opsgenie alert), kept in the same write. A (system, kind, key) another incident already holds
+   * is a ConflictError and nothing is written, so a delivery handled twice cannot open two incidents.
+   */
+  refs?: readonly Pick<ExternalRef, 'system' | 'kind' | 'key' | 'data'>[] | undefined;
 }
 
 export type IncidentPatch = Partial<
@@ -268,6 +274,82 @@ export interface ExternalRefFilter {
   kind?: string;
 }
 
+/** Statuspage's words for an incident's impact and a component's state. */
+export const PUBLIC_IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
+export type PublicImpact = (typeof PUBLIC_IMPACTS)[number];
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+/**
+ * pending: waits for a person; approved: a person approved it and it waits to be published;
+ * published: customers can see it; discarded: a person threw it away; superseded: a newer draft of
+ * the same incident replaced it before anyone decided.
+ */
+export const DRAFT_STATES = ['pending', 'approved', 'published', 'discarded', 'superseded'] as const;
+export type DraftState = (typeof DRAFT_STATES)[number];
+
+/** A person's decision on a draft, and where they made it. */
+export interface DraftReview {
+  decision: 'approved' | 'discarded';
+  by: string;
+  /** The front door the person used: 'cli', 'slack', 'web'. */
+  via: string;
+  at: IsoTime;
+  /** The revision the person saw and decided on. */
+  revision: number;
+  note: string;
+}
+
+/**
+ * A customer-facing status post waiting for a person's approval: nothing customers see is sent
+ * before one (a published post cannot be taken back).
+ */
+export interface StatusDraft {
+  id: string;
+  incidentId: string;
+  state: DraftState;
+  /** 1 when drafted; raised by every edit. A review names the revision it decides on. */
+  revision: number;
+  /** The status page incident's status, impact and affected components, as proposed. */
+  status: IncidentStatus;
+  impact: PublicImpact;
+  components: { name: string; status: ComponentStatus }[];
+  title: string;
+  body: string;
+  /** The stakeholder update it was drafted from, when there is one. */
+  updateId: string | null;
+  createdBy: string;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+  review: DraftReview | null;
+  /** Where it was published: the status page's incident id and link. */
+  published: { at: IsoTime; ref: string; url: string | null } | null;
+}
+
+export type NewStatusDraft = Pick<
+  StatusDraft,
+  'incidentId' | 'status' | 'impact' | 'components' | 'title' | 'body' | 'updateId' | 'createdBy'
+> & { at: IsoTime };
+
+export type StatusDraftEdit = Partial<Pick<StatusDraft, 'status' | 'impact' | 'components' | 'title' | 'body'>> & {
+  /** The revision being edited; another revision is a ConflictError. */
+  revision: number;
+  by: string;
+  at: IsoTime;
+};
+
+export interface DraftFilter {
+  incidentId?: string;
+  states?: readonly DraftState[];
+  limit?: number;
+}
+
 /** Everything stored about one incident, as of one version. */
 export interface IncidentRecord {
   version: number;
@@ -279,6 +361,8 @@ export interface IncidentRecord {
   /** Every action item of the incident, soonest due first. */
   items: ActionItem[];
   hypotheses: Hypothesis[];
+  /** Customer-facing drafts, oldest first. */
+  drafts: StatusDraft[];
   /** Oldest first, ordered by (at, seq). */
   timeline: TimelineEvent[];
   timelineTotal: number;
@@ -294,7 +378,7 @@ export interface IncidentRecord {
  *   even while others write (the only read that promises consistency across several tables);
  * - concurrent writers, in this process or others, never lose or duplicate a write: ids and
  *   sequence numbers are unique, and the version rises once per write;
- * - every write that touches an incident (or its timeline, roles, updates, action items, hypotheses) raises its version.
+ * - every write that touches an incident (or its timeline, roles, updates, action items, hypotheses, drafts) raises its version.
  */
 export interface IncidentStore {
   openIncident(draft: NewIncident, events?: readonly NewEvent[]): Promise<Incident>;
@@ -377,6 +461,26 @@ export interface IncidentStore {
   claim(scope: string, key: string, at: IsoTime): Promise<boolean>;
   /** Forgets claims made before `before`; returns how many were forgotten. */
   forgetClaims(before: IsoTime): Promise<number>;
+
+  /** Stores a new pending draft; the incident's older pending drafts become superseded in the same write. */
+  createDraft(draft: NewStatusDraft, events: readonly NewEvent[]): Promise<StatusDraft>;
+  getDraft(id: string): Promise<StatusDraft | null>;
+  /** Oldest first. */
+  listDrafts(filter?: DraftFilter): Promise<StatusDraft[]>;
+  /** Changes a pending draft and raises its revision; ConflictError if it is not pending or not at `edit.revision`. */
+  editDraft(id: string, edit: StatusDraftEdit, events: readonly NewEvent[]): Promise<StatusDraft>;
+  /**
+   * Records a person's decision on a pending draft at the revision they saw: approved or discarded.
+   * ConflictError (nothing written) if the draft is no longer pending or has another revision, so
+   * of two people deciding at once exactly one wins, and nobody approves text they did not see.
+   */
+  reviewDraft(id: string, review: DraftReview, events: readonly NewEvent[]): Promise<StatusDraft>;
+  /** Marks an approved draft published; ConflictError unless it is approved. */
+  markDraftPublished(
+    id: string,
+    published: { at: IsoTime; ref: string; url: string | null },
+    events: readonly NewEvent[],
+  ): Promise<StatusDraft>;
 
   close(): Promise<void>;
 }

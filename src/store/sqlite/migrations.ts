@@ -162,6 +162,50 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX claims_claimed_at ON claims(claimed_at);
   `,
+  // The integrations: customer-facing drafts awaiting a person's approval, and durable queues
+  // (a webhook inbox, an API outbox).
+  `
+  CREATE TABLE status_drafts (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    state TEXT NOT NULL CHECK (state IN ('pending','approved','published','discarded','superseded')),
+    revision INTEGER NOT NULL CHECK (revision > 0),
+    status TEXT NOT NULL CHECK (status IN ('investigating','identified','monitoring','resolved')),
+    impact TEXT NOT NULL CHECK (impact IN ('none','minor','major','critical')),
+    components TEXT NOT NULL CHECK (json_valid(components)),
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    body TEXT NOT NULL,
+    update_id TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    review TEXT CHECK (review IS NULL OR json_valid(review)),
+    published_at TEXT,
+    published_ref TEXT,
+    published_url TEXT
+  );
+  CREATE INDEX status_drafts_incident ON status_drafts(incident_id, number);
+  CREATE INDEX status_drafts_state ON status_drafts(state, number);
+
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL CHECK (length(queue) > 0),
+    key TEXT NOT NULL CHECK (length(key) > 0),
+    partition_key TEXT NOT NULL,
+    payload TEXT NOT NULL CHECK (json_valid(payload)),
+    state TEXT NOT NULL CHECK (state IN ('pending','done','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    enqueued_at TEXT NOT NULL,
+    available_at TEXT NOT NULL,
+    leased_until TEXT,
+    finished_at TEXT,
+    note TEXT,
+    UNIQUE (queue, key)
+  );
+  CREATE INDEX messages_pending ON messages(queue, state, partition_key, seq);
+  CREATE INDEX messages_partition ON messages(queue, partition_key, seq);
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

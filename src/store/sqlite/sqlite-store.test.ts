@@ -9,6 +9,7 @@ import { describeStoreContract, draftIncident } from '../store.contract.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteStore, sqliteStores } from './sqlite-store.js';
 import { lazyStores } from '../lazy-store.js';
+import { MemoryMessageStore } from '../memory-messages.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -27,7 +28,8 @@ describeStoreContract('SQLite file', async () => {
   return {
     store,
     sessions: store.sessions,
-    peer: { store: peer, sessions: peer.sessions },
+    messages: store.messages,
+    peer: { store: peer, sessions: peer.sessions, messages: peer.messages },
     dispose: async () => {
       await peer.close();
       await store.close();
@@ -42,7 +44,8 @@ describeStoreContract('SQLite behind lazyStores', async () => {
   return {
     store: stores.incidents,
     sessions: stores.sessions,
-    peer: { store: peer.incidents, sessions: peer.sessions },
+    messages: stores.messages,
+    peer: { store: peer.incidents, sessions: peer.sessions, messages: peer.messages },
     dispose: async () => {
       await peer.close();
       await stores.close();
@@ -52,7 +55,12 @@ describeStoreContract('SQLite behind lazyStores', async () => {
 
 describeStoreContract('SQLite in memory', async () => {
   const store = new SqliteStore(':memory:');
-  return { store, sessions: store.sessions, dispose: () => store.close() };
+  return { store, sessions: store.sessions, messages: store.messages, dispose: () => store.close() };
+});
+
+describeStoreContract('SQLite in memory, queues in memory (MemoryMessageStore)', async () => {
+  const store = new SqliteStore(':memory:');
+  return { store, sessions: store.sessions, messages: new MemoryMessageStore(), dispose: () => store.close() };
 });
 
 describe('SqliteStore', () => {

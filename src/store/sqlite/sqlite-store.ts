@@ -10,6 +10,8 @@ import type {
   ActionItemPatch,
   ExternalRef,
   ExternalRefFilter,
+  DraftFilter,
+  DraftReview,
   Hypothesis,
   HypothesisResolution,
   Incident,
@@ -25,17 +27,23 @@ import type {
   NewIncident,
   NewRoleAssignment,
   NewStakeholderUpdate,
+  NewStatusDraft,
   RecordQuery,
   RoleAssignment,
   SeverityChange,
   SeverityChangeRequest,
   StakeholderUpdate,
+  StatusDraft,
+  StatusDraftEdit,
   TimelineEvent,
   TimelineQuery,
 } from '../types.js';
 import type { Stores } from '../lazy-store.js';
+import type { MessageStore } from '../messages.js';
 import type { SessionStore } from '../sessions.js';
+import { DRAFT_SELECT, toDraft } from './draft-rows.js';
 import { migrate } from './migrations.js';
+import { SqliteMessageStore } from './sqlite-messages.js';
 import { SqliteSessionStore } from './sqlite-sessions.js';
 
 /** A row in raw mode: values in the order of the SELECT's column list (much cheaper than row objects). */
@@ -267,6 +275,8 @@ export class SqliteStore implements IncidentStore {
   private readonly transaction: ReturnType<Database['transaction']>;
   /** Chat sessions, in their own table of this file, through this connection. */
   readonly sessions: SessionStore;
+  /** The integrations' durable queues, likewise. */
+  readonly messages: MessageStore;
 
   constructor(
     readonly path: string,
@@ -287,7 +297,9 @@ export class SqliteStore implements IncidentStore {
       throw describeOpenError(error, path);
     }
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
-    this.sessions = new SqliteSessionStore(this.db, { write: (fn) => this.write(fn), read: (fn) => this.read(fn) });
+    const access = { write: <T>(fn: () => T) => this.write(fn), read: <T>(fn: () => T) => this.read(fn) };
+    this.sessions = new SqliteSessionStore(this.db, access);
+    this.messages = new SqliteMessageStore(this.db, access);
   }
 
   /** Prepared statements by SQL text; dynamic queries have few shapes, so the cache stays small. */
@@ -398,6 +410,21 @@ export class SqliteStore implements IncidentStore {
       this.stmt(
         'INSERT INTO severity_changes (incident_id, at, from_level, to_level, reason, author, criteria) VALUES (?, ?, NULL, ?, ?, ?, ?)',
       ).run(id, draft.at, draft.severity, draft.severityReason, draft.declaredBy, json(draft.severityCriteria));
+      for (const ref of draft.refs ?? []) {
+        const held = this.query(`${REF_SELECT} WHERE system = ? AND kind = ? AND key = ?`).get(
+          ref.system,
+          ref.kind,
+          ref.key,
+        ) as Row | undefined;
+        if (held)
+          throw new ConflictError(
+            `${ref.system} ${ref.kind} ${ref.key} already belongs to ${str(held[0])}`,
+            `Work on ${str(held[0])}: one record of another system stands for one incident.`,
+          );
+        this.stmt(
+          'INSERT INTO external_refs (system, kind, key, incident_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(ref.system, ref.kind, ref.key, id, json(ref.data), draft.at, draft.at);
+      }
       this.insertEvents(id, events);
       return this.requireIncident(id);
     });
@@ -582,6 +609,7 @@ export class SqliteStore implements IncidentStore {
             hypotheses: (this.query(`${HYPOTHESIS_SELECT} WHERE incident_id = ? ORDER BY number`).all(id) as Row[]).map(
               toHypothesis,
             ),
+            drafts: (this.query(`${DRAFT_SELECT} WHERE incident_id = ? ORDER BY number`).all(id) as Row[]).map(toDraft),
             timeline,
             timelineTotal: Number(
               (this.query('SELECT timeline_count FROM incidents WHERE id = ?').get(id) as Row | undefined)?.[0] ?? 0,
@@ -870,6 +898,144 @@ export class SqliteStore implements IncidentStore {
     return this.write(() => this.stmt('DELETE FROM claims WHERE claimed_at < ?').run(before).changes);
   }
 
+  private requireDraft(id: string): StatusDraft {
+    const row = this.query(`${DRAFT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
+    if (!row) throw new NotFoundError('draft', id, 'List the drafts (incident-commander updates list) to find its id.');
+    return toDraft(row);
+  }
+
+  /** A draft in one of the states a transition needs, at the revision the caller saw. */
+  private draftFor(id: string, states: readonly StatusDraft['state'][], revision: number | null): StatusDraft {
+    const draft = this.requireDraft(id);
+    if (!states.includes(draft.state))
+      throw new ConflictError(
+        `draft ${id} is ${draft.state}${draft.review ? ` (${draft.review.decision} by ${draft.review.by} via ${draft.review.via})` : ''}`,
+        draft.state === 'superseded'
+          ? `A newer draft of ${draft.incidentId} replaced it: list the drafts and decide on the newest.`
+          : 'Nothing to do; draft the next customer update for anything new.',
+      );
+    if (revision !== null && draft.revision !== revision)
+      throw new ConflictError(
+        `draft ${id} is at revision ${draft.revision}, not ${revision}: it was edited since you read it`,
+        'Read it again and decide on what it says now.',
+      );
+    return draft;
+  }
+
+  createDraft(draft: NewStatusDraft, events: readonly NewEvent[]): Promise<StatusDraft> {
+    return this.write(() => {
+      this.requireIncidentExists(draft.incidentId);
+      this.stmt(
+        "UPDATE status_drafts SET state = 'superseded', updated_at = ? WHERE incident_id = ? AND state = 'pending'",
+      ).run(draft.at, draft.incidentId);
+      const info = this.stmt(
+        `INSERT INTO status_drafts (id, incident_id, state, revision, status, impact, components, title, body, update_id, created_by, created_at, updated_at)
+         VALUES ('pending-' || hex(randomblob(8)), ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        draft.incidentId,
+        draft.status,
+        draft.impact,
+        json(draft.components),
+        draft.title,
+        draft.body,
+        draft.updateId,
+        draft.createdBy,
+        draft.at,
+        draft.at,
+      );
+      const number = Number(info.lastInsertRowid);
+      const id = `SD-${number}`;
+      this.stmt('UPDATE status_drafts SET id = ? WHERE number = ?').run(id, number);
+      this.insertEvents(
+        draft.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, draftId: id } })),
+      );
+      return this.requireDraft(id);
+    });
+  }
+
+  getDraft(id: string): Promise<StatusDraft | null> {
+    return this.read(() => {
+      const row = this.query(`${DRAFT_SELECT} WHERE id = ?`).get(id) as Row | undefined;
+      return row ? toDraft(row) : null;
+    });
+  }
+
+  listDrafts(filter: DraftFilter = {}): Promise<StatusDraft[]> {
+    return this.read(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.incidentId) {
+        where.push('incident_id = ?');
+        params.push(filter.incidentId);
+      }
+      if (filter.states?.length) {
+        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+        params.push(...filter.states);
+      }
+      params.push(filter.limit ?? -1);
+      const sql = `${DRAFT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY number LIMIT ?`;
+      return (this.query(sql).all(...params) as Row[]).map(toDraft);
+    });
+  }
+
+  editDraft(id: string, edit: StatusDraftEdit, events: readonly NewEvent[]): Promise<StatusDraft> {
+    return this.write(() => {
+      const before = this.draftFor(id, ['pending'], edit.revision);
+      this.stmt(
+        'UPDATE status_drafts SET status = ?, impact = ?, components = ?, title = ?, body = ?, revision = revision + 1, updated_at = ? WHERE id = ?',
+      ).run(
+        edit.status ?? before.status,
+        edit.impact ?? before.impact,
+        json(edit.components ?? before.components),
+        edit.title ?? before.title,
+        edit.body ?? before.body,
+        edit.at,
+        id,
+      );
+      this.insertEvents(
+        before.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, draftId: id } })),
+      );
+      return this.requireDraft(id);
+    });
+  }
+
+  reviewDraft(id: string, review: DraftReview, events: readonly NewEvent[]): Promise<StatusDraft> {
+    return this.write(() => {
+      const before = this.draftFor(id, ['pending'], review.revision);
+      this.stmt('UPDATE status_drafts SET state = ?, review = ?, updated_at = ? WHERE id = ?').run(
+        review.decision,
+        json(review),
+        review.at,
+        id,
+      );
+      this.insertEvents(
+        before.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, draftId: id } })),
+      );
+      return this.requireDraft(id);
+    });
+  }
+
+  markDraftPublished(
+    id: string,
+    published: { at: IsoTime; ref: string; url: string | null },
+    events: readonly NewEvent[],
+  ): Promise<StatusDraft> {
+    return this.write(() => {
+      const before = this.draftFor(id, ['approved'], null);
+      this.stmt(
+        "UPDATE status_drafts SET state = 'published', published_at = ?, published_ref = ?, published_url = ?, updated_at = ? WHERE id = ?",
+      ).run(published.at, published.ref, published.url, published.at, id);
+      this.insertEvents(
+        before.incidentId,
+        events.map((e) => ({ ...e, data: { ...e.data, draftId: id } })),
+      );
+      return this.requireDraft(id);
+    });
+  }
+
   close(): Promise<void> {
     if (this.db.open) this.db.close();
     return Promise.resolve();
@@ -878,5 +1044,5 @@ export class SqliteStore implements IncidentStore {
 
 /** The incident store and its sessions as one backend's stores. */
 export function sqliteStores(store: SqliteStore): Stores {
-  return { incidents: store, sessions: store.sessions, close: () => store.close() };
+  return { incidents: store, sessions: store.sessions, messages: store.messages, close: () => store.close() };
 }
