@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
 import { closest } from '../core/suggest.js';
 import { UsageError } from './io.js';
 import {
@@ -11,11 +11,12 @@ import {
   GLOBAL_FLAGS,
   type Parsed,
   usageLine,
+  type Zod,
 } from './spec.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-function defaultSchema(flag: FlagSpec): ZodType {
+function defaultSchema(z: Zod, flag: FlagSpec): ZodType {
   if (flag.type === 'boolean') return z.boolean().optional();
   return flag.multiple ? z.array(z.string().min(1)).default([]) : z.string().min(1).optional();
 }
@@ -25,10 +26,10 @@ function hintFor(spec: CommandSpec): string {
 }
 
 /**
- * Parses a command's arguments against its spec (plus the global options): unknown options get
+ * Parses a command's arguments against its spec (zod is passed in: it loads with the command, not with the CLI) (plus the global options): unknown options get
  * "did you mean", values are checked by each flag's schema, and every error names the flag.
  */
-export function parseCommand<F extends FlagSpecs>(spec: CommandSpec<F>, argv: readonly string[]): Parsed<F> {
+export function parseCommand<F extends FlagSpecs>(spec: CommandSpec<F>, argv: readonly string[], z: Zod): Parsed<F> {
   const all: FlagSpecs = { ...GLOBAL_FLAGS, ...spec.flags };
   const options: Options = Object.fromEntries(
     Object.entries(all).map(([name, f]) => [
@@ -62,27 +63,15 @@ export function parseCommand<F extends FlagSpecs>(spec: CommandSpec<F>, argv: re
   }
   const values: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(all)) {
-    const result = (flag.schema ?? defaultSchema(flag)).safeParse(parsed.values[name]);
+    const raw = parsed.values[name];
+    // A flag not given and with no schema of its own needs no checking (and no schema built for it).
+    if (raw === undefined && !flag.schema) {
+      values[name] = flag.multiple ? [] : undefined;
+      continue;
+    }
+    const result = (flag.schema?.(z) ?? defaultSchema(z, flag)).safeParse(raw);
     if (!result.success) throw new UsageError(`--${name}: ${result.error.issues[0]?.message ?? 'is invalid'}`, hint);
     values[name] = result.data;
   }
   return { flags: values as FlagValues<F>, positionals: parsed.positionals, usage: usageLine(spec) };
-}
-
-/**
- * Where the first two words that are not options sit, skipping global options and their values:
- * in `--db x.db severity lint --json` they are `severity` and `lint`, so options may come first.
- */
-export function wordPositions(argv: readonly string[]): number[] {
-  const at: number[] = [];
-  for (let i = 0; i < argv.length && at.length < 2; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-') || arg === '-') {
-      at.push(i);
-      continue;
-    }
-    const flag = (GLOBAL_FLAGS as FlagSpecs)[arg.replace(/^--/, '')];
-    if (arg.startsWith('--') && !arg.includes('=') && flag?.type === 'string') i++;
-  }
-  return at;
 }

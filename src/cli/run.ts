@@ -2,8 +2,9 @@ import { packageVersion } from '../config/package-root.js';
 import { isCommanderError } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import type { CommandEntry } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { EXIT, type CliIO, UsageError } from './io.js';
-import { BIN, commandHelp, globalHelp } from './spec.js';
+import { BIN, commandHelp, globalHelp, wordPositions } from './spec.js';
 
 function help(commands: readonly CommandEntry[]): string {
   const names = commands.map((c) => c.spec.path.join(' '));
@@ -61,8 +62,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const { COMMANDS } = await import('./commands/index.js');
-  const { wordPositions } = await import('./parse.js');
   const at = wordPositions(argv);
   const wantsHelp = argv.some((a) => a === '--help' || a === '-h');
   if (at.length === 0 || argv[at[0]!] === 'help') {
@@ -79,7 +78,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return EXIT.ok;
   }
   try {
-    if (!found.entry.spec.longRunning) (await import('zod')).z.config({ jitless: true });
     return await found.entry.run(found.rest, io);
   } catch (error) {
     if (error instanceof UsageError) {

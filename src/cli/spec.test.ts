@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ describe.each(COMMANDS.map((c) => [c.spec.path.join(' '), c] as const))(
 
     it('parses exactly the flags the help lists: a near miss of each is refused with that flag suggested', async () => {
       for (const flag of Object.keys(flags)) {
-        const error = parseError(() => parseCommand(entry.spec, [`--${flag}x`]));
+        const error = parseError(() => parseCommand(entry.spec, [`--${flag}x`], z));
         expect(error.message).toBe(`unknown option --${flag}x (did you mean --${flag}?)`);
         expect(error.hint).toContain(`Usage: incident-commander ${name}`);
       }
@@ -96,7 +97,7 @@ describe('the command line', () => {
 
   it('checks values with the flag schema and names the flag', () => {
     const status = COMMANDS.find((c) => c.spec.path.join(' ') === 'incidents list')!;
-    expect(parseError(() => parseCommand(status.spec, ['--status', 'sideways'])).message).toMatch(/^--status: /);
-    expect(parseCommand(status.spec, ['--status', 'open']).flags).toMatchObject({ status: 'open' });
+    expect(parseError(() => parseCommand(status.spec, ['--status', 'sideways'], z)).message).toMatch(/^--status: /);
+    expect(parseCommand(status.spec, ['--status', 'open'], z).flags).toMatchObject({ status: 'open' });
   });
 });

@@ -1,5 +1,8 @@
 import type { ZodType, z } from 'zod';
 
+/** zod itself, handed to each flag's schema: specs load without it, so `--help` and `--version` start fast. */
+export type Zod = typeof z;
+
 /** One flag of a command: how it parses, how --help describes it, how its value is checked. */
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -11,7 +14,7 @@ export interface FlagSpec {
   /** One line for --help: what it does, its default, its environment variable. */
   description: string;
   /** Checks and converts the value. Without one: a non-empty string (a list of them), or a boolean. */
-  schema?: ZodType;
+  schema?: (zod: Zod) => ZodType;
   /** Shown in the usage line: the command cannot run without it (its schema says so too). */
   required?: true;
 }
@@ -83,7 +86,7 @@ export const GLOBAL_FLAGS = {
 
 export type GlobalFlags = typeof GLOBAL_FLAGS;
 
-type ValueOf<S extends FlagSpec> = S extends { schema: infer Z extends ZodType }
+type ValueOf<S extends FlagSpec> = S extends { schema: (zod: Zod) => infer Z extends ZodType }
   ? z.output<Z>
   : S extends { type: 'boolean' }
     ? boolean | undefined
@@ -141,4 +144,22 @@ export function commandHelp(spec: CommandSpec): string {
 /** The options every command accepts, for the top-level --help (with --version, which only it takes). */
 export function globalHelp(): string[] {
   return flagLines({ ...GLOBAL_FLAGS, version: { type: 'boolean', short: 'v', description: 'print the version' } });
+}
+
+/**
+ * Where the first two words that are not options sit, skipping global options and their values:
+ * in `--db x.db severity lint --json` they are `severity` and `lint`, so options may come first.
+ */
+export function wordPositions(argv: readonly string[]): number[] {
+  const at: number[] = [];
+  for (let i = 0; i < argv.length && at.length < 2; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-') || arg === '-') {
+      at.push(i);
+      continue;
+    }
+    const flag = (GLOBAL_FLAGS as FlagSpecs)[arg.replace(/^--/, '')];
+    if (arg.startsWith('--') && !arg.includes('=') && flag?.type === 'string') i++;
+  }
+  return at;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,14 +41,14 @@ const clock = new ManualClock('2026-11-26T14:00:00Z'); // a Thursday
 
 async function oncall(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIO();
-  const code = await run(parseCommand(ONCALL_PLAN, args), io, clock);
+  const code = await run(parseCommand(ONCALL_PLAN, args, z), io, clock);
   return { code, out: io.out, err: io.err };
 }
 
 async function usageError(args: string[]): Promise<UsageError> {
   const io = fakeIO();
   try {
-    await run(parseCommand(ONCALL_PLAN, args), io, clock);
+    await run(parseCommand(ONCALL_PLAN, args, z), io, clock);
   } catch (error) {
     if (error instanceof UsageError) {
       expect(io.out).toBe('');

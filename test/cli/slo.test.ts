@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { SLO_CHECK } from '../../src/cli/commands/specs.js';
 import { parseCommand } from '../../src/cli/parse.js';
 import { UsageError, type CliIO } from '../../src/cli/io.js';
 
-const run = (argv: string[], io: CliIO): Promise<number> => runParsed(parseCommand(SLO_CHECK, argv), io);
+const run = (argv: string[], io: CliIO): Promise<number> => runParsed(parseCommand(SLO_CHECK, argv, z), io);
 
 const SLOS = `apiVersion: openslo/v1
 kind: SLO

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { Zod } from '../spec.js';
 import { INCIDENT_ID_EXAMPLE, parseIncidentId } from '../../core/ids.js';
 import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
 import { ROTATION_LIMITS } from '../../oncall/limits.js';
@@ -15,11 +15,12 @@ const incidentFlag = {
   type: 'string',
   value: 'ID',
   description: 'work on this incident: resumes its saved conversation (INC-12, or 12)',
-  schema: z
-    .string()
-    .refine((s) => parseIncidentId(s) !== null, `must be ${INCIDENT_ID_EXAMPLE}`)
-    .transform((s) => parseIncidentId(s)!)
-    .optional(),
+  schema: (z: Zod) =>
+    z
+      .string()
+      .refine((s) => parseIncidentId(s) !== null, `must be ${INCIDENT_ID_EXAMPLE}`)
+      .transform((s) => parseIncidentId(s)!)
+      .optional(),
 } as const satisfies FlagSpec;
 
 /** Flags shared by `ask` and `chat`: the model, its limits, who is talking and which incident. */
@@ -29,44 +30,44 @@ const AGENT_FLAGS = {
     type: 'string',
     value: 'MODEL',
     description: 'Claude model (env INCIDENT_COMMANDER_MODEL; default: SOUL.md model)',
-    schema: z.string().min(1).max(100).optional(),
+    schema: (z: Zod) => z.string().min(1).max(100).optional(),
   },
   'max-tokens': {
     type: 'string',
     value: 'N',
     description: 'most tokens per reply, 256–64000 (default: SOUL.md max_tokens)',
-    schema: z.coerce.number().int().min(256).max(64_000).optional(),
+    schema: (z: Zod) => z.coerce.number().int().min(256).max(64_000).optional(),
   },
   temperature: {
     type: 'string',
     value: 'X',
     description: 'sampling temperature, 0–1 (default: SOUL.md temperature)',
-    schema: z.coerce.number().min(0).max(1).optional(),
+    schema: (z: Zod) => z.coerce.number().min(0).max(1).optional(),
   },
   'max-steps': {
     type: 'string',
     value: 'N',
     description: 'most model steps per turn, 1–100 (default: SOUL.md limits.max_steps)',
-    schema: z.coerce.number().int().min(1).max(100).optional(),
+    schema: (z: Zod) => z.coerce.number().int().min(1).max(100).optional(),
   },
   'max-turn-cost': {
     type: 'string',
     value: 'USD',
     description: 'stop a turn that costs more than this (default: SOUL.md limits)',
-    schema: z.coerce.number().positive().optional(),
+    schema: (z: Zod) => z.coerce.number().positive().optional(),
   },
   'max-session-cost': {
     type: 'string',
     value: 'USD',
     description: 'stop a session that costs more than this (default: SOUL.md limits)',
-    schema: z.coerce.number().positive().optional(),
+    schema: (z: Zod) => z.coerce.number().positive().optional(),
   },
   incident: incidentFlag,
   as: {
     type: 'string',
     value: 'NAME',
     description: 'who is talking, written on the timeline as the author (default: $USER)',
-    schema: z.string().min(1).max(100).optional(),
+    schema: (z: Zod) => z.string().min(1).max(100).optional(),
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -97,13 +98,13 @@ export const MCP = defineCommand({
       type: 'string',
       value: 'HOST',
       description: `interface to bind with --http (default ${HTTP_DEFAULTS.host}); beyond loopback a token is required`,
-      schema: z.string().min(1).default(HTTP_DEFAULTS.host),
+      schema: (z: Zod) => z.string().min(1).default(HTTP_DEFAULTS.host),
     },
     port: {
       type: 'string',
       value: 'PORT',
       description: `port with --http, 0 for any free one (default ${HTTP_DEFAULTS.port})`,
-      schema: z.coerce.number().int().min(0).max(65_535).default(HTTP_DEFAULTS.port),
+      schema: (z: Zod) => z.coerce.number().int().min(0).max(65_535).default(HTTP_DEFAULTS.port),
     },
     'token-file': {
       type: 'string',
@@ -115,7 +116,7 @@ export const MCP = defineCommand({
       type: 'string',
       value: 'TOKEN',
       description: 'the bearer token itself: visible to every user in the process list, prefer --token-file',
-      schema: z.string().min(16, 'must be at least 16 characters').optional(),
+      schema: (z: Zod) => z.string().min(16, 'must be at least 16 characters').optional(),
     },
     'allowed-host': {
       type: 'string',
@@ -128,52 +129,54 @@ export const MCP = defineCommand({
       multiple: true,
       value: 'URL',
       description: 'a browser Origin to accept, such as https://app.example.com',
-      schema: z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
+      schema: (z: Zod) => z.array(z.string().url('must be an origin such as https://app.example.com')).default([]),
     },
     'max-body': {
       type: 'string',
       value: 'BYTES',
       description: `largest request body (default ${HTTP_DEFAULTS.maxBodyBytes})`,
-      schema: z.coerce
-        .number()
-        .int()
-        .min(1024)
-        .max(64 * 1024 * 1024)
-        .default(HTTP_DEFAULTS.maxBodyBytes),
+      schema: (z: Zod) =>
+        z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(HTTP_DEFAULTS.maxBodyBytes),
     },
     'max-connections': {
       type: 'string',
       value: 'N',
       description: 'most open TCP connections, 8–100000 (default: from the file-descriptor limit)',
-      schema: z.coerce.number().int().min(8).max(100_000).optional(),
+      schema: (z: Zod) => z.coerce.number().int().min(8).max(100_000).optional(),
     },
     'max-sessions': {
       type: 'string',
       value: 'N',
       description: `most concurrent MCP sessions (default ${HTTP_DEFAULTS.maxSessions})`,
-      schema: z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
+      schema: (z: Zod) => z.coerce.number().int().min(1).max(100_000).default(HTTP_DEFAULTS.maxSessions),
     },
     'max-sessions-per-client': {
       type: 'string',
       value: 'N',
       description: `most sessions one client may hold (default ${HTTP_DEFAULTS.maxSessionsPerClient}, at most --max-sessions)`,
-      schema: z.coerce.number().int().min(1).max(100_000).optional(),
+      schema: (z: Zod) => z.coerce.number().int().min(1).max(100_000).optional(),
     },
     'rate-limit': {
       type: 'string',
       value: 'N',
       description: `requests per window per client, 0 for none (default ${HTTP_DEFAULTS.rateLimitPerMinute})`,
-      schema: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
+      schema: (z: Zod) => z.coerce.number().int().min(0).default(HTTP_DEFAULTS.rateLimitPerMinute),
     },
     'rate-limit-window': {
       type: 'string',
       value: 'SECONDS',
       description: `length of the rate-limit window (default ${HTTP_DEFAULTS.rateLimitWindowMs / 1000})`,
-      schema: z.coerce
-        .number()
-        .positive()
-        .max(3600)
-        .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
+      schema: (z: Zod) =>
+        z.coerce
+          .number()
+          .positive()
+          .max(3600)
+          .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
     },
     'read-only': { type: 'boolean', description: 'offer only the tools that write nothing' },
     tools: {
@@ -200,11 +203,12 @@ export const POSTMORTEM = defineCommand({
   },
 });
 
-const modelName = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[\w.:@/-]+$/, 'must be a model name such as claude-sonnet-4-5');
+const modelName = (z: Zod) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.:@/-]+$/, 'must be a model name such as claude-sonnet-4-5');
 
 export const EVAL = defineCommand({
   path: ['eval'],
@@ -215,37 +219,37 @@ export const EVAL = defineCommand({
       type: 'string',
       value: 'offline|anthropic|replay',
       description: 'who answers: the playbook, Claude (needs ANTHROPIC_API_KEY), or --transcripts (default offline)',
-      schema: z.enum(['offline', 'anthropic', 'replay']).default('offline'),
+      schema: (z: Zod) => z.enum(['offline', 'anthropic', 'replay']).default('offline'),
     },
     filter: {
       type: 'string',
       value: 'PATTERN',
       description: 'only cases whose id, title or rule matches this regular expression',
-      schema: z.string().min(1).max(200).optional(),
+      schema: (z: Zod) => z.string().min(1).max(200).optional(),
     },
     repeat: {
       type: 'string',
       value: 'K',
       description: 'run each case K times and report pass^k (default 1)',
-      schema: z.coerce.number().int().min(1).max(100).default(1),
+      schema: (z: Zod) => z.coerce.number().int().min(1).max(100).default(1),
     },
     concurrency: {
       type: 'string',
       value: 'N',
       description: 'cases run at once, 1–32 (default 2 for anthropic, 4 otherwise)',
-      schema: z.coerce.number().int().min(1).max(32).optional(),
+      schema: (z: Zod) => z.coerce.number().int().min(1).max(32).optional(),
     },
     model: {
       type: 'string',
       value: 'MODEL',
       description: 'the model under test with --target anthropic (env INCIDENT_COMMANDER_MODEL; default: SOUL.md)',
-      schema: modelName.optional(),
+      schema: (z: Zod) => modelName(z).optional(),
     },
     'judge-model': {
       type: 'string',
       value: 'MODEL',
       description: 'the LLM judge (env INCIDENT_COMMANDER_JUDGE_MODEL)',
-      schema: modelName.optional(),
+      schema: (z: Zod) => modelName(z).optional(),
     },
     junit: { type: 'string', value: 'FILE', description: 'write a JUnit XML report' },
     json: { type: 'string', value: 'FILE', description: 'write the results as JSON (a side for --compare)' },
@@ -308,7 +312,7 @@ export const TOOLS_CALL = defineCommand({
       type: 'string',
       value: 'NAME',
       description: 'who is acting, the author of what the tool writes (default: $USER)',
-      schema: z.string().min(1).max(100).optional(),
+      schema: (z: Zod) => z.string().min(1).max(100).optional(),
     },
   },
 });
@@ -321,7 +325,7 @@ export const INCIDENTS_LIST = defineCommand({
       type: 'string',
       value: 'open|resolved|all',
       description: 'which incidents (default all)',
-      schema: z.enum(['open', 'resolved', 'all']).default('all'),
+      schema: (z: Zod) => z.enum(['open', 'resolved', 'all']).default('all'),
     },
     json: { type: 'boolean', description: 'print the incidents as a JSON array' },
   },
@@ -336,7 +340,7 @@ export const RUNBOOKS_LINT = defineCommand({
 
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
-const eventCount = (what: string) =>
+const eventCount = (z: Zod, what: string) =>
   z
     .string({ error: `is required: ${what}` })
     .refine(
@@ -350,14 +354,15 @@ const errorRatio = (window: string) =>
     type: 'string',
     value: 'X',
     description: `error ratio over the last ${window} (bad / all events, 0–1), for the burn-rate alerts`,
-    schema: z
-      .string()
-      .refine(
-        (s) => NUMBER.test(s.trim()) && Number(s) <= 1,
-        'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144',
-      )
-      .transform(Number)
-      .optional(),
+    schema: (z: Zod) =>
+      z
+        .string()
+        .refine(
+          (s) => NUMBER.test(s.trim()) && Number(s) <= 1,
+          'must be an error ratio between 0 and 1 (bad / all events), such as 0.0144',
+        )
+        .transform(Number)
+        .optional(),
   }) as const satisfies FlagSpec;
 
 export const SLO_CHECK = defineCommand({
@@ -369,7 +374,7 @@ export const SLO_CHECK = defineCommand({
       value: 'FILE',
       description: 'the OpenSLO YAML file (required)',
       required: true,
-      schema: z.string({ error: 'is required: the OpenSLO YAML file' }).min(1),
+      schema: (z: Zod) => z.string({ error: 'is required: the OpenSLO YAML file' }).min(1),
     },
     name: { type: 'string', value: 'NAME', description: 'which SLO in the file (needed when it holds several)' },
     objective: { type: 'string', value: 'NAME', description: 'which objective of the SLO (when it has several)' },
@@ -378,14 +383,14 @@ export const SLO_CHECK = defineCommand({
       value: 'N',
       description: 'good events over the SLO window (required)',
       required: true,
-      schema: eventCount('good events over the SLO window'),
+      schema: (z: Zod) => eventCount(z, 'good events over the SLO window'),
     },
     total: {
       type: 'string',
       value: 'N',
       description: 'all events over the SLO window (required)',
       required: true,
-      schema: eventCount('all events over the SLO window'),
+      schema: (z: Zod) => eventCount(z, 'all events over the SLO window'),
     },
     'ratio-5m': errorRatio('5 minutes'),
     'ratio-30m': errorRatio('30 minutes'),
@@ -396,7 +401,7 @@ export const SLO_CHECK = defineCommand({
       type: 'string',
       value: 'N',
       description: 'bad events caused by one incident: does it need a post-mortem (over 20% of a 4-week budget)?',
-      schema: eventCount('bad events caused by one incident').optional(),
+      schema: (z: Zod) => eventCount(z, 'bad events caused by one incident').optional(),
     },
     json,
   },
@@ -412,55 +417,58 @@ export const ONCALL_PLAN = defineCommand({
       value: '"Ana,Ben,Chi"',
       description: 'the team in rotation order, comma-separated (required)',
       required: true,
-      schema: z
-        .string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' })
-        .min(1),
+      schema: (z: Zod) =>
+        z
+          .string({ error: 'is required: the team in rotation order, comma-separated, e.g. --members "Ana,Ben,Chi"' })
+          .min(1),
     },
     start: {
       type: 'string',
       value: 'YYYY-MM-DD',
       description: 'first day of the rotation (default: the next hand-off day)',
-      schema: z.string().optional(),
+      schema: (z: Zod) => z.string().optional(),
     },
     weeks: {
       type: 'string',
       value: 'N',
       description: `rotation periods to plan, 1–${ROTATION_LIMITS.maxWeeks} (default: enough for everyone twice)`,
-      schema: z.coerce
-        .number({ error: 'must be a number of rotation periods, e.g. --weeks 12' })
-        .int('must be a whole number')
-        .min(1, 'must be at least 1')
-        .max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`)
-        .optional(),
+      schema: (z: Zod) =>
+        z.coerce
+          .number({ error: 'must be a number of rotation periods, e.g. --weeks 12' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(ROTATION_LIMITS.maxWeeks, `must be at most ${ROTATION_LIMITS.maxWeeks}`)
+          .optional(),
     },
     'rotation-days': {
       type: 'string',
       value: 'N',
       description: `days per shift, ${ROTATION_LIMITS.minRotationDays}–${ROTATION_LIMITS.maxRotationDays} (default 7)`,
-      schema: z.coerce
-        .number({ error: 'must be a number of days, e.g. --rotation-days 7' })
-        .int('must be a whole number')
-        .min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`)
-        .max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`)
-        .optional(),
+      schema: (z: Zod) =>
+        z.coerce
+          .number({ error: 'must be a number of days, e.g. --rotation-days 7' })
+          .int('must be a whole number')
+          .min(ROTATION_LIMITS.minRotationDays, `must be at least ${ROTATION_LIMITS.minRotationDays}`)
+          .max(ROTATION_LIMITS.maxRotationDays, `must be at most ${ROTATION_LIMITS.maxRotationDays}`)
+          .optional(),
     },
     'handoff-day': {
       type: 'string',
       value: 'DAY',
       description: 'weekday of the hand-off, e.g. monday (default monday)',
-      schema: z.string().optional(),
+      schema: (z: Zod) => z.string().optional(),
     },
     'handoff-time': {
       type: 'string',
       value: 'HH:MM',
       description: 'local time of the hand-off (default 10:00)',
-      schema: z.string().optional(),
+      schema: (z: Zod) => z.string().optional(),
     },
     tz: {
       type: 'string',
       value: 'ZONE',
       description: 'IANA time zone of the hand-off, e.g. Europe/London (default UTC)',
-      schema: z.string().optional(),
+      schema: (z: Zod) => z.string().optional(),
     },
     'no-secondary': { type: 'boolean', description: 'plan a primary only, no secondary (backup) on-call' },
     leave: {
@@ -468,14 +476,14 @@ export const ONCALL_PLAN = defineCommand({
       multiple: true,
       value: 'NAME:FROM:TO',
       description: 'someone away, e.g. "Ana:2026-12-21:2027-01-03" or "Ana:2026-12-25"; repeat for more',
-      schema: z.array(z.string()).default([]),
+      schema: (z: Zod) => z.array(z.string()).default([]),
     },
     swap: {
       type: 'string',
       multiple: true,
       value: 'N:FROM:TO',
       description: 'hand shift N from one person to another, e.g. "3:Ana:Ben"; repeat for more',
-      schema: z.array(z.string()).default([]),
+      schema: (z: Zod) => z.array(z.string()).default([]),
     },
     ics: { type: 'string', value: 'FILE|-', description: 'also write an iCalendar file (- prints only the calendar)' },
     json: { type: 'boolean', description: 'print the plan as JSON' },
@@ -497,10 +505,11 @@ export const GAMEDAY = defineCommand({
       type: 'string',
       value: 'NAME',
       description: 'who speaks when a line names nobody: a first name from the scenario team',
-      schema: z
-        .string()
-        .regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"')
-        .optional(),
+      schema: (z: Zod) =>
+        z
+          .string()
+          .regex(/^[A-Z][A-Za-z-]{1,30}$/, 'must be a capitalised first name from the scenario team, such as "Priya"')
+          .optional(),
     },
     json: {
       type: 'boolean',
