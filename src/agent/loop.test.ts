@@ -222,14 +222,30 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     expect(fake.requests).toHaveLength(3);
   });
 
-  it('retries an error event inside a 200 stream, which the SDK does not retry, and voids the partial text', async () => {
-    fake.enqueue(
-      { kind: 'stream_error', afterText: 'Severity: SE', errorType: 'overloaded_error' },
-      text('Severity: SEV2.'),
-    );
+  it('retries an error event inside a 200 stream, which the SDK does not retry, when none of its text was shown', async () => {
+    fake.enqueue({ kind: 'stream_error', afterText: 'Sev', errorType: 'overloaded_error' }, text('Severity: SEV2.'));
     const result = await agent().runTurn(session, 'hello', output);
     expect(result).toMatchObject({ reply: 'Severity: SEV2.', fellBack: false });
     expect(notices[0]).toMatch(/stream interrupted \(stream overloaded_error/);
+    expect(fake.requests).toHaveLength(2);
+    // "Sev" was held back (a word is shown whole), so the retry is the only text shown.
+    expect(texts.join('')).toBe('Severity: SEV2.');
+  });
+
+  it('never prints a reply twice: a stream that breaks after its text was shown ends there, interrupted', async () => {
+    fake.enqueue({ kind: 'stream_error', afterText: 'Severity: SEV1. Roles next', errorType: 'overloaded_error' });
+    const result = await agent().runTurn(session, 'hello', output);
+    expect(fake.requests).toHaveLength(1);
+    expect(result).toMatchObject({ stopReason: 'interrupted', reply: 'Severity: SEV1. Roles' });
+    expect(texts.join('')).toBe('Severity: SEV1. Roles ');
+    expect(result.stopMessage).toMatch(/broke partway through this reply; what arrived is above. Say "continue"/);
+    expect(session.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Severity: SEV1. Roles' }],
+    });
+    // The next turn is a valid request that carries the partial reply.
+    fake.enqueue(text('Roles: IC Alex.'));
+    await agent().runTurn(session, 'continue', output);
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -253,7 +269,7 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     expect(result.fellBack).toBe(true);
     expect(result.model).toBe('offline-playbook');
     expect(notices[0]).toMatch(
-      /Claude is unavailable: 529 .* Answering this turn with the offline playbook; no incident state is lost/,
+      /Claude is unavailable: 529 .* Answering offline with the playbook until Claude is back \(checked in the background\); no incident state is lost/,
     );
     // The classification Claude made is reused, not repeated; the playbook carries on from there.
     expect(result.toolCalls.map((c) => c.name)).toEqual([
@@ -269,12 +285,27 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
   });
 
   it('fails the turn with a clear hint on a request error, without falling back', async () => {
-    fake.enqueue({ kind: 'http_error', status: 403, errorType: 'permission_error' });
+    fake.enqueue({ kind: 'http_error', status: 404, errorType: 'not_found_error' });
     await expect(agent().runTurn(session, 'hello', output)).rejects.toBeInstanceOf(ModelRequestError);
     await expect(async () => {
-      fake.enqueue({ kind: 'http_error', status: 403, errorType: 'permission_error' });
+      fake.enqueue({ kind: 'http_error', status: 400, errorType: 'invalid_request_error' });
       await agent().runTurn(session, 'hello again', output);
-    }).rejects.toThrow(/403/);
+    }).rejects.toThrow(/400/);
+  });
+
+  it('answers with the playbook when the key is refused (401 or 403), naming the variable to fix', async () => {
+    for (const [status, errorType, said] of [
+      [401, 'authentication_error', /ANTHROPIC_API_KEY was rejected \(401: .*\): the key is wrong/],
+      [403, 'permission_error', /ANTHROPIC_API_KEY may not use this model \(403: .*\)\. Pick another model/],
+    ] as const) {
+      notices.length = 0;
+      fake.enqueue({ kind: 'http_error', status, errorType });
+      const result = await agent().runTurn(session, 'Checkout is down for everyone', output);
+      expect(result).toMatchObject({ fellBack: true, model: 'offline-playbook' });
+      expect(result.reply).toMatch(/SEV1/);
+      expect(notices[0]).toMatch(said);
+      expect(notices[0]).toMatch(/Answering offline with the playbook meanwhile/);
+    }
   });
 
   it('handles max_tokens (dropping a cut-off tool call), refusal and pause_turn', async () => {
@@ -294,7 +325,10 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     });
 
     fake.enqueue({ kind: 'message', content: [{ type: 'text', text: '' }], stopReason: 'refusal' });
-    expect((await agent().runTurn(session, 'do something bad', output)).stopReason).toBe('refusal');
+    const before = session.messages.length;
+    const refused = await agent({}, { fallback: false }).runTurn(session, 'do something bad', output);
+    expect(refused.stopReason).toBe('refusal');
+    expect(session.messages).toHaveLength(before);
 
     fake.enqueue(
       { kind: 'message', content: [{ type: 'text', text: 'Working…' }], stopReason: 'pause_turn' },
@@ -317,18 +351,20 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
     await a.runTurn(session, 'second message', output);
     const r1 = bodyOf(0);
     const r2 = bodyOf(1);
-    expect(r1.system[0]!.cache_control).toEqual({ type: 'ephemeral' });
-    expect(r1.tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    // SOUL.md's cache_ttl (1h by default: incidents pause longer than the API's 5 minutes).
+    const HOUR = { type: 'ephemeral', ttl: '1h' };
+    expect(r1.system[0]!.cache_control).toEqual(HOUR);
+    expect(r1.tools.at(-1)!.cache_control).toEqual(HOUR);
     expect(r1.tools.slice(0, -1).every((t) => t.cache_control === undefined)).toBe(true);
     expect(JSON.stringify(r2.system)).toBe(JSON.stringify(r1.system));
     expect(JSON.stringify(r2.tools)).toBe(JSON.stringify(r1.tools));
     const m1 = r1.messages;
     const m2 = r2.messages;
-    expect(m1[0]!.content.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(m1[0]!.content.at(-1)!.cache_control).toEqual(HOUR);
     // The first turn as history is the same bytes as when it was the latest turn (minus its breakpoint).
     const { cache_control: _dropped, ...lastBlock } = m1[0]!.content.at(-1)!;
     expect(JSON.stringify(m2[0]!.content)).toBe(JSON.stringify([...m1[0]!.content.slice(0, -1), lastBlock]));
-    expect(m2.at(-1)!.content.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(m2.at(-1)!.content.at(-1)!.cache_control).toEqual(HOUR);
     // The live context sits in the latest user turn, after the cached prefix, and moves with the clock.
     expect(m2.at(-1)!.content[0]!.text).toMatch(/^<context source="runtime">\nNow: 2026-11-26 14:05 UTC/);
     expect(m1[0]!.content[0]!.text).toMatch(/Now: 2026-11-26 14:00 UTC/);
@@ -364,7 +400,8 @@ describe('Agent on Claude (real SDK, fake Messages API)', () => {
       cacheReadTokens: 2000,
       cacheWriteTokens: 2000,
     });
-    expect(first.costUsd).toBeCloseTo((1200 * 3 + 150 * 15 + 2000 * 3.75 + 2000 * 0.3) / 1e6, 9);
+    // Cache writes with the 1-hour lifetime cost 2× input; reads 0.1×.
+    expect(first.costUsd).toBeCloseTo((1200 * 3 + 150 * 15 + 2000 * 6 + 2000 * 0.3) / 1e6, 9);
     const second = await a.runTurn(session, 'hello', output);
     expect(session.usage).toEqual({
       inputTokens: 1210,

@@ -7,6 +7,7 @@ import type { Soul } from '../soul/load.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { Limits } from '../soul/schema.js';
 import type { TemplateLibrary } from '../templates/library.js';
+import { compactHistory, estimateTokens } from './compaction.js';
 import { estimateCost } from './pricing.js';
 import { saveSession, type Session } from './session.js';
 import { toolSpecs } from './tool-specs.js';
@@ -37,7 +38,8 @@ export type TurnStopReason =
   | 'max_session_cost'
   | 'max_tokens'
   | 'refusal'
-  | 'context_window';
+  | 'context_window'
+  | 'interrupted';
 
 export interface ToolCallRecord {
   id: string;
@@ -63,10 +65,13 @@ export interface TurnResult {
 
 /** Where the loop reports progress: streamed text and notices (never protocol). */
 export interface TurnOutput {
+  /** Reply text, safe to print: no control sequences, no known secret, never repeated. */
   onText(delta: string): void;
   onNotice(message: string): void;
   onToolCall?(name: string, input: Record<string, unknown>): void;
   onToolResult?(name: string, result: ToolResult): void;
+  /** A model step began: nothing shows until its first text or tool call (for a status line). */
+  onWaiting?(who: string): void;
 }
 
 export interface AgentOptions {
@@ -88,6 +93,7 @@ export interface AgentOptions {
     model?: string | undefined;
     maxTokens?: number | undefined;
     temperature?: number | undefined;
+    cacheTtl?: '5m' | '1h' | undefined;
     limits?: Partial<Limits> | undefined;
   };
   /** Who is talking when a message names nobody. */
@@ -116,10 +122,32 @@ const STOP_MESSAGES: Record<Exclude<TurnStopReason, 'end_turn'>, (l: Limits) => 
     `Stopped: this session cost more than $${l.max_session_cost_usd.toFixed(2)} (limits.max_session_cost_usd). Start a new session with /new, or run --offline.`,
   max_tokens: () =>
     'The reply was cut off at max_tokens. Raise max_tokens in SOUL.md (or --max-tokens) or ask for a shorter answer.',
-  refusal: () => 'The model declined to continue this request. Rephrase it, or run --offline for the playbook.',
+  refusal: () =>
+    'Claude declined this message. It has been taken out of the conversation, so later messages are not refused because of it; rephrase it, or run --offline for the playbook.',
   context_window: () =>
     "The conversation no longer fits the model's context window. Start a new session with /new; the incident record is kept.",
+  interrupted: () =>
+    'The connection to Claude broke partway through this reply; what arrived is above. Say "continue" for the rest.',
 };
+
+/** Turns kept word for word when older ones are folded into the runtime's summary. */
+const KEEP_TURNS = 4;
+
+/** What the history gets in place of a turn the person stopped: the next message then starts cleanly. */
+const STOPPED =
+  '(The person stopped this turn before it finished. Anything the tools did is on the incident timeline.)';
+
+/** Said once when the model becomes unavailable; later turns fall back without repeating it. */
+function offlineNotice(error: ModelUnavailableError): string {
+  return error.kind === 'auth'
+    ? `${error.message}. Answering offline with the playbook meanwhile; no incident state is lost.`
+    : `${error.message}. Answering offline with the playbook until Claude is back (checked in the background); no incident state is lost.`;
+}
+
+function refusalNotice(details: ModelResponse['stopDetails'], fallback: boolean): string {
+  const why = [details?.category, details?.explanation].filter(Boolean).join(': ');
+  return `Claude declined this message${why ? ` (${why})` : ''}. It is kept out of the conversation, so later messages are not refused because of it${fallback ? '; the offline playbook answers it instead' : ''}.`;
+}
 
 /**
  * The agent loop. Each turn: the user's message with the live context, then model steps until the
@@ -148,7 +176,9 @@ export class Agent {
     const model = this.options.overrides?.model ?? soul.config.model;
     const maxTokens = this.options.overrides?.maxTokens ?? soul.config.max_tokens;
     const temperature = this.options.overrides?.temperature ?? soul.config.temperature;
+    const cacheTtl = this.options.overrides?.cacheTtl ?? soul.config.cache_ttl;
     const ctx = this.options.context(actor);
+    this.compactIfLarge(session, limits, output);
     const turnStart = session.messages.length;
 
     const context = await this.turnContext(session, ctx, actor);
@@ -166,86 +196,142 @@ export class Agent {
     const toolCalls: ToolCallRecord[] = [];
     let stopReason: TurnStopReason = 'end_turn';
     let steps = 0;
+    /** The turn's text so far, to keep the steps' texts apart when shown. */
+    let shown = '';
+    /** Claude refused this turn: it leaves the history once answered, as the API asks. */
+    let refused = false;
 
-    for (;;) {
-      if (steps >= limits.max_steps) {
-        stopReason = 'max_steps';
-        break;
-      }
-      const budget = this.overBudget(session, usage, costUsd, limits);
-      if (budget) {
-        stopReason = budget;
-        break;
-      }
-      steps++;
-      let response: ModelResponse;
-      try {
-        response = await port.respond(
-          { model, maxTokens, temperature, system: soul.persona, tools, messages: session.messages, context },
-          {
-            onText: (d) => output.onText(d),
-            onRetry: (reason) => output.onNotice(`stream interrupted (${reason}); retrying`),
-          },
-          signal,
-        );
-      } catch (error) {
-        if (error instanceof ModelUnavailableError && this.options.fallback && port !== this.options.fallback) {
-          logger.warn({ err: error.message }, 'model unavailable; falling back to the offline playbook');
-          output.onNotice(
-            `${error.message}. Answering this turn with the offline playbook; no incident state is lost.`,
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        if (steps >= limits.max_steps) {
+          stopReason = 'max_steps';
+          break;
+        }
+        const budget = this.overBudget(session, usage, costUsd, limits);
+        if (budget) {
+          stopReason = budget;
+          break;
+        }
+        steps++;
+        let response: ModelResponse;
+        let stepShown = false;
+        output.onWaiting?.(port === this.options.fallback ? 'the offline playbook' : 'Claude');
+        try {
+          response = await port.respond(
+            {
+              model,
+              maxTokens,
+              temperature,
+              cacheTtl,
+              system: soul.persona,
+              tools,
+              messages: session.messages,
+              context,
+            },
+            {
+              onText: (d) => {
+                // Text of a later step starts on its own paragraph instead of running on from the last.
+                if (!stepShown && shown && !shown.endsWith('\n')) {
+                  output.onText('\n\n');
+                  shown += '\n\n';
+                }
+                stepShown = true;
+                shown += d;
+                output.onText(d);
+              },
+              onRetry: (reason) => output.onNotice(`stream interrupted (${reason}); retrying`),
+              onNotice: (m) => output.onNotice(m),
+            },
+            signal,
           );
-          port = this.options.fallback;
-          fellBack = true;
-          steps--;
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          if (error instanceof ModelUnavailableError && this.options.fallback && port !== this.options.fallback) {
+            if (!error.alreadyReported) {
+              logger.warn({ err: error.message }, 'model unavailable; falling back to the offline playbook');
+              output.onNotice(offlineNotice(error));
+            }
+            port = this.options.fallback;
+            fellBack = true;
+            steps--;
+            continue;
+          }
+          throw error;
+        }
+
+        usage = addUsage(usage, response.usage);
+        session.usage = addUsage(session.usage, response.usage);
+        const cost = port === this.options.fallback ? 0 : estimateCost(response.model, response.usage, cacheTtl).usd;
+        costUsd += cost;
+        session.costUsd += cost;
+        lastModel = response.model;
+
+        if (response.stopReason === 'refusal') {
+          // The API's advice: a refused exchange must leave the context, or every later turn is refused too.
+          // What the tools already did this turn stays in the history until the turn ends, so a fallback
+          // carries on from it instead of repeating it.
+          refused = true;
+          output.onNotice(
+            refusalNotice(response.stopDetails, this.options.fallback !== null && port !== this.options.fallback),
+          );
+          logger.warn({ stopDetails: response.stopDetails ?? null }, 'model refused the turn');
+          if (this.options.fallback && port !== this.options.fallback) {
+            port = this.options.fallback;
+            fellBack = true;
+            continue;
+          }
+          stopReason = 'refusal';
+          break;
+        }
+        if (
+          response.stopReason === 'max_tokens' ||
+          response.stopReason === 'model_context_window_exceeded' ||
+          response.stopReason === 'interrupted'
+        ) {
+          // A cut-off message may hold an incomplete tool call: keep only its text, so the history stays valid.
+          const textOnly = response.content.filter((b) => b.type === 'text');
+          if (textOnly.length) session.messages.push({ role: 'assistant', content: textOnly });
+          stopReason =
+            response.stopReason === 'max_tokens'
+              ? 'max_tokens'
+              : response.stopReason === 'interrupted'
+                ? 'interrupted'
+                : 'context_window';
+          break;
+        }
+        const { content, uses, skipped } = this.admitToolCalls(response.content, limits, logger);
+        if (content.length) session.messages.push({ role: 'assistant', content });
+        if (uses.length) {
+          const results: UserBlock[] = await this.runTools(uses, allowed, ctx, toolCalls, output, session);
+          if (skipped)
+            results.push({
+              type: 'text',
+              text: `(Only the first ${uses.length} of the ${uses.length + skipped} tool calls in that response were run: at most ${limits.max_tool_calls_per_response} per response. Ask again for the ones still needed.)`,
+            });
+          pushUser(session, results);
+          await saveSession(sessions, session, clock.now());
           continue;
         }
-        await saveSession(sessions, session, clock.now()).catch(() => undefined);
-        throw error;
-      }
-
-      usage = addUsage(usage, response.usage);
-      session.usage = addUsage(session.usage, response.usage);
-      const cost = port === this.options.fallback ? 0 : estimateCost(response.model, response.usage).usd;
-      costUsd += cost;
-      session.costUsd += cost;
-      lastModel = response.model;
-
-      if (
-        response.stopReason === 'max_tokens' ||
-        response.stopReason === 'refusal' ||
-        response.stopReason === 'model_context_window_exceeded'
-      ) {
-        // A cut-off or refused message may hold an incomplete tool call: keep only its text, so the history stays valid.
-        const textOnly = response.content.filter((b) => b.type === 'text');
-        if (textOnly.length) session.messages.push({ role: 'assistant', content: textOnly });
-        stopReason =
-          response.stopReason === 'max_tokens'
-            ? 'max_tokens'
-            : response.stopReason === 'refusal'
-              ? 'refusal'
-              : 'context_window';
+        if (response.stopReason === 'pause_turn') continue;
+        stopReason = 'end_turn';
         break;
       }
-      if (response.content.length) session.messages.push({ role: 'assistant', content: response.content });
-      const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
-      if (uses.length) {
-        const results = await this.runTools(uses, allowed, ctx, toolCalls, output, session);
-        pushUser(session, results);
-        await saveSession(sessions, session, clock.now());
-        continue;
-      }
-      if (response.stopReason === 'pause_turn') continue;
-      stopReason = 'end_turn';
-      break;
+    } catch (error) {
+      if (signal?.aborted) closeStoppedTurn(session, turnStart);
+      if (refused) session.messages.length = turnStart;
+      await saveSession(sessions, session, clock.now()).catch(() => undefined);
+      throw error;
     }
 
-    await saveSession(sessions, session, clock.now());
     const reply = session.messages
       .slice(turnStart)
       .filter((m): m is { role: 'assistant'; content: AssistantBlock[] } => m.role === 'assistant')
       .flatMap((m) => m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text))
       .join('\n\n')
       .trim();
+    if (refused) session.messages.length = turnStart;
+    await saveSession(sessions, session, clock.now());
     const stopMessage = stopReason === 'end_turn' ? null : STOP_MESSAGES[stopReason](limits);
     if (stopMessage) output.onNotice(stopMessage);
     logger.info(
@@ -280,6 +366,55 @@ export class Agent {
     if (costUsd > limits.max_turn_cost_usd) return 'max_turn_cost';
     if (session.costUsd > limits.max_session_cost_usd) return 'max_session_cost';
     return null;
+  }
+
+  /**
+   * The tool calls of one response that will run: a repeated id keeps only its first call (the
+   * API needs one result per id), and past `max_tool_calls_per_response` the rest are dropped
+   * from the history and counted, so the model is told instead of the runtime running a thousand
+   * writes. Returns the content to keep.
+   */
+  private admitToolCalls(
+    content: readonly AssistantBlock[],
+    limits: Limits,
+    logger: Logger,
+  ): { content: AssistantBlock[]; uses: ToolUseBlock[]; skipped: number } {
+    const ids = new Set<string>();
+    const kept: AssistantBlock[] = [];
+    const uses: ToolUseBlock[] = [];
+    let duplicates = 0;
+    let skipped = 0;
+    for (const block of content) {
+      if (block.type !== 'tool_use') {
+        kept.push(block);
+        continue;
+      }
+      if (ids.has(block.id)) {
+        duplicates++;
+        continue;
+      }
+      ids.add(block.id);
+      if (uses.length >= limits.max_tool_calls_per_response) {
+        skipped++;
+        continue;
+      }
+      uses.push(block);
+      kept.push(block);
+    }
+    if (duplicates || skipped) logger.warn({ duplicates, skipped, ran: uses.length }, 'tool calls not run');
+    return { content: kept, uses, skipped };
+  }
+
+  /** Folds the oldest turns into a summary when the prompt has grown past `compact_at_tokens`. */
+  private compactIfLarge(session: Session, limits: Limits, output: TurnOutput): void {
+    if (estimateTokens(session.messages) < limits.compact_at_tokens) return;
+    const compacted = compactHistory(session.messages, KEEP_TURNS);
+    if (!compacted) return;
+    session.messages = compacted.messages;
+    this.options.logger.info({ folded: compacted.folded, session: session.id }, 'conversation compacted');
+    output.onNotice(
+      `The conversation had grown long: its ${compacted.folded} oldest turns are now a summary (the incident record keeps every detail).`,
+    );
   }
 
   /** Runs one response's tool calls: in order, with consecutive read-only calls concurrently. */
@@ -356,6 +491,17 @@ export class Agent {
     }
     return { now: now.toISOString(), actor, incident };
   }
+}
+
+/**
+ * Ends a turn the person stopped so the history stays well formed: the turn keeps what finished
+ * (its message, and tool calls with their results), and a short note takes the place of the reply
+ * that never came, so the next message starts a turn of its own instead of merging into this one.
+ */
+function closeStoppedTurn(session: Session, turnStart: number): void {
+  const last = session.messages.at(-1);
+  if (session.messages.length > turnStart && last?.role === 'user')
+    session.messages.push({ role: 'assistant', content: [{ type: 'text', text: STOPPED }] });
 }
 
 /** Appends a user message, merging into the last one when it is also from the user (the API wants alternation). */

@@ -1,6 +1,6 @@
 import type { Usage } from './types.js';
 
-/** US dollars per million tokens. Cache writes (5-minute) cost 1.25× input, cache reads 0.1× input. */
+/** US dollars per million tokens. Cache writes cost 1.25× input (5-minute lifetime) or 2× (1 hour); reads 0.1×. */
 interface Price {
   input: number;
   output: number;
@@ -23,13 +23,13 @@ export interface CostEstimate {
 }
 
 /** An estimate for budgets and reports, not an invoice. */
-export function estimateCost(model: string, usage: Usage): CostEstimate {
+export function estimateCost(model: string, usage: Usage, cacheTtl: '5m' | '1h' = '5m'): CostEstimate {
   const hit = PRICES.find(([pattern]) => pattern.test(model));
   const price = hit?.[1] ?? FALLBACK;
   const usd =
     (usage.inputTokens * price.input +
       usage.outputTokens * price.output +
-      usage.cacheWriteTokens * price.input * 1.25 +
+      usage.cacheWriteTokens * price.input * (cacheTtl === '1h' ? 2 : 1.25) +
       usage.cacheReadTokens * price.input * 0.1) /
     1_000_000;
   return { usd, known: hit !== undefined };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SessionStore } from '../store/sessions.js';
+import { scrubSecrets } from '../core/logger.js';
 import { ZERO_USAGE, type Message, type Usage } from './types.js';
 
 /** One conversation with the commander. Saved after every step, so a crash loses at most the step in flight. */
@@ -60,7 +61,8 @@ export function newSession(now: Date, incidentId: string | null = null, channel:
 
 export async function saveSession(store: SessionStore, session: Session, now: Date): Promise<void> {
   const data: z.input<typeof SessionData> = {
-    messages: session.messages,
+    // What is kept on disk carries no known secret, whichever way one got into the conversation.
+    messages: JSON.parse(scrubSecrets(JSON.stringify(session.messages))) as Message[],
     usage: session.usage,
     costUsd: session.costUsd,
     turns: session.turns,

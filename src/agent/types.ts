@@ -57,6 +57,8 @@ export interface ModelRequest {
   messages: readonly Message[];
   /** This turn's live state as data (the rendered block is in the last user turn, for models that read text). */
   context: TurnContext;
+  /** How long the prompt cache should keep the prefix; the API's 5 minutes when unset. */
+  cacheTtl?: '5m' | '1h' | undefined;
 }
 
 export type ModelStopReason =
@@ -66,7 +68,9 @@ export type ModelStopReason =
   | 'stop_sequence'
   | 'pause_turn'
   | 'refusal'
-  | 'model_context_window_exceeded';
+  | 'model_context_window_exceeded'
+  /** Ours, not the API's: the stream broke after text was shown, so it is not retried (nothing prints twice). */
+  | 'interrupted';
 
 export interface Usage {
   inputTokens: number;
@@ -95,13 +99,20 @@ export interface ModelResponse {
   stopReason: ModelStopReason;
   usage: Usage;
   model: string;
+  /** With stopReason 'refusal': why, as the API says it (category and explanation may be null). */
+  stopDetails?: { category: string | null; explanation: string | null } | undefined;
 }
 
 export interface ModelEvents {
-  /** Text as it arrives; called again from the start if a stream is retried (after onRetry). */
+  /**
+   * Text as it arrives, free of control sequences and known secrets. Never repeated: a stream is
+   * retried only when none of its text was shown yet.
+   */
   onText(delta: string): void;
-  /** A stream broke and is being retried: whatever text was shown for it is void. */
+  /** A stream broke before any of its text was shown and is being retried. */
   onRetry?(reason: string): void;
+  /** Something the person should know once, in plain words (the model is reachable again). */
+  onNotice?(message: string): void;
 }
 
 /**
@@ -112,14 +123,25 @@ export interface ModelEvents {
 export interface ModelPort {
   readonly name: string;
   respond(request: ModelRequest, events: ModelEvents, signal?: AbortSignal): Promise<ModelResponse>;
+  /** A cheap check that the model can be reached with this key, for a circuit breaker's probe; rejects when not. */
+  probe?(model: string, signal?: AbortSignal): Promise<void>;
 }
 
-/** The model could not be reached or kept failing (network, timeouts, 429/5xx/529 after retries, broken streams). */
+/** Why the model is unavailable: each is said differently to the person and handled differently by the breaker. */
+export type UnavailableKind = 'unreachable' | 'timeout' | 'overloaded' | 'server_error' | 'auth' | 'stream';
+
+/**
+ * The model could not be reached or kept failing (network, timeouts, 429/5xx/529 after retries,
+ * broken streams, a key the API refuses): the caller may answer another way.
+ */
 export class ModelUnavailableError extends Error {
   constructor(
     message: string,
     readonly attempts: number,
     readonly status?: number,
+    readonly kind: UnavailableKind = 'unreachable',
+    /** True when no request was made (the circuit is open) and the person was already told why. */
+    readonly alreadyReported = false,
   ) {
     super(message);
     this.name = 'ModelUnavailableError';

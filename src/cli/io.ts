@@ -5,6 +5,8 @@ export interface CliIO {
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stderr is a terminal: a status line may be drawn there, and logs go to a file instead. */
+  stderrTTY?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -27,6 +29,7 @@ export function processIO(): CliIO {
     },
     env: process.env,
     cwd: process.cwd(),
+    stderrTTY: process.stderr.isTTY === true,
   };
 }
 

@@ -7,6 +7,9 @@ import { parseIncidentId } from '../core/ids.js';
 import { formatClock } from '../core/time.js';
 import { type IncidentView, incidentView } from '../incident/view.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { StatusLine } from './status-line.js';
+import { turnPrinter } from './turn-printer.js';
+import { describeUsage } from './usage.js';
 
 export interface ReplIO {
   input: Readable;
@@ -26,6 +29,8 @@ export interface ReplOptions {
   io: ReplIO;
   /** Lines arriving closer together than this are one pasted message. */
   pasteMs?: number;
+  /** The model the conversation talks to, for /cost. */
+  model?: string;
 }
 
 const HELP = [
@@ -35,6 +40,7 @@ const HELP = [
   '  /incident [ID]    show the active incident, or switch to another (resumes its saved session)',
   '  /new              start a new session (the incident record is kept)',
   '  /soul             reload SOUL.md now and show the active persona',
+  '  /cost             tokens used and the estimated cost of this session',
   '  /help             this help',
   '  /quit             leave (Ctrl-D works too); Ctrl-C stops a turn in progress',
 ].join('\n');
@@ -50,6 +56,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const warn = (s: string): void => void io.errors.write(io.tty ? `\x1b[33m${s}\x1b[0m\n` : `${s}\n`);
   const say = (s: string): void => void io.output.write(`${s}\n`);
   const prompt = (): string => (session.incidentId ? `${session.incidentId} ▸ ` : 'ic ▸ ');
+  const status = new StatusLine((t) => void io.errors.write(t), io.tty);
 
   const rl: Interface = createInterface({
     input: io.input,
@@ -76,22 +83,20 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     if (soul.changed) warn(`SOUL.md reloaded (${runtime.soul.hash}).`);
     if (soul.error) warn(`SOUL.md has errors, keeping the previous persona: ${soul.error.message}`);
     turn = new AbortController();
-    let last = '';
+    const printer = turnPrinter(
+      {
+        out: (t) => void io.output.write(t),
+        err: (t) => void io.errors.write(t),
+        notice: (m) => (io.tty ? `\x1b[33m${m}\x1b[0m\n` : `${m}\n`),
+        tool: (name) => dim(`  ↳ ${name}\n`),
+      },
+      status,
+    );
     try {
-      await session.send(
-        { text, actor: options.actor },
-        {
-          onText: (d) => {
-            last = d;
-            io.output.write(d);
-          },
-          onNotice: (m) => warn(m),
-          onToolCall: (name) => void io.errors.write(dim(`  ↳ ${name}\n`)),
-        },
-        turn.signal,
-      );
-      if (!last.endsWith('\n')) io.output.write('\n');
+      await session.send({ text, actor: options.actor }, printer, turn.signal);
+      printer.done();
     } catch (error) {
+      printer.done();
       if (turn.signal.aborted) warn('Turn stopped. Anything the tools already wrote is kept on the timeline.');
       else if (error instanceof ModelRequestError) warn(`${error.message}\n${error.hint}`);
       else
@@ -116,6 +121,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
         session = await conversations.open({ kind: 'new' });
         say(dim('New session.'));
         return true;
+      case '/cost': {
+        const { usage, costUsd } = session.usage;
+        say(
+          `This session, ${session.turns} turn${session.turns === 1 ? '' : 's'}: ${describeUsage(usage, costUsd, options.model ?? runtime.soul.config.model, false)}.`,
+        );
+        return true;
+      }
       case '/soul': {
         const r = runtime.refreshSoul();
         if (r.error) warn(`SOUL.md has errors, keeping the previous persona: ${r.error.message}`);

@@ -60,6 +60,11 @@ export class Conversation {
     return this.current.turns;
   }
 
+  /** Tokens used and estimated dollars spent by this conversation so far (saved with it, so a resume keeps them). */
+  get usage(): { usage: Session['usage']; costUsd: number } {
+    return { usage: this.current.usage, costUsd: this.current.costUsd };
+  }
+
   /** Turns running or waiting their turn. */
   get busy(): boolean {
     return this.pending > 0;

@@ -24,6 +24,7 @@ const AgentEnv = z.object({
   INCIDENT_COMMANDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   INCIDENT_COMMANDER_STREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   INCIDENT_COMMANDER_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  INCIDENT_COMMANDER_CACHE_TTL: z.enum(['5m', '1h'], { message: 'must be "5m" or "1h"' }).optional(),
 });
 
 export interface AgentFlags {
@@ -69,10 +70,17 @@ export interface ClaudeOptions {
   logger: Logger;
 }
 
-/** Claude through @anthropic-ai/sdk. The SDK loads only when Claude is used, so offline turns start faster. */
+/**
+ * Claude through @anthropic-ai/sdk, behind a circuit breaker shared by every turn of this process:
+ * once Claude has failed, later turns go straight to the fallback while a background probe waits for
+ * it to come back. The SDK loads only when Claude is used, so offline turns start faster.
+ */
 export async function loadClaude(): Promise<(options: ClaudeOptions) => ModelPort> {
-  const { ClaudeModel } = await import('../agent/claude-model.js');
-  return (options) => new ClaudeModel(options);
+  const [{ ClaudeModel }, { BREAKER_DEFAULTS, CircuitBreaker }] = await Promise.all([
+    import('../agent/claude-model.js'),
+    import('../agent/circuit-breaker.js'),
+  ]);
+  return (options) => new CircuitBreaker(new ClaudeModel(options), { ...BREAKER_DEFAULTS, logger: options.logger });
 }
 
 /**
@@ -129,6 +137,7 @@ export async function createAgent(
       model: flags.model ?? e.INCIDENT_COMMANDER_MODEL,
       maxTokens: flags.maxTokens ?? e.INCIDENT_COMMANDER_MAX_TOKENS,
       temperature: flags.temperature ?? e.INCIDENT_COMMANDER_TEMPERATURE,
+      cacheTtl: e.INCIDENT_COMMANDER_CACHE_TTL,
       limits: flags.limits,
     },
   });

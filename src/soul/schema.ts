@@ -85,6 +85,10 @@ export const LimitsSchema = z
     max_session_tokens: z.number().int().min(1000).default(4_000_000),
     max_turn_cost_usd: z.number().positive().default(1),
     max_session_cost_usd: z.number().positive().default(10),
+    /** Tool calls run from one model response; the rest are answered "not run" (one response once asked for 1,000 writes). */
+    max_tool_calls_per_response: z.number().int().min(1).max(100).default(16),
+    /** Past this many prompt tokens, the oldest turns are folded into a summary the runtime writes. */
+    compact_at_tokens: z.number().int().min(10_000).max(2_000_000).default(120_000),
   })
   .strict();
 
@@ -98,6 +102,11 @@ export const SoulFrontMatterSchema = z
     max_tokens: z.number().int().min(256).max(64_000),
     /** Sent only when set: current Claude models deprecate sampling temperature. */
     temperature: z.number().min(0).max(1).optional(),
+    /**
+     * How long the prompt cache keeps the persona, tools and history: "1h" outlasts the pauses of
+     * an incident (writes cost 2× input instead of 1.25×); "5m" is the API's default.
+     */
+    cache_ttl: z.enum(['5m', '1h']).default('1h'),
     tools: z.array(z.string().min(1)).min(1),
     settings: SettingsSchema.prefault({}),
     /** Budgets per turn and per session; every one ends a turn with its own stop reason. */

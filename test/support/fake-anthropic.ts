@@ -76,6 +76,8 @@ export type FakeStep =
       model?: string;
       chunkSize?: number;
       delayMs?: number;
+      /** With stopReason 'refusal': sent on message_delta, as the API does. */
+      stopDetails?: { category: string | null; explanation: string | null };
     }
   /**
    * An HTTP error with the real error body. 429, 529 and 5xx also carry `x-should-retry: true`.
@@ -94,7 +96,11 @@ export type FakeStep =
   /** No answer for `ms`, then the socket is destroyed (no status line is ever sent). The SDK retries this. */
   | { kind: 'hang'; ms: number }
   /** HTTP 200 with a body that is not valid JSON (SSE `data:` for streams, the body otherwise). */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** HTTP 200, message_start, `afterText` (if any), then silence for `ms` (no ping either), then the socket is destroyed. */
+  | { kind: 'stall'; ms: number; afterText?: string }
+  /** HTTP 200, message_start, then only `ping` events every `everyMs` (200) for `ms`, then the socket is destroyed. */
+  | { kind: 'pings'; ms: number; everyMs?: number };
 
 /** The parsed JSON request body, typed as the SDK sends it; nothing is guaranteed for hand-made requests. */
 export type RecordedBody = Partial<MessageCreateParamsBase> & Record<string, unknown>;
@@ -123,6 +129,11 @@ export interface FakeAnthropic {
   setResponder(fn: ((body: RecordedBody) => FakeStep) | undefined): void;
   /** Steps still queued. */
   readonly pending: number;
+  /**
+   * How `GET /v1/models/{id}` (a free reachability and key check) is answered: 200 with the model
+   * by default, an HTTP status, or 'hang' (the socket is destroyed unanswered). It consumes no step.
+   */
+  setModelsAnswer(answer: number | 'hang'): void;
   close(): Promise<void>;
 }
 
@@ -240,6 +251,7 @@ interface OutMessage {
   model: string;
   content: OutBlock[];
   stop_reason: FakeStopReason;
+  stop_details: { type: 'refusal'; category: string | null; explanation: string | null } | null;
   stop_sequence: string | null;
   usage: {
     input_tokens: number;
@@ -319,6 +331,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   const queue: FakeStep[] = [];
   let responder: ((body: RecordedBody) => FakeStep) | undefined;
+  let modelsAnswer: number | 'hang' = 200;
   let closed = false;
   let requestCount = 0;
   let messageCount = 0;
@@ -402,6 +415,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       model: step.model ?? (typeof body.model === 'string' ? body.model : 'claude-fake'),
       content,
       stop_reason: stopReason,
+      stop_details: stopReason === 'refusal' && step.stopDetails ? { type: 'refusal', ...step.stopDetails } : null,
       stop_sequence:
         stopReason === 'stop_sequence' ? (Array.isArray(stopSequences) ? (stopSequences[0] ?? null) : null) : null,
       usage: {
@@ -496,7 +510,11 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     }
     await sse.frame('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      delta: {
+        stop_reason: message.stop_reason,
+        stop_sequence: message.stop_sequence,
+        ...(message.stop_details ? { stop_details: message.stop_details } : {}),
+      },
       usage: { output_tokens: message.usage.output_tokens },
     });
     await sse.frame('message_stop', { type: 'message_stop' });
@@ -584,6 +602,28 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         req.socket.destroy();
         return;
       }
+      case 'stall': {
+        const sse = startSse(res, requestId);
+        await sse.frame('message_start', messageStart(emptyMessage(body)));
+        if (step.afterText !== undefined) await streamText(sse, 0, step.afterText, DEFAULT_CHUNK);
+        await sse.flush();
+        await sleep(step.ms);
+        req.socket.destroy();
+        return;
+      }
+      case 'pings': {
+        const sse = startSse(res, requestId);
+        await sse.frame('message_start', messageStart(emptyMessage(body)));
+        await sse.flush();
+        const until = Date.now() + step.ms;
+        while (Date.now() < until && !closed && !res.destroyed) {
+          await sse.frame('ping', { type: 'ping' });
+          await sse.flush();
+          await sleep(Math.min(step.everyMs ?? 200, Math.max(1, until - Date.now())));
+        }
+        req.socket.destroy();
+        return;
+      }
       case 'malformed': {
         if (!streaming) {
           res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
@@ -626,6 +666,32 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         'request-id': requestId,
         'x-should-retry': 'false',
       });
+    const modelRoute = /^\/v1\/models\/([^/]+)$/.exec(path);
+    if (method === 'GET' && modelRoute) {
+      if (modelsAnswer === 'hang') {
+        req.socket.destroy();
+        return;
+      }
+      if (req.headers['x-api-key'] === undefined && req.headers['authorization'] === undefined)
+        return fail(401, 'authentication_error', 'x-api-key header is required');
+      if (modelsAnswer !== 200)
+        return fail(
+          modelsAnswer,
+          modelsAnswer === 401 ? 'authentication_error' : 'api_error',
+          `models: ${modelsAnswer}`,
+        );
+      return sendJson(
+        res,
+        200,
+        JSON.stringify({
+          type: 'model',
+          id: decodeURIComponent(modelRoute[1]!),
+          display_name: 'Fake model',
+          created_at: '2026-01-01T00:00:00Z',
+        }),
+        { 'request-id': requestId },
+      );
+    }
     if (method !== 'POST' || path !== '/v1/messages')
       return fail(404, 'not_found_error', `fake-anthropic: no route for ${method} ${path}`);
     if (req.headers['x-api-key'] === undefined && req.headers['authorization'] === undefined) {
@@ -666,6 +732,9 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     },
     get pending() {
       return queue.length;
+    },
+    setModelsAnswer: (answer) => {
+      modelsAnswer = answer;
     },
     close: async () => {
       if (closed) return;

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { makePrivateDir, writePrivateFile } from '../../core/files.js';
+import { scrubSecrets } from '../../core/logger.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { packageRoot } from '../../config/package-root.js';
@@ -151,7 +152,10 @@ async function runOnce(plan: RunPlan): Promise<{ report: SuiteReport; determinis
     produce: async (c, n) => (replay ? (replay.get(`${c.id}#${n}`) ?? null) : runCase(c, n, target, model!, shared)),
     onTranscript: (t) => {
       if (plan.record)
-        writePrivateFile(join(plan.record, `${t.caseId}.run${t.run}.json`), `${JSON.stringify(t, null, 2)}\n`);
+        writePrivateFile(
+          join(plan.record, `${t.caseId}.run${t.run}.json`),
+          `${scrubSecrets(JSON.stringify(t, null, 2))}\n`,
+        );
     },
   });
   const contract = await judgeContract(
@@ -260,7 +264,7 @@ export async function run({ flags, positionals, usage }: Parsed<(typeof EVAL)['f
     const b = await compareSide(positionals[0]!, base, paths.soul);
     const result = compareSides(a, b);
     io.stdout(`${formatAb(result, flags.verbose === true)}\n`);
-    if (flags.json) writePrivateFile(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+    if (flags.json) writePrivateFile(flags.json, `${scrubSecrets(JSON.stringify(result, null, 2))}\n`);
     return result.regressed ? EXIT.failed : EXIT.ok;
   }
 
@@ -280,7 +284,7 @@ export async function run({ flags, positionals, usage }: Parsed<(typeof EVAL)['f
   const verdicts = decide(report, comparison);
   io.stdout(`${formatReport(report, comparison, verdicts, flags.verbose === true)}\n`);
   if (flags.junit) writePrivateFile(flags.junit, toJUnit(report, verdicts));
-  if (flags.json) writePrivateFile(flags.json, `${JSON.stringify({ ...report, comparison }, null, 2)}\n`);
+  if (flags.json) writePrivateFile(flags.json, `${scrubSecrets(JSON.stringify({ ...report, comparison }, null, 2))}\n`);
   const summary = toSummary(report, comparison, verdicts);
   if (flags.summary) writePrivateFile(flags.summary, summary);
   // GitHub Actions: the job page shows this file's markdown. Appended, as several steps may write it.
