@@ -89,8 +89,3 @@ export async function readResource(
   });
   return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(view) }] };
 }
-
-/** What changes when an incident changes: used to notify subscribers, including of writes by other processes. */
-export async function incidentFingerprint(runtime: Runtime, id: string): Promise<string> {
-  return String(await runtime.store.incidentVersion(id));
-}

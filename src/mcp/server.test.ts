@@ -17,9 +17,9 @@ let home: ReturnType<typeof makeHome>;
 let runtime: Runtime;
 let client: Client;
 
-async function connect(catalog = new ToolCatalog(runtime.registry), pollMs?: number): Promise<Client> {
+async function connect(catalog = new ToolCatalog(runtime.registry)): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMcpServer(runtime, catalog, pollMs ? { pollMs } : {}).server.connect(serverSide);
+  await createMcpServer(runtime, catalog).server.connect(serverSide);
   const c = new Client({ name: 'test-client', version: '1.0.0' });
   await c.connect(clientSide);
   return c;
@@ -68,7 +68,7 @@ describe('MCP server (in-process, linked transports)', () => {
 
   it('notifies subscribers when an incident changes, including writes by another process', async () => {
     await client.callTool({ name: 'open_incident', arguments: { title: 'Checkout down' } });
-    const watcher = await connect(undefined, 50);
+    const watcher = await connect();
     const updates: string[] = [];
     watcher.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
     await watcher.subscribeResource({ uri: 'incident://INC-1' });

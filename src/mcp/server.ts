@@ -20,11 +20,11 @@ import { quote } from '../core/zod-issues.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ToolCatalog } from './catalog.js';
 import { getPrompt, listPrompts } from './prompts.js';
+import type { IncidentChange, Unwatch } from '../store/types.js';
 import {
   INCIDENT_TEMPLATE,
   SEVERITY_URI,
   SOUL_URI,
-  incidentFingerprint,
   incidentIdFromUri,
   listResources,
   readResource,
@@ -38,8 +38,6 @@ export interface CommanderMcpServer {
 }
 
 export interface McpServerOptions {
-  /** How often subscribed incidents are checked for writes by other processes, in ms. */
-  pollMs?: number;
   /** Tool calls of this session that run at once; the rest wait (a batch of slow calls then delays only its sender). */
   maxConcurrentCalls?: number;
   /** Resources one session may watch at once. */
@@ -88,22 +86,30 @@ export function createMcpServer(
   let running = 0;
   const calls = new Semaphore(options.maxConcurrentCalls ?? MCP_SESSION_DEFAULTS.maxConcurrentCalls);
   const maxSubscriptions = options.maxSubscriptions ?? MCP_SESSION_DEFAULTS.maxSubscriptions;
-  const subscriptions = new Map<string, string>();
-  let poller: NodeJS.Timeout | undefined;
+  /** Watched resources, with the incident version the client was last told of (-1 for static ones). */
+  const subscriptions = new Map<string, number>();
   const log = runtime.logger.child({ component: 'mcp' });
 
-  const checkSubscriptions = async (): Promise<void> => {
-    for (const [uri, before] of subscriptions) {
-      const id = incidentIdFromUri(uri);
-      if (!id) continue;
-      const now = await incidentFingerprint(runtime, id);
-      if (now !== before) {
-        subscriptions.set(uri, now);
-        await server
-          .sendResourceUpdated({ uri })
-          .catch((error: unknown) => log.debug({ err: error }, 'resource update not delivered'));
-      }
-    }
+  /**
+   * The store's change feed, from the first subscription on: every committed write, this
+   * process's and every other instance's (PostgreSQL NOTIFY, SQLite's data_version).
+   */
+  let watching: Promise<Unwatch> | undefined;
+  const onChange = (change: IncidentChange): void => {
+    const uri = `incident://${change.incidentId}`;
+    const told = subscriptions.get(uri);
+    if (told === undefined || told >= change.version) return;
+    subscriptions.set(uri, change.version);
+    server
+      .sendResourceUpdated({ uri })
+      .catch((error: unknown) => log.debug({ err: error }, 'resource update not delivered'));
+  };
+  const watch = (): Promise<Unwatch> => {
+    watching ??= runtime.store.watch(onChange).catch((error: unknown) => {
+      watching = undefined;
+      throw error;
+    });
+    return watching;
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...catalog.definitions] }));
@@ -134,7 +140,6 @@ export function createMcpServer(
           .catch(() => undefined);
         return { content: [{ type: 'text', text: result.text }], isError: true };
       }
-      if (!tool.annotations.readOnlyHint && subscriptions.size) await checkSubscriptions();
       return { content: [{ type: 'text', text: result.text }], structuredContent: result.output };
     } finally {
       running--;
@@ -170,24 +175,13 @@ export function createMcpServer(
         ErrorCode.InvalidParams,
         `this session already watches ${maxSubscriptions} resources; unsubscribe from one before subscribing to another`,
       );
-    subscriptions.set(uri, version === null ? 'static' : String(version));
-    if (!poller) {
-      poller = setInterval(
-        () =>
-          void checkSubscriptions().catch((error: unknown) => log.warn({ err: error }, 'subscription check failed')),
-        options.pollMs ?? 2000,
-      );
-      poller.unref();
-    }
+    if (version !== null) await watch();
+    subscriptions.set(uri, version ?? -1);
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
     const id = incidentIdFromUri(request.params.uri);
     subscriptions.delete(id ? `incident://${id}` : request.params.uri);
-    if (!subscriptions.size && poller) {
-      clearInterval(poller);
-      poller = undefined;
-    }
     return {};
   });
 
@@ -200,7 +194,9 @@ export function createMcpServer(
     server,
     inFlight: () => running,
     async close() {
-      if (poller) clearInterval(poller);
+      const stop = watching;
+      watching = undefined;
+      (await stop?.catch(() => undefined))?.();
       await server.close();
     },
   };

@@ -9,7 +9,7 @@ import type { ToolRegistry } from '../registry/registry.js';
 import type { ToolContext } from '../registry/types.js';
 import { createRegistry } from '../../tools/index.js';
 import { contextFor } from './context.js';
-import { openStore } from './store.js';
+import { describeLocation, openStore } from './store.js';
 import { loadFramework, type SeverityFramework } from '../severity/framework.js';
 import { loadSoul, type Soul } from '../soul/load.js';
 import { createHash } from 'node:crypto';
@@ -90,7 +90,10 @@ export function openRuntime(options: RuntimeOptions): Runtime {
         messages: options.messages ?? new MemoryMessageStore(),
         close: () => options.store!.close(),
       }
-    : openStore(paths.store, options.readOnly ? { mustExist: true } : {});
+    : openStore(paths.store, {
+        ...(options.readOnly ? { mustExist: true } : {}),
+        onTrouble: (what, error) => logger.warn({ err: error, store: describeLocation(paths.store) }, what),
+      });
   const store = stores.incidents;
   const clock = options.clock ?? systemClock;
   const git = options.git ?? execGit();

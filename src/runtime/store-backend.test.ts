@@ -50,6 +50,7 @@ class StubIncidentStore implements IncidentStore {
   editDraft = missing('editDraft');
   reviewDraft = missing('reviewDraft');
   markDraftPublished = missing('markDraftPublished');
+  watch = missing('watch');
   close = (): Promise<void> => Promise.resolve();
 }
 

@@ -7,6 +7,8 @@ export interface StoreOptions {
   now?: () => Date;
   /** For commands that only read: a missing database is an error naming it, never created. */
   mustExist?: boolean;
+  /** Told of trouble the store recovers from by itself (a change feed that lost its connection). */
+  onTrouble?: (what: string, error: unknown) => void;
 }
 
 /** A database the commander can keep its record in, chosen by the location's form. */
@@ -35,8 +37,24 @@ export const sqliteBackend: StoreBackend = {
   },
 };
 
+/** A `postgres://` or `postgresql://` URL: the shared PostgreSQL store (several instances, one record). */
+export const postgresBackend: StoreBackend = {
+  name: 'postgres',
+  accepts: (location) => /^postgres(?:ql)?:\/\//i.test(location),
+  async open(location, options) {
+    const { PostgresStore, postgresStores } = await import('../store/postgres/pg-store.js');
+    return postgresStores(
+      await PostgresStore.open(location, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.mustExist ? { mustExist: true } : {}),
+        ...(options.onTrouble ? { feed: { onTrouble: options.onTrouble } } : {}),
+      }),
+    );
+  },
+};
+
 /** Every backend, in the order they are asked. A new database joins with one line here. */
-export const BACKENDS: readonly StoreBackend[] = [sqliteBackend];
+export const BACKENDS: readonly StoreBackend[] = [sqliteBackend, postgresBackend];
 
 /** A store location as it may be shown: credentials in a URL are masked. */
 export function describeLocation(location: string): string {
@@ -60,16 +78,9 @@ export function openStore(
 
 function unsupported(location: string): ConfigError {
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase() ?? '';
-  const shown = describeLocation(location);
-  if (scheme === 'postgres' || scheme === 'postgresql')
-    return new ConfigError(
-      shown,
-      [{ field: '', problem: 'PostgreSQL is not supported yet: this version keeps its record in SQLite only' }],
-      'Pass --db with a file path (or unset INCIDENT_COMMANDER_DB) to use the SQLite store; nothing was created.',
-    );
   return new ConfigError(
-    shown,
+    describeLocation(location),
     [{ field: '', problem: `no store keeps "${scheme}://" locations` }],
-    'Give --db a file path for the SQLite store (or unset INCIDENT_COMMANDER_DB).',
+    'Give --db a file path for the SQLite store, or a postgres:// URL for PostgreSQL (or unset INCIDENT_COMMANDER_DB).',
   );
 }

@@ -76,6 +76,7 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
     editDraft: delegate('editDraft'),
     reviewDraft: delegate('reviewDraft'),
     markDraftPublished: delegate('markDraftPublished'),
+    watch: delegate('watch'),
     close,
   };
   const sessions: SessionStore = {

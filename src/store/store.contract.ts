@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { MessageStore } from './messages.js';
 import type { SessionStore } from './sessions.js';
-import type { IncidentRecord, IncidentStore, NewIncident, NewStatusDraft } from './types.js';
+import type { IncidentChange, IncidentRecord, IncidentStore, NewIncident, NewStatusDraft } from './types.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
@@ -25,6 +25,27 @@ export interface ContractCase {
 
 const T0 = '2026-11-26T10:00:00.000Z';
 const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+/** Waits until `check` holds, for stores whose watchers hear of other connections' writes a moment later. */
+async function eventually(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The newest version each incident was reported at, checking that each one's versions only rise. */
+function newestReported(changes: readonly IncidentChange[]): Map<string, IncidentChange> {
+  const newest = new Map<string, IncidentChange>();
+  for (const c of changes) {
+    const before = newest.get(c.incidentId);
+    if (before && before.version >= c.version)
+      throw new Error(`${c.incidentId} reported at version ${c.version} after version ${before.version}`);
+    newest.set(c.incidentId, c);
+  }
+  return newest;
+}
 
 export function draftIncident(overrides: Partial<NewIncident> = {}): NewIncident {
   return {
@@ -253,6 +274,13 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
       expect((await store.listTimeline(inc.id, { limit: 2, newest: true })).map((e) => e.text)).toEqual(['c', 'd']);
       expect((await store.listTimeline(inc.id, { kinds: ['note'] })).map((e) => e.text)).toEqual(['b', 'c']);
       expect(await store.countTimeline(inc.id)).toBe(4);
+      // Pages: skip from the newest end with `newest`, from the oldest otherwise.
+      expect((await store.listTimeline(inc.id, { limit: 2, newest: true, offset: 1 })).map((e) => e.text)).toEqual([
+        'b',
+        'c',
+      ]);
+      expect((await store.listTimeline(inc.id, { limit: 2, offset: 3 })).map((e) => e.text)).toEqual(['d']);
+      expect(await store.listTimeline(inc.id, { limit: 2, newest: true, offset: 4 })).toEqual([]);
     },
   },
   {
@@ -1040,6 +1068,115 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
       const keys = claims.flat().map((m) => m.key);
       expect(keys.length).toBe(new Set(keys).size);
       expect(keys.length).toBe(20);
+    },
+  },
+  {
+    name: 'tails one timeline after a seq in commit order, missing nothing while writers on two connections race',
+    async run({ store, peer }) {
+      const other = peer?.store ?? store;
+      const inc = await store.openIncident(draftIncident());
+      const elsewhere = await store.openIncident(draftIncident({ title: 'elsewhere' }));
+      await store.appendEvents(inc.id, [
+        { at: at(10), author: 'scribe', kind: 'note', text: 'b' },
+        { at: at(5), author: 'scribe', kind: 'observation', text: 'a (backdated)' },
+      ]);
+      const first = await store.listTimeline(inc.id, { afterSeq: 0 });
+      // In the order they were written, not by time; only this incident's.
+      expect(first.map((e) => e.text)).toEqual(['b', 'a (backdated)']);
+      expect(first[1]!.seq).toBeGreaterThan(first[0]!.seq);
+      expect((await store.listTimeline(inc.id, { afterSeq: first[0]!.seq })).map((e) => e.text)).toEqual([
+        'a (backdated)',
+      ]);
+      expect(await store.listTimeline(inc.id, { afterSeq: first[1]!.seq })).toEqual([]);
+      expect((await store.listTimeline(inc.id, { afterSeq: 0, limit: 1 })).map((e) => e.text)).toEqual(['b']);
+
+      // A tailer that asks for what follows the last seq it saw, while 40 writes race through both connections.
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? other : store).appendEvents(
+          i % 5 === 0 ? elsewhere.id : inc.id,
+          Array.from({ length: 1 + (i % 3) }, (_, j) => ({
+            at: at(20 + ((i * 7) % 13)),
+            author: `w${i}`,
+            kind: 'note' as const,
+            text: `race ${i}.${j}`,
+          })),
+        ),
+      );
+      let done = false;
+      const all = Promise.all(writes).finally(() => (done = true));
+      const tailed = [...first];
+      for (;;) {
+        const finished = done;
+        const next = await (tailed.length % 2 ? other : store).listTimeline(inc.id, { afterSeq: tailed.at(-1)!.seq });
+        tailed.push(...next);
+        if (finished) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await all;
+      const timeline = await store.listTimeline(inc.id);
+      expect(tailed.map((e) => e.text).sort()).toEqual(timeline.map((e) => e.text).sort());
+      expect(new Set(tailed.map((e) => e.seq)).size).toBe(tailed.length);
+      for (let i = 1; i < tailed.length; i++) expect(tailed[i]!.seq).toBeGreaterThan(tailed[i - 1]!.seq);
+      expect(tailed.every((e) => e.incidentId === inc.id)).toBe(true);
+    },
+  },
+  {
+    name: 'reports committed writes to every watcher, its own and another connection’s, in version order, until unwatched',
+    async run({ store, peer }) {
+      const other = peer?.store ?? store;
+      const inc = await store.openIncident(draftIncident());
+      const here: IncidentChange[] = [];
+      const stopped: IncidentChange[] = [];
+      const there: IncidentChange[] = [];
+      const stopHere = await store.watch((c) => here.push(c));
+      const stopEarly = await store.watch((c) => stopped.push(c));
+      const stopThere = await other.watch((c) => there.push(c));
+      const unrelated = await store.watch(() => {
+        throw new Error('a watcher that fails');
+      });
+      try {
+        await store.appendEvents(inc.id, [{ at: at(1), author: 'a', kind: 'note', text: 'one' }]);
+        await other.appendEvents(inc.id, [{ at: at(2), author: 'b', kind: 'note', text: 'two' }]);
+        const second = await other.openIncident(draftIncident({ title: 'second' }));
+        // A write without events still moves the version; its seq stays.
+        await store.changeSeverity(inc.id, { to: 'SEV2', reason: 'r', author: 'a', at: at(3), criteria: [] }, []);
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 ? other : store).appendEvents(i % 3 ? inc.id : second.id, [
+              { at: at(4), author: 'c', kind: 'note', text: `n${i}` },
+            ]),
+          ),
+        );
+        const finals = new Map<string, { version: number; seq: number }>();
+        for (const id of [inc.id, second.id])
+          finals.set(id, {
+            version: (await store.incidentVersion(id))!,
+            seq: (await store.listTimeline(id, { afterSeq: 0 })).at(-1)!.seq,
+          });
+        for (const [name, seen] of [
+          ['this connection', here],
+          ['the other connection', there],
+        ] as const) {
+          await eventually(`${name}'s watcher hears of the newest versions`, () =>
+            [...finals].every(([id, f]) => newestReported(seen).get(id)?.version === f.version),
+          );
+          const newest = newestReported(seen);
+          for (const [id, f] of finals) expect(newest.get(id), `${name}: ${id}`).toEqual({ incidentId: id, ...f });
+          expect(seen.every((c) => c.version > inc.version || c.incidentId !== inc.id)).toBe(true);
+        }
+
+        stopEarly();
+        stopEarly();
+        const before = stopped.length;
+        await other.appendEvents(inc.id, [{ at: at(5), author: 'b', kind: 'note', text: 'after' }]);
+        const after = (await store.incidentVersion(inc.id))!;
+        await eventually('the remaining watcher hears of the write', () => here.at(-1)?.version === after);
+        expect(stopped).toHaveLength(before);
+      } finally {
+        stopHere();
+        stopThere();
+        unrelated();
+      }
     },
   },
 ];

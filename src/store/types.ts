@@ -102,7 +102,13 @@ export interface NewEvent {
 }
 
 export interface TimelineEvent extends Required<NewEvent> {
-  /** Store-wide insertion order, across processes; ties on `at` are broken by it. */
+  /**
+   * The event's place in its incident's timeline, allocated inside the write: unique within the
+   * incident and increasing in the order events commit, across processes, so a reader that has seen
+   * seq N and asks for what follows N (`afterSeq`) never misses an event that committed late. Ties
+   * on `at` are broken by it. (SQLite numbers across all incidents, PostgreSQL per incident: compare
+   * seqs of one incident only.)
+   */
   seq: number;
   incidentId: string;
   /**
@@ -233,7 +239,14 @@ export interface TimelineQuery {
   /** Newest `limit` events when `newest` is true; oldest first otherwise. */
   limit?: number;
   newest?: boolean;
+  /** Skips this many events first (from the newest end with `newest`): pages of a long timeline. */
+  offset?: number;
   kinds?: readonly EventKind[];
+  /**
+   * Only events with a higher seq, returned in seq order (the order they committed) instead of by
+   * time: what a reader tailing the timeline asks for next. `limit` counts from the oldest of them.
+   */
+  afterSeq?: number;
 }
 
 export interface ActionItemFilter {
@@ -368,6 +381,20 @@ export interface IncidentRecord {
   timelineTotal: number;
 }
 
+/** One committed write to an incident, as a change feed reports it. */
+export interface IncidentChange {
+  incidentId: string;
+  /** The incident's version after the write. */
+  version: number;
+  /** The incident's newest timeline seq after the write; 0 before its first event. */
+  seq: number;
+}
+
+export type ChangeListener = (change: IncidentChange) => void;
+
+/** Stops a watch; stopping twice is harmless. */
+export type Unwatch = () => void;
+
 /**
  * Durable incident state. Contract (checked by the shared contract suite, src/store/store.contract.ts):
  * - every write method is one transaction: the change and the timeline events that describe it land together or not at all;
@@ -378,7 +405,11 @@ export interface IncidentRecord {
  *   even while others write (the only read that promises consistency across several tables);
  * - concurrent writers, in this process or others, never lose or duplicate a write: ids and
  *   sequence numbers are unique, and the version rises once per write;
- * - every write that touches an incident (or its timeline, roles, updates, action items, hypotheses, drafts) raises its version.
+ * - every write that touches an incident (or its timeline, roles, updates, action items, hypotheses, drafts) raises its version;
+ * - `watch` reports committed writes, this process's and every other process's on the same database:
+ *   per incident in version order, each version at most once; a watcher sees a change at or past every
+ *   version committed after its watch began (versions that commit while a feed is cut off are reported
+ *   once it is back, as one change to the newest).
  */
 export interface IncidentStore {
   openIncident(draft: NewIncident, events?: readonly NewEvent[]): Promise<Incident>;
@@ -481,6 +512,13 @@ export interface IncidentStore {
     published: { at: IsoTime; ref: string; url: string | null },
     events: readonly NewEvent[],
   ): Promise<StatusDraft>;
+
+  /**
+   * Calls `listener` for every committed write to any incident from now on (see the contract above).
+   * Resolves once the feed is listening: any write that commits after that is reported. A listener's
+   * exceptions are its own: the feed catches them and goes on (they never fail a write).
+   */
+  watch(listener: ChangeListener): Promise<Unwatch>;
 
   close(): Promise<void>;
 }

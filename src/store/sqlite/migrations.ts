@@ -206,6 +206,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_pending ON messages(queue, state, partition_key, seq);
   CREATE INDEX messages_partition ON messages(queue, partition_key, seq);
   `,
+  // Tailing one incident's timeline by seq (change feeds, live pages) and its newest seq, without a scan.
+  `
+  CREATE INDEX timeline_incident_seq ON timeline(incident_id, seq);
+  `,
 ];
 
 /** Runs pending migrations inside one immediate transaction, so two processes opening a new file cannot both migrate. */

@@ -4,9 +4,11 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { ConflictError, ExternalError, NotFoundError } from '../../core/errors.js';
 import { describeFsError, makePrivateDir } from '../../core/files.js';
 import type { Audience } from '../../core/audiences.js';
+import { ChangeHub } from '../change-hub.js';
 import type {
   ActionItem,
   ActionItemFilter,
+  ChangeListener,
   ActionItemPatch,
   ExternalRef,
   ExternalRefFilter,
@@ -37,6 +39,7 @@ import type {
   StatusDraftEdit,
   TimelineEvent,
   TimelineQuery,
+  Unwatch,
 } from '../types.js';
 import type { Stores } from '../lazy-store.js';
 import type { MessageStore } from '../messages.js';
@@ -210,6 +213,8 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** A missing file is an error naming it, never a new empty database (read-only commands). */
   mustExist?: boolean;
+  /** How often a watched store checks for commits by other connections, in ms (a cheap PRAGMA). */
+  watchPollMs?: number;
 }
 
 /**
@@ -277,6 +282,12 @@ export class SqliteStore implements IncidentStore {
   readonly sessions: SessionStore;
   /** The integrations' durable queues, likewise. */
   readonly messages: MessageStore;
+  private readonly hub = new ChangeHub();
+  private readonly watchPollMs: number;
+  private poller: NodeJS.Timeout | undefined;
+  private dataVersion = -1;
+  /** The incident the running write touched (insertEvents is called once per write). */
+  private written: string | null = null;
 
   constructor(
     readonly path: string,
@@ -285,6 +296,7 @@ export class SqliteStore implements IncidentStore {
     if (path !== ':memory:') preparePrivateFile(path, options.mustExist ?? false);
     this.db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.now = options.now ?? (() => new Date());
+    this.watchPollMs = options.watchPollMs ?? 100;
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
@@ -328,11 +340,16 @@ export class SqliteStore implements IncidentStore {
    * waits up to the busy timeout for another process's write to finish.
    */
   private write<T>(fn: () => T): Promise<T> {
+    this.written = null;
+    let result: T;
     try {
-      return Promise.resolve(this.transaction.immediate(fn) as T);
+      result = this.transaction.immediate(fn) as T;
     } catch (error) {
       return Promise.reject(error);
     }
+    // Committed: this connection's watchers hear of it now (PRAGMA data_version only moves for other connections' commits).
+    if (this.written !== null && this.hub.watching) this.reportIncident(this.written);
+    return Promise.resolve(result);
   }
 
   /** A read of one statement: it sees everything committed before it, in any process. */
@@ -366,6 +383,7 @@ export class SqliteStore implements IncidentStore {
       'UPDATE incidents SET timeline_count = timeline_count + ?, version = version + 1 WHERE id = ?',
     ).run(events.length, incidentId);
     if (bumped.changes === 0) throw incidentNotFound(incidentId);
+    this.written = incidentId;
     return events.map((e) => {
       const info = insert.run(incidentId, e.at, recordedAt, e.author, e.kind, e.text, e.data ? json(e.data) : null);
       return {
@@ -559,10 +577,17 @@ export class SqliteStore implements IncidentStore {
         kinds = ` AND kind IN (${query.kinds.map(() => '?').join(', ')})`;
         params.push(...query.kinds);
       }
+      if (query.afterSeq !== undefined) {
+        params.push(query.afterSeq, query.limit ?? -1, query.offset ?? 0);
+        const tail = this.query(
+          `${EVENT_SELECT} WHERE incident_id = ?${kinds} AND seq > ? ORDER BY seq LIMIT ? OFFSET ?`,
+        ).all(...params) as Row[];
+        return tail.map(toEvent);
+      }
       const order = query.newest ? 'DESC' : 'ASC';
-      params.push(query.limit ?? -1);
+      params.push(query.limit ?? -1, query.offset ?? 0);
       const rows = this.query(
-        `${EVENT_SELECT} WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ?`,
+        `${EVENT_SELECT} WHERE incident_id = ?${kinds} ORDER BY at ${order}, seq ${order} LIMIT ? OFFSET ?`,
       ).all(...params) as Row[];
       const events = rows.map(toEvent);
       return query.newest ? events.reverse() : events;
@@ -1036,7 +1061,61 @@ export class SqliteStore implements IncidentStore {
     });
   }
 
+  /**
+   * Commits through this connection are reported as they happen; other connections' and processes'
+   * are seen by polling `PRAGMA data_version` (it moves when another connection commits; about a
+   * microsecond to read) and then comparing each incident's version with the last one reported.
+   */
+  watch(listener: ChangeListener): Promise<Unwatch> {
+    try {
+      if (!this.hub.watching) this.startPolling();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const stop = this.hub.add(listener);
+    return Promise.resolve(() => {
+      stop();
+      if (!this.hub.watching) this.stopPolling();
+    });
+  }
+
+  private startPolling(): void {
+    for (const [id, version] of this.query('SELECT id, version FROM incidents').all() as Row[])
+      this.hub.baseline(str(id), Number(version));
+    this.dataVersion = Number(this.db.pragma('data_version', { simple: true }));
+    this.poller = setInterval(() => {
+      try {
+        this.pollOthers();
+      } catch {
+        // A busy or closing database: the next tick tries again.
+      }
+    }, this.watchPollMs);
+    this.poller.unref();
+  }
+
+  private stopPolling(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  private pollOthers(): void {
+    if (!this.db.open) return;
+    const now = Number(this.db.pragma('data_version', { simple: true }));
+    if (now === this.dataVersion) return;
+    this.dataVersion = now;
+    for (const [id, version] of this.query('SELECT id, version FROM incidents').all() as Row[])
+      if ((this.hub.versionOf(str(id)) ?? -1) < Number(version)) this.reportIncident(str(id));
+  }
+
+  private reportIncident(id: string): void {
+    const row = this.query(
+      'SELECT version, (SELECT MAX(seq) FROM timeline WHERE incident_id = incidents.id) FROM incidents WHERE id = ?',
+    ).get(id) as Row | undefined;
+    if (row) this.hub.report({ incidentId: id, version: Number(row[0]), seq: Number(row[1] ?? 0) });
+  }
+
   close(): Promise<void> {
+    this.stopPolling();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
