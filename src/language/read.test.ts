@@ -113,3 +113,53 @@ describe('reading a message', () => {
     expect(r('la página de pago no funciona para nadie').intents).toContain('report');
   });
 });
+
+describe('security read from what happened, not only from security words', () => {
+  it('reads data or money taken by whoever should not have it', () => {
+    expect(
+      r('a contractor account is exporting invoice data from 40 tenants, none of their tickets mention them').condition
+        .security,
+    ).toBe(true);
+    expect(
+      r('our vendor says the customer export file was taken last week: names and bank details').condition.security,
+    ).toBe(true);
+    expect(r('someone is selling 2 million of our customer emails').condition.security).toBe(true);
+    expect(r('the export of customer data to csv is failing with a 500').condition.security).toBe(false);
+  });
+
+  it("keeps another company's breach that reaches us as an outage apart from ours", () => {
+    const theirs = r('our payroll provider is down, their status page says ransomware attack');
+    expect(theirs.condition.security).toBe(false);
+    expect(theirs.kind).toBe('third_party');
+    expect(r('our sso vendor was breached and our admin api keys were in scope').condition.security).toBe(true);
+    expect(
+      r('a prefix of ours is being hijacked, another AS announces a more specific bgp route').condition.security,
+    ).toBe(false);
+  });
+
+  it('reads attacks told as events: extortion, defacement, takeover', () => {
+    expect(r('an extortion group posted a sample of our source code').condition.security).toBe(true);
+    expect(r("checkout is getting ddos'd, tons of slowloris-ish connections").condition.security).toBe(true);
+    expect(r('two withdrawals of 9k ETH from the hot wallet, we did not sign those').condition.security).toBe(true);
+  });
+});
+
+describe('other scripts', () => {
+  it('keeps Hangul syllables whole and splits Latin words out of CJK runs', () => {
+    expect(r('결제 서버 해킹 의심, 고객 개인정보 유출 가능성').condition.security).toBe(true);
+    expect(r('ログイン障害(DDoSっぽい)、全国的に繋がらない').condition).toMatchObject({ security: true, wide: true });
+  });
+});
+
+describe('recovery words that are not recoveries', () => {
+  it('reads comparisons and scope as what they are', () => {
+    expect(r('signups at 8x normal since the ad ran, verification queue at 50k').condition.state).not.toBe('recovered');
+    expect(r('demand is way over forecast and half the logins time out').condition.state).toBe('failing');
+    const scoped = r('android users get a blank screen after the update. ios looks fine').condition;
+    expect(scoped.partial).toBe(true);
+    expect(scoped.state).not.toBe('recovered');
+    expect(r('android had a blank screen for 5 min after the update, looks fine now').condition.state).toBe(
+      'recovered',
+    );
+  });
+});

@@ -375,6 +375,75 @@ const LOW_IMPACT =
 const MONITORING =
   /\b(?:dashboard|status ?page|health|monitor\w*|grafana|datadog|synthetics?|uptime|pingdom|probe|checks?)\b/;
 
+/** Universal on their own, wherever the failure is said: "everyone", "nationwide", "全国". */
+const STANDALONE_UNIVERSAL =
+  /^(?:everyone|everybody|everything|globally|worldwide|everywhere|sitewide|site-wide|site wide|100%|100 %|nationwide|nation wide|countrywide|country-wide|country wide|statewide|across the country|across the us|across europe|across england|across the uk|whole country|entire country|every state|in every state|all over the country|all states|landelijk|heel nederland|partout|partout en france|toute la france|bundesweit|deutschlandweit|in ganz deutschland|todo el pais|en todo el pais|todo o pais|em todo o pais|w calym kraju|caly kraj|in tutta italia|全国|全国的|전국|전체|전부|全部|全て|すべて)$/;
+
+const MONEY = /\b(?:funds|money|eth|btc|usdc|usdt|wallet|wallets|balance|balances|crypto|tokens?|coins?)\b/;
+
+/** "our staff payroll file was taken", "the keys were copied": data as the subject of a taking. */
+function passiveTaking(text: Tokenized, taken: readonly Mention[]): boolean {
+  return taken.some((m) => {
+    const before = text.tokens[m.start - 1]?.word ?? '';
+    return /^(?:was|were|been|be|is|are|got|get)$/.test(before);
+  });
+}
+
+/**
+ * "their note says ransomware", "ukg's private cloud is down from a ransomware attack", "aws says ddos
+ * on route 53": another company's security incident, which reaches us as an outage.
+ */
+function vendorOwned(text: Tokenized, mentions: readonly Mention[], m: Mention): boolean {
+  const sentence = text.sentences[m.sentence]!;
+  const words = sentence.tokens.map((t) => t.word);
+  const theirs = words.some((w) =>
+    /^(?:their|theirs|supplier|suppliers|provider|providers|vendor|vendors|upstream)$/.test(w),
+  );
+  const vendorNamed = mentions.some(
+    (x) =>
+      x.concept === 'thirdParty' &&
+      x.sentence === m.sentence &&
+      (text.tokens[x.end - 1]?.apostropheS ||
+        /^(?:says|say|said|reports?|reported|confirms?|confirmed)$/.test(text.tokens[x.end]?.word ?? '')),
+  );
+  return theirs || vendorNamed;
+}
+
+/** "our /22 is being hijacked: AS17557 is announcing a /24", "the route leak": routing, not a breach. */
+function routing(mentions: readonly Mention[], m: Mention): boolean {
+  return (
+    /^(?:hijack|hijacked|leak|leaked|leaking)$/.test(m.words) &&
+    mentions.some((x) => x.concept === 'network' && Math.abs(x.sentence - m.sentence) <= 1)
+  );
+}
+
+/** "now", "again", "since 10:40", "for 20 min": words that make a "looks fine" an end of trouble. */
+const RECOVERY_MARKER =
+  /\b(?:now|again|since|back|anymore|any more|for \d+|for (?:a few|several|the last)|at last|finally)\b/;
+
+/**
+ * "10x normal", "above normal", "way over forecast": a comparison that uses a recovery word.
+ * "over" ends trouble only at the end of its clause ("it's over", "over now").
+ */
+function comparison(text: Tokenized, m: Mention): boolean {
+  const before = text.tokens[m.start - 1];
+  const after = text.tokens[m.end];
+  const sameClause = (t: (typeof text.tokens)[number] | undefined): boolean =>
+    t !== undefined && t.sentence === m.sentence && t.clause === text.tokens[m.start]?.clause;
+  if (
+    sameClause(before) &&
+    /^(?:\d+(?:\.\d+)?x|x|above|below|than|over|under|twice|thrice|times|way|well|far|of)$/.test(before!.word)
+  )
+    return true;
+  if (
+    m.words === 'over' &&
+    sameClause(after) &&
+    !/^(?:now|already|finally|thankfully|folks|all|everyone|guys|team|y'all)$/.test(after!.word)
+  )
+    return true;
+  return false;
+}
+
 function readCondition(
   text: Tokenized,
   mentions: readonly Mention[],
@@ -422,16 +491,15 @@ function readCondition(
       !frameAt(frame, m).hypothetical &&
       !fineClause(m) &&
       (!NEGATING_UNIVERSALS.test(m.words) || failures.some((f) => f.start <= m.start && f.end >= m.end)) &&
-      (failures.some((f) => sameClause(f, m)) ||
-        /^(?:everyone|everybody|everything|globally|worldwide|everywhere|sitewide|site-wide|site wide|100%|100 %)$/.test(
-          m.words,
-        )),
+      (failures.some((f) => sameClause(f, m)) || (STANDALONE_UNIVERSAL.test(m.words) && failures.length > 0)),
   );
   const quantified = of('all').filter((q) => {
     if (q.negated || fineClause(q)) return false;
     const next = text.tokens[q.end]?.word ?? '';
     if (IDIOMS_AFTER_ALL.has(next)) return false;
-    const failingHere = failures.filter((f) => sameSentence(f, q));
+    // "every handset in the US showing SOS only. no voice, no data": the failure may follow in the next sentence.
+    const inSentence = failures.filter((f) => sameSentence(f, q));
+    const failingHere = inSentence.length ? inSentence : failures.filter((f) => f.sentence === q.sentence + 1);
     const overPeople = of('population', 'surface', 'revenue', 'critical').some(
       (p) => sameClause(p, q) && p.start > q.start && p.start <= q.end + 3,
     );
@@ -469,7 +537,12 @@ function readCondition(
   // Over: a recovery after the last failure ("503s for 4 min, came back on its own"), never a green dashboard.
   const recoveries = of('recovered', 'recoveredWeak').filter((m) => {
     if (m.negated || frameAt(frame, m).question || frameAt(frame, m).hypothetical) return false;
-    return !(MONITORING.test(clauseText(text, m)) && /green|ok|healthy|fine|normal/.test(m.words));
+    if (comparison(text, m)) return false;
+    const clause = clauseText(text, m);
+    if (MONITORING.test(clause) && /green|ok|healthy|fine|normal/.test(m.words)) return false;
+    // "older models look fine" beside a failure told in the present describes scope, not an end.
+    const fineOnly = m.concept === 'recoveredWeak' && /fine|ok|okay|good|normal|healthy|green/.test(m.words);
+    return !(fineOnly && !RECOVERY_MARKER.test(clause) && failures.some((f) => !frameAt(frame, f).past));
   });
   const lastFailure = Math.max(-1, ...failures.map((f) => f.start));
   const recovered = recoveries.some((r) => r.start > lastFailure) || (recoveries.length > 0 && failures.length === 0);
@@ -500,7 +573,7 @@ function readCondition(
   const publicSurfaces = surfaces.filter(
     (m) =>
       !internalClauses.has(`${m.sentence}:${m.clause}`) &&
-      !/^(?:server|servers|service|platform|production|prod|dashboard|region|regions)$/.test(m.words),
+      !/^(?:servers?|services?|platforms?|production|prod|dashboards?|regions?|tools?|tooling|pages?)$/.test(m.words),
   );
   const ruledOut: Condition['ruledOut'] = [];
   let customerFacing: boolean | null = null;
@@ -555,7 +628,27 @@ function readCondition(
       CROSS_DETERMINER.test(text.tokens[i - 1]?.word ?? '') &&
       !text.tokens[i - 1]!.apostropheS,
   );
-  const security = strongSecurity.length > 0 || exposure || crossAccount;
+  // "two support agents exporting customer records … none of their tickets", "posting card fields to
+  // baways.com (not us)", "selling 15M emails": data or money taken by whoever should not have it.
+  const valuables = [...of('dataNoun', 'secret', 'secretWeak'), ...of('revenue').filter((m) => MONEY.test(m.words))];
+  // Told in the past is still ours to handle: "the file was taken last week".
+  const taken = of('taking').filter(
+    (m) =>
+      !m.negated &&
+      !frameAt(frame, m).question &&
+      !frameAt(frame, m).hypothetical &&
+      valuables.some((v) => !v.negated && sameSentence(v, m) && Math.abs(v.start - m.start) <= 8),
+  );
+  const strangers = of('stranger').filter((m) => !m.negated || /^(?:none|no|not|was not|wasnt)/.test(m.words));
+  const theft =
+    taken.some((m) => /^(?:sell|steal|exfiltrate|stole|stolen|walk off with|make off with)/.test(m.words)) ||
+    (taken.length > 0 && (strangers.length > 0 || exposedStrong.length > 0 || passiveTaking(text, taken)));
+  // Another company's breach that reaches us only as an outage is theirs; one that reaches our access is ours.
+  const ours = strongSecurity.filter(
+    (m) => !(failures.length > 0 && vendorOwned(text, mentions, m)) && !routing(mentions, m),
+  );
+  const security =
+    ours.length > 0 || exposure || crossAccount || theft || (strongSecurity.length > 0 && secretStrong.length > 0);
   if (security) note('securityBreach', strongSecurity.length ? strongSecurity : [...exposedStrong, ...exposedWeak]);
   if (!security && of('security', 'exposed').some((m) => m.negated)) ruledOut.push('security');
 

@@ -1,7 +1,7 @@
 import { FOREIGN, isCjk } from './foreign.js';
 import { CONCEPTS, COMMON_WORDS, type Concept } from './lexicon.js';
 import { editDistance, lemmas } from './lemma.js';
-import type { Token, Tokenized } from './tokens.js';
+import { fold, type Token, type Tokenized } from './tokens.js';
 
 /** A concept found in the text: which words, in which clause, and whether a negation reaches it. */
 export interface Mention {
@@ -90,7 +90,7 @@ function compile(): { byFirst: Map<string, Pattern[]>; vocabulary: Set<string> }
       words
         .filter((w) => !isCjk(w))
         .map((w) =>
-          w
+          fold(w)
             .replace(/'/g, ' ')
             .split(/\s+/)
             .map((x) => `=${x}`)
@@ -399,6 +399,20 @@ function markNegation(text: Tokenized, mentions: Found[]): void {
       if (sentence.question && PRONOUNS.has(tokens[i + 1]?.word ?? '')) continue;
       // "no longer", "not anymore": a recovery, read by the recovered concept, not a negation of it.
       if (t.word === 'no' && tokens[i + 1]?.word === 'longer') continue;
+      // "no signal + touch id dead": a negator a phrase has taken for itself negates nothing else.
+      if (
+        t.word === 'no' &&
+        mentions.some(
+          (m) =>
+            m.concept === 'outage' &&
+            m.selfNegating &&
+            m.start === t.index &&
+            m.end > t.index + 1 &&
+            // "no data loss": a longer phrase over the same words is what the "no" negates.
+            !mentions.some((o) => o !== m && o.start > m.start && o.start < m.end && o.end > m.end),
+        )
+      )
+        continue;
       let end = i + 1;
       while (end < tokens.length && tokens[end]!.clause === t.clause && !SCOPE_BREAKERS.has(tokens[end]!.word)) end++;
       const from = t.index + 1;

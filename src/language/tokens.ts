@@ -211,10 +211,41 @@ function isContractedIs(word: string, n: string | undefined): boolean {
   );
 }
 
-function fold(text: string): string {
+const CJK_CHAR = '\\u3040-\\u30ff\\u3400-\\u9fff\\uac00-\\ud7af';
+const SCRIPT_EDGE = new RegExp(`([${CJK_CHAR}])(?=[A-Za-z0-9$])|([A-Za-z0-9$])(?=[${CJK_CHAR}])`, 'g');
+
+/**
+ * Japanese and Chinese run words together and punctuate with their own marks: "送信(DDoSっぽい)、ルーター".
+ * A Latin word inside CJK text becomes a word of its own, and the CJK marks end clauses and sentences.
+ */
+function spaceScripts(block: string): string {
+  if (!new RegExp(`[${CJK_CHAR}]`).test(block)) return block;
+  return block
+    .replace(/[（）()「」『』【】]/g, ' ')
+    .replace(/\s*[。！？]\s*/g, '. ')
+    .replace(/\s*[、，；：]\s*/g, ', ')
+    .replace(SCRIPT_EDGE, '$1$2 ');
+}
+
+const PRONOUN_D = /^(?:i|you|we|they|he|she|it|who|that|there|what)['’]d$/;
+
+/** "ddos'd", "oom'd", "rm'ed": a noun used as a verb reads as the noun. */
+function verbed(word: string): string {
+  return PRONOUN_D.test(word) ? word : word.replace(/^([a-z0-9]{2,})['’](?:d|ed)$/, '$1');
+}
+
+/** "slowloris-ish", "ddos-y": a hedge on a word is still the word. */
+function hedged(typed: string): string | null {
+  const m = /^([\p{L}\d]{3,})-(?:ish|y|like)$/iu.exec(typed.replace(/[.,;:!?)"']+$/, ''));
+  return m ? fold(m[1]!) : null;
+}
+
+/** Lower case without accents: how words are compared. */
+export function fold(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC') // Hangul decomposes into jamo under NFKD: put the syllables back
     .toLowerCase();
 }
 
@@ -267,7 +298,7 @@ export function tokenize(input: string): Tokenized {
   const sentences: Sentence[] = [];
   const all: Token[] = [];
   for (const block of blocks(text)) {
-    const doc = nlp(block);
+    const doc = nlp(spaceScripts(block));
     for (const sentenceTerms of doc.document) {
       const terms: readonly RawTerm[] = sentenceTerms;
       const s = sentences.length;
@@ -285,7 +316,7 @@ export function tokenize(input: string): Tokenized {
         // compromise reads "5xx" as 5 + the unit "xx": HTTP status classes and "503s" stay one word.
         if (!typed && k > 0 && STATUS_CODE.test(terms[k - 1]!.text ?? '')) continue;
         const raw = STATUS_CODE.test(typed) ? typed.replace(/s$/i, '') : (t.machine ?? t.normal ?? '');
-        const word = fold(raw)
+        const word = verbed(hedged(typed) ?? fold(raw))
           .replace(/['’]s$/, '')
           .replace(/^['’]+|['’]+$/g, '');
         const implicit = fold(t.implicit ?? '');
