@@ -251,6 +251,23 @@ describe('context that lasts an incident', () => {
   });
 });
 
+describe('a conversation that no longer fits', () => {
+  it('folds the earlier turns into the summary and retries the step once when the API says the window is full', async () => {
+    for (let i = 0; i < 3; i++) {
+      fake.enqueue(text(`Noted ${i}.`));
+      await agent().runTurn(session, `update ${i}`, output);
+    }
+    fake.enqueue({ kind: 'message', content: [], stopReason: 'model_context_window_exceeded' }, text('Still SEV2.'));
+    const result = await agent().runTurn(session, 'where are we?', output);
+    expect(result).toMatchObject({ stopReason: 'end_turn', reply: 'Still SEV2.' });
+    expect(notices.at(-1)).toMatch(/no longer fitted the context window: its 3 earlier turns are now a summary/);
+    const retried = messagesOf(4);
+    expect(retried.map((m) => m.role)).toEqual(['user']);
+    expect(retried[0]!.content[1]!.text).toMatch(/Person: update 2/);
+    expect(retried[0]!.content.at(-1)!.text).toBe('where are we?');
+  });
+});
+
 describe('an API that is down, behind the circuit breaker', () => {
   it('pays the retry budget once: later turns go straight to the playbook, and the reason is said once', async () => {
     fake.setResponder(() => ({ kind: 'hang', ms: 5 }));

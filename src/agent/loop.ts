@@ -179,7 +179,7 @@ export class Agent {
     const cacheTtl = this.options.overrides?.cacheTtl ?? soul.config.cache_ttl;
     const ctx = this.options.context(actor);
     this.compactIfLarge(session, limits, output);
-    const turnStart = session.messages.length;
+    let turnStart = session.messages.length;
 
     const context = await this.turnContext(session, ctx, actor);
     pushUser(session, [
@@ -200,6 +200,8 @@ export class Agent {
     let shown = '';
     /** Claude refused this turn: it leaves the history once answered, as the API asks. */
     let refused = false;
+    /** The history was folded once this turn because it no longer fitted the context window. */
+    let squeezed = false;
 
     try {
       for (;;) {
@@ -283,6 +285,20 @@ export class Agent {
           }
           stopReason = 'refusal';
           break;
+        }
+        if (response.stopReason === 'model_context_window_exceeded' && !squeezed) {
+          // Out of room: fold every earlier turn into the summary and try this step once more.
+          const compacted = compactHistory(session.messages, 1);
+          if (compacted) {
+            squeezed = true;
+            session.messages = compacted.messages;
+            turnStart = 0;
+            output.onNotice(
+              `The conversation no longer fitted the context window: its ${compacted.folded} earlier turns are now a summary (the incident record keeps every detail).`,
+            );
+            steps--;
+            continue;
+          }
         }
         if (
           response.stopReason === 'max_tokens' ||

@@ -1,4 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { printable } from '../core/control.js';
+import { quote } from '../core/zod-issues.js';
 import type { TemplateLibrary } from '../templates/library.js';
 
 export function listPrompts(templates: TemplateLibrary) {
@@ -18,7 +20,7 @@ export function getPrompt(templates: TemplateLibrary, name: string, args: Record
   if (!template)
     throw new McpError(
       ErrorCode.InvalidParams,
-      `unknown prompt "${name}"; prompts: ${templates
+      `unknown prompt ${quote(name, 80)}; prompts: ${templates
         .list('prompt')
         .map((t) => t.id)
         .join(', ')}`,
@@ -28,14 +30,15 @@ export function getPrompt(templates: TemplateLibrary, name: string, args: Record
     if (!known.has(key))
       throw new McpError(
         ErrorCode.InvalidParams,
-        `prompt "${name}" has no argument "${key}"; arguments: ${[...known].join(', ')}`,
+        `prompt "${name}" has no argument ${quote(key, 80)}; arguments: ${[...known].join(', ')}`,
       );
     if (args[key]!.length > MAX_ARG)
       throw new McpError(ErrorCode.InvalidParams, `argument "${key}" is longer than ${MAX_ARG} characters`);
   }
   const vars: Record<string, string> = {};
   for (const a of template.arguments) {
-    const value = args[a.name]?.trim() ?? '';
+    // The caller's text goes into a message a model reads and a client shows: no escapes or controls.
+    const value = printable(args[a.name] ?? '').trim();
     if (a.required && !value)
       throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" needs argument "${a.name}": ${a.description}`);
     vars[a.name] = value;

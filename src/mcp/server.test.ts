@@ -3,6 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, ErrorCode, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CONTROL } from '../core/control.js';
 import { silentLogger } from '../core/logger.js';
 import { ToolRegistry } from '../registry/registry.js';
 import { defineTool } from '../registry/types.js';
@@ -126,6 +127,26 @@ describe('MCP server (in-process, linked transports)', () => {
     await capped.unsubscribeResource({ uri: 'incident://INC-1' });
     await expect(capped.subscribeResource({ uri: 'soul://active' })).resolves.toEqual({});
     await capped.close();
+  });
+
+  it('renders prompt arguments as plain text, and quotes unknown names without echoing them raw', async () => {
+    const kickoff = await client.getPrompt({
+      name: 'incident-kickoff',
+      arguments: { report: '\u001b]0;owned\u0007checkout \u001b[2Jis down\rFAKE', service: 'payment-api' },
+    });
+    const text = (kickoff.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('checkout is down\nFAKE');
+    expect(CONTROL.test(text)).toBe(false);
+    expect(text).not.toMatch(/\]0;|\[2J/);
+    const hostile = `\u001b[31m${'x'.repeat(100_000)}`;
+    for (const call of [
+      client.getPrompt({ name: hostile, arguments: {} }),
+      client.getPrompt({ name: 'incident-kickoff', arguments: { report: 'x', [hostile]: 'y' } }),
+    ]) {
+      const error = (await call.catch((e: unknown) => e)) as Error;
+      expect(error.message.length).toBeLessThan(600);
+      expect(error.message).not.toContain('\u001b[');
+    }
   });
 
   it("writes a client's name as one short line of plain text, whatever the client calls itself", async () => {

@@ -53,7 +53,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 
-export type FakeStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'pause_turn' | 'refusal' | 'stop_sequence';
+export type FakeStopReason =
+  | 'end_turn'
+  | 'tool_use'
+  | 'max_tokens'
+  | 'pause_turn'
+  | 'refusal'
+  | 'stop_sequence'
+  | 'model_context_window_exceeded';
 
 export type FakeUsage = Partial<{
   input_tokens: number;
