@@ -285,10 +285,33 @@ export function readBlame(text: Tokenized, mentions: readonly Mention[], people:
   };
 }
 
+const ON_PERSON = /\b(?:is|was|'s) (?:all )?on [\p{L}]|\b(?:thanks to|because of|blame|blaming) [\p{L}]/iu;
+
+/**
+ * Whether a text has any word a finding needs (a causal verb, a person's artifact, a fault or hindsight
+ * phrase). A long timeline is mostly entries with none of them, and those need no reading at all.
+ */
+function mayBlame(text: string): boolean {
+  if (ON_PERSON.test(text) || HUMAN_ERROR.test(text) || HINDSIGHT.test(text) || FAULT.test(text)) return true;
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}'’-]+/u);
+  // An artifact blames only as someone's: "Dave's change".
+  const possessive = /\p{L}['’]s\b/u.test(text);
+  return words.some((w) => {
+    const bare = w.replace(/['’]s$/, '');
+    return CAUSAL.has(bare) || (possessive && ARTIFACTS.has(bare));
+  });
+}
+
 /** Blame findings in free text (post-mortem drafts, timeline entries, replies). Quoted text is skipped. */
 export function blameIn(text: string, people: KnownPeople = {}): BlameFindingText[] {
-  const tokens = tokenize(withoutQuotes(text));
-  return readBlame(tokens, scan(tokens), people).findings;
+  // A line break ends a sentence, so each line can be read alone, and most lines need no reading.
+  return withoutQuotes(text)
+    .split('\n')
+    .filter(mayBlame)
+    .flatMap((line) => {
+      const tokens = tokenize(line);
+      return readBlame(tokens, scan(tokens), people).findings;
+    });
 }
 
 /**
