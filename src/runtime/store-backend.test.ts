@@ -43,6 +43,7 @@ class StubIncidentStore implements IncidentStore {
   findRef = missing('findRef');
   listRefs = missing('listRefs');
   claim = missing('claim');
+  releaseClaim = missing('releaseClaim');
   forgetClaims = missing('forgetClaims');
   createDraft = missing('createDraft');
   getDraft = missing('getDraft');

@@ -69,6 +69,7 @@ export function lazyStores(open: () => Promise<Stores>): Stores {
     findRef: delegate('findRef'),
     listRefs: delegate('listRefs'),
     claim: delegate('claim'),
+    releaseClaim: delegate('releaseClaim'),
     forgetClaims: delegate('forgetClaims'),
     createDraft: delegate('createDraft'),
     getDraft: delegate('getDraft'),

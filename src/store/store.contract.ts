@@ -815,7 +815,7 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
     },
   },
   {
-    name: 'grants each claim once across connections, and forgets claims older than asked',
+    name: 'grants each claim once across connections, again after it is given back, and forgets claims older than asked',
     async run({ store, peer }) {
       const writers = [store, peer?.store ?? store];
       const results = await Promise.all(
@@ -830,6 +830,11 @@ export const STORE_CONTRACT: readonly ContractCase[] = [
       expect(await store.forgetClaims(at(20))).toBe(1);
       expect(await store.claim('slack-event', 'Ev-1', at(30))).toBe(true);
       expect(await store.claim('slack-event', 'Ev-2', at(30))).toBe(false);
+      // A claim given back (its work failed) is granted again, once.
+      await store.releaseClaim('slack-event', 'Ev-2');
+      await store.releaseClaim('slack-event', 'never-claimed');
+      expect(await (peer?.store ?? store).claim('slack-event', 'Ev-2', at(31))).toBe(true);
+      expect(await store.claim('slack-event', 'Ev-2', at(32))).toBe(false);
     },
   },
   {

@@ -490,6 +490,8 @@ export interface IncidentStore {
    * until `forgetClaims` drops them, so they de-duplicate within the window the caller keeps.
    */
   claim(scope: string, key: string, at: IsoTime): Promise<boolean>;
+  /** Gives a claim back (the work it guarded failed), so a later claim of (scope, key) is granted again. */
+  releaseClaim(scope: string, key: string): Promise<void>;
   /** Forgets claims made before `before`; returns how many were forgotten. */
   forgetClaims(before: IsoTime): Promise<number>;
 

@@ -770,6 +770,10 @@ export class PostgresStore implements IncidentStore {
     return rows.length === 1;
   }
 
+  async releaseClaim(scope: string, key: string): Promise<void> {
+    await this.read('DELETE FROM claims WHERE scope = $1 AND key = $2', [scope, key]);
+  }
+
   async forgetClaims(before: IsoTime): Promise<number> {
     const [row] = await this.read(
       'WITH gone AS (DELETE FROM claims WHERE claimed_at < $1 RETURNING 1) SELECT count(*)::integer FROM gone',

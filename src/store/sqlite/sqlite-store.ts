@@ -919,6 +919,12 @@ export class SqliteStore implements IncidentStore {
     );
   }
 
+  releaseClaim(scope: string, key: string): Promise<void> {
+    return this.write(() => {
+      this.stmt('DELETE FROM claims WHERE scope = ? AND key = ?').run(scope, key);
+    });
+  }
+
   forgetClaims(before: IsoTime): Promise<number> {
     return this.write(() => this.stmt('DELETE FROM claims WHERE claimed_at < ?').run(before).changes);
   }
