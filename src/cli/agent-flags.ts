@@ -3,8 +3,12 @@ import type { FlagValues } from './spec.js';
 import type { CHAT } from './commands/specs.js';
 
 type AgentFlagValues = FlagValues<(typeof CHAT)['flags']>;
+type ModelFlagValues = Pick<
+  AgentFlagValues,
+  'offline' | 'model' | 'max-tokens' | 'temperature' | 'max-steps' | 'max-turn-cost' | 'max-session-cost'
+>;
 
-export function agentFlags(flags: AgentFlagValues): AgentFlags {
+export function agentFlags(flags: ModelFlagValues): AgentFlags {
   return {
     offline: flags.offline,
     model: flags.model,

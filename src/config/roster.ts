@@ -17,6 +17,11 @@ export const PersonSchema = z
       .describe('Role ids this person is trained for, e.g. incident_commander, communications_lead.'),
     on_call: z.boolean().default(false).describe('On call right now.'),
     available: z.boolean().default(true).describe('False when away (leave, asleep in another time zone).'),
+    slack: z
+      .string()
+      .regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id such as U0123ABCD (profile → ⋮ → Copy member ID)')
+      .optional()
+      .describe('Slack member id, so the Slack app knows which person a Slack user is.'),
   })
   .strict();
 

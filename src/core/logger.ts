@@ -33,7 +33,14 @@ export const REDACT_PATHS = [
 ];
 
 /** Environment variables that hold secrets: their values are scrubbed from every log line. */
-export const SECRET_ENV_VARS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'INCIDENT_COMMANDER_MCP_TOKEN'] as const;
+export const SECRET_ENV_VARS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'INCIDENT_COMMANDER_MCP_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+] as const;
 
 const REDACTED = '[redacted]';
 /** Secret values this process knows about (API keys, bearer tokens), with their base64 forms. */
@@ -71,10 +78,12 @@ export function registerSecretsFromEnv(env: NodeJS.ProcessEnv): void {
 /** A JSON field whose value is a credential, at any depth: the value is replaced. */
 const SECRET_FIELD =
   /("(?:authorization|proxy-authorization|x-api-key|api-key|api_key|apikey|authtoken|auth_token|access_token|token|password|cookie|set-cookie|routing_key|anthropic_api_key|anthropic_auth_token|incident_commander_mcp_token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-/** Credentials that announce themselves: `Bearer …` and Anthropic keys. */
+/** Credentials that announce themselves: `Bearer …`, Anthropic keys and Slack tokens. */
 const SECRET_SHAPES: readonly [RegExp, string][] = [
   [/\b(Bearer)(\s+|%20)[A-Za-z0-9._~+/=-]{8,}/gi, `$1$2${REDACTED}`],
   [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, REDACTED],
+  [/\bxox[abposr]-[A-Za-z0-9-]{8,}/g, REDACTED],
+  [/\bxapp-[A-Za-z0-9-]{8,}/g, REDACTED],
 ];
 
 /**

@@ -23,6 +23,22 @@ export interface EventRequest {
   at?: string | undefined;
   /** Who did or saw it; defaults to the actor. */
   author?: string | undefined;
+  /** Where it was captured from (a chat message): kept as the entry's `data.source`. */
+  source?: EventSource | undefined;
+}
+
+/** The message an entry was captured from, so a reader can follow it back. */
+export interface EventSource {
+  /** The system it came from: "slack". */
+  system: string;
+  /** Its id there: "C123:1712345678.000100". */
+  ref: string;
+  /** A link to it, when the system gives one. */
+  url: string | null;
+  /** How it reached the timeline: "pin", "reaction", "shortcut", "edit", "delete". */
+  via: string;
+  /** Who put it on the timeline, when not its author. */
+  capturedBy: string | null;
 }
 
 export interface RecordedEvent {
@@ -37,7 +53,13 @@ export async function recordEvent(ctx: IncidentContext, request: EventRequest): 
   if (Date.parse(at) > now.getTime() + 60_000)
     throw InputError.field('at', `${at} is in the future (now is ${now.toISOString()})`);
   const [event] = await ctx.store.appendEvents(request.incidentId, [
-    { at, author: request.author ?? ctx.actor, kind: request.kind, text: request.text },
+    {
+      at,
+      author: request.author ?? ctx.actor,
+      kind: request.kind,
+      text: request.text,
+      ...(request.source ? { data: { source: { ...request.source } } } : {}),
+    },
   ]);
   const e = event!;
   return {

@@ -6,6 +6,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(spec.CHAT, () => import('./chat.js')),
   entry(spec.ASK, () => import('./ask.js')),
   entry(spec.MCP, () => import('./mcp.js')),
+  entry(spec.SLACK, () => import('./slack.js')),
+  entry(spec.SLACK_MANIFEST, () => import('./slack.js').then((m) => ({ run: m.manifest }))),
   entry(spec.STATUS, () => import('./status.js')),
   entry(spec.POSTMORTEM, () => import('./postmortem.js')),
   entry(spec.EVAL, () => import('./eval.js')),

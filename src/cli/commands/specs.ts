@@ -2,6 +2,13 @@ import type { Zod } from '../spec.js';
 import { INCIDENT_ID_EXAMPLE, parseIncidentId } from '../../core/ids.js';
 import { HTTP_DEFAULTS } from '../../mcp/http-defaults.js';
 import { ROTATION_LIMITS } from '../../oncall/limits.js';
+import {
+  channelIdSchema,
+  commandSchema,
+  DEFAULT_COMMAND,
+  DEFAULT_REACTION,
+  reactionSchema,
+} from '../../slack/options.js';
 import { defineCommand, type FlagSpec } from '../spec.js';
 
 /**
@@ -23,8 +30,8 @@ const incidentFlag = {
       .optional(),
 } as const satisfies FlagSpec;
 
-/** Flags shared by `ask` and `chat`: the model, its limits, who is talking and which incident. */
-const AGENT_FLAGS = {
+/** The model and its limits: every command that runs the commander (ask, chat, slack). */
+const MODEL_FLAGS = {
   offline: { type: 'boolean', description: 'answer with the offline playbook, even with ANTHROPIC_API_KEY set' },
   model: {
     type: 'string',
@@ -62,6 +69,11 @@ const AGENT_FLAGS = {
     description: 'stop a session that costs more than this (default: SOUL.md limits)',
     schema: (z: Zod) => z.coerce.number().positive().optional(),
   },
+} as const satisfies Record<string, FlagSpec>;
+
+/** Flags shared by `ask` and `chat`: the model, its limits, who is talking and which incident. */
+const AGENT_FLAGS = {
+  ...MODEL_FLAGS,
   incident: incidentFlag,
   as: {
     type: 'string',
@@ -519,6 +531,92 @@ export const GAMEDAY = defineCommand({
       type: 'string',
       value: 'DIR',
       description: 'scenario folder (env INCIDENT_COMMANDER_GAMEDAYS; default: the shipped ones)',
+    },
+  },
+});
+
+const channelIds = (what: string) =>
+  ({
+    type: 'string',
+    multiple: true,
+    value: 'CHANNEL-ID',
+    description: `a channel that also gets each ${what} update (its id, C…); repeat for more`,
+    schema: (z: Zod) => z.array(channelIdSchema(z)).max(20).default([]),
+  }) as const satisfies FlagSpec;
+
+const slashCommand = {
+  type: 'string',
+  value: '/NAME',
+  description: `the slash command (default ${DEFAULT_COMMAND}; /incident is often taken by another app)`,
+  schema: (z: Zod) => commandSchema(z).default(DEFAULT_COMMAND),
+} as const satisfies FlagSpec;
+
+export const SLACK = defineCommand({
+  path: ['slack'],
+  summary:
+    'Run the commander in Slack: a channel per incident, the slash command, role buttons, reminders on the cadence (Socket Mode, or the Events API with --http)',
+  longRunning: true,
+  flags: {
+    http: {
+      type: 'boolean',
+      description: 'serve the Events API (signed requests) instead of opening a Socket Mode connection',
+    },
+    host: {
+      type: 'string',
+      value: 'HOST',
+      description: 'interface to bind with --http (default 127.0.0.1; put a TLS proxy in front for Slack to reach it)',
+      schema: (z: Zod) => z.string().min(1).default('127.0.0.1'),
+    },
+    port: {
+      type: 'string',
+      value: 'PORT',
+      description: 'port with --http, 0 for any free one (default 3000)',
+      schema: (z: Zod) => z.coerce.number().int().min(0).max(65_535).default(3000),
+    },
+    command: slashCommand,
+    reaction: {
+      type: 'string',
+      value: 'EMOJI',
+      description: `the reaction that puts a message on the timeline (default ${DEFAULT_REACTION})`,
+      schema: (z: Zod) => reactionSchema(z).default(DEFAULT_REACTION),
+    },
+    'engineering-channel': channelIds('engineering'),
+    'executive-channel': channelIds('executive'),
+    'no-adopt': {
+      type: 'boolean',
+      description: 'do not open channels for incidents declared elsewhere (CLI, MCP, integrations)',
+    },
+    ...MODEL_FLAGS,
+  },
+  notes: [
+    'Environment: SLACK_BOT_TOKEN (xoxb-…, always), SLACK_APP_TOKEN (xapp-…, Socket Mode), SLACK_SIGNING_SECRET (--http),',
+    'INCIDENT_COMMANDER_SLACK_API_URL (another Web API base URL: a proxy or a test fake).',
+    'Set the app up with `incident-commander slack manifest`; the README has the steps.',
+  ],
+});
+
+export const SLACK_MANIFEST = defineCommand({
+  path: ['slack', 'manifest'],
+  summary:
+    'Print the Slack app manifest (JSON) to paste into api.slack.com: scopes, events, the slash command, interactivity',
+  flags: {
+    'request-url': {
+      type: 'string',
+      value: 'URL',
+      description: 'the public https URL of `slack --http` (…/slack/events); without it, the app uses Socket Mode',
+      schema: (z: Zod) =>
+        z
+          .string()
+          .url('must be a URL such as https://ic.example.com/slack/events')
+          .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+          .optional(),
+    },
+    command: slashCommand,
+    name: {
+      type: 'string',
+      value: 'NAME',
+      description: 'the app name people see (default Incident Commander)',
+      schema: (z: Zod) => z.string().min(1).max(35, "must be at most 35 characters (Slack's limit)").optional(),
     },
   },
 });

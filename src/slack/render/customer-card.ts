@@ -1,0 +1,52 @@
+import type { CustomerDraft } from '../approvals.js';
+import { type Block, fitMessage, LIMITS, md, type Message, plain, sections } from '../blocks.js';
+import { ACTION } from '../ids.js';
+import { escapeText } from '../mrkdwn.js';
+import { when } from './headline.js';
+
+/** The card a customer update waits on: the text customers would read, and Approve / Edit / Discard. */
+export function renderCustomerCard(draft: CustomerDraft, now: Date): Message {
+  const quoted = escapeText(draft.text)
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
+  const components = draft.statuspage?.components.length
+    ? `Status page: ${draft.statuspage.status}, impact ${draft.statuspage.impact}; ${draft.statuspage.components.map((c) => `${escapeText(c.name)} ${c.status.replace(/_/g, ' ')}`).join(', ')}`
+    : draft.statuspage
+      ? `Status page: ${draft.statuspage.status}, impact ${draft.statuspage.impact}`
+      : '';
+  const state =
+    draft.status === 'pending'
+      ? `Drafted for ${escapeText(draft.proposedBy)}${draft.editedBy ? `, edited by ${escapeText(draft.editedBy)}` : ''} · *needs a person's approval before customers see it*`
+      : draft.status === 'approved'
+        ? `:white_check_mark: Approved by ${escapeText(draft.decidedBy ?? '?')}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''} — ${escapeText(draft.outcome ?? '')}`
+        : `:wastebasket: Discarded by ${escapeText(draft.decidedBy ?? '?')}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''}`;
+  const blocks: Block[] = [
+    { type: 'header', text: plain(`Customer update · ${draft.incidentId} · ${draft.status}`, LIMITS.headerText) },
+    ...sections(quoted, 5),
+    { type: 'context', elements: [md(state), ...(components ? [md(components)] : [])] },
+  ];
+  if (draft.status === 'pending')
+    blocks.push({
+      type: 'actions',
+      block_id: `customer:${draft.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.approveCustomer,
+          text: plain('Approve', LIMITS.buttonText),
+          value: draft.id,
+          style: 'primary',
+        },
+        { type: 'button', action_id: ACTION.editCustomer, text: plain('Edit', LIMITS.buttonText), value: draft.id },
+        {
+          type: 'button',
+          action_id: ACTION.discardCustomer,
+          text: plain('Discard', LIMITS.buttonText),
+          value: draft.id,
+          style: 'danger',
+        },
+      ],
+    });
+  return fitMessage({ text: `Customer update for ${draft.incidentId} (${draft.status})`, blocks });
+}
