@@ -60,7 +60,16 @@ export class Watcher {
   async sync(): Promise<void> {
     for (const incident of await this.watched()) {
       if (this.seen.get(incident.id) === incident.version) continue;
-      await this.changed(incident);
+      await this.isolated(incident.id, 'sync', () => this.changed(incident));
+    }
+  }
+
+  /** One incident's trouble (an archived channel, a Slack error) never holds up the others. */
+  private async isolated(incidentId: string, pass: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.deps.logger.warn({ err: error, incident: incidentId, pass }, 'Slack pass failed for one incident');
     }
   }
 
@@ -129,8 +138,8 @@ export class Watcher {
   async tick(): Promise<void> {
     for (const incident of await this.watched()) {
       if (!(await this.deps.refs.channelOf(incident.id))) continue;
-      await this.headline.refresh(incident.id);
-      await this.reminders.check(incident.id);
+      await this.isolated(incident.id, 'headline', () => this.headline.refresh(incident.id));
+      await this.isolated(incident.id, 'reminders', () => this.reminders.check(incident.id));
     }
   }
 

@@ -541,3 +541,78 @@ describe('Slack: following the store', () => {
     }
   });
 });
+
+describe('Slack: subcommands and direct messages', () => {
+  it('role, sev, status and action work from the incident channel, each as its service with the Slack user as the actor', async () => {
+    h = await startSlackHarness({ roster: true });
+    const channel = await declared(h);
+    await h.fake.deliver(
+      'slash_commands',
+      slashCommand(h.responses, PEOPLE.alice, channel, `role tech <@${PEOPLE.dave}|dave>`),
+    );
+    await h.fake.deliver('slash_commands', slashCommand(h.responses, PEOPLE.carol, channel, 'role scribe me'));
+    const noReason = await h.fake.deliver(
+      'slash_commands',
+      slashCommand(h.responses, PEOPLE.alice, channel, 'sev SEV2'),
+    );
+    await h.settle();
+    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(/reason.*is required/);
+    expect(noReason.envelope_id).toBeTruthy();
+    const roles = await h.runtime.store.listRoles('INC-1');
+    expect(roles.find((r) => r.role === 'technical_lead')).toMatchObject({ person: 'Dave', assignedBy: 'Alice' });
+    expect(roles.find((r) => r.role === 'scribe')).toMatchObject({ person: 'Carol', assignedBy: 'Carol' });
+    expect((await h.runtime.store.getIncident('INC-1'))!.severity).toBe('SEV1');
+
+    const unknownRole = await h.fake.deliver(
+      'slash_commands',
+      slashCommand(h.responses, PEOPLE.alice, channel, 'role chef me'),
+    );
+    expect(JSON.stringify(unknownRole.payload)).toMatch(/Which role\?/);
+
+    await h.fake.deliver('slash_commands', slashCommand(h.responses, PEOPLE.alice, channel, 'status'));
+    await h.settle();
+    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(/Technical Lead\*\\nDave/);
+
+    await h.fake.deliver(
+      'slash_commands',
+      slashCommand(
+        h.responses,
+        PEOPLE.alice,
+        channel,
+        'action add an alert on connection-pool saturation, owner Dave, due in 7 days',
+      ),
+    );
+    await h.settle();
+    const items = await h.runtime.store.listActionItems({ incidentId: 'INC-1' });
+    expect(items.map((i) => [i.owner, i.createdBy])).toEqual([['Dave', 'Alice']]);
+  });
+
+  it('a direct message is a conversation of its own, and one that reports an incident opens it with a channel', async () => {
+    h = await startSlackHarness();
+    const dm = 'DALICE001';
+    const ask = h.fake.addMessage(dm, PEOPLE.alice, 'how do I set up an on-call rotation for a team of 4?');
+    await h.fake.deliver(
+      'events_api',
+      eventCallback(messageEvent(dm, PEOPLE.alice, ask.text, ask.ts, { channel_type: 'im' })),
+    );
+    await h.settle();
+    expect(h.fake.posts(dm)).toHaveLength(1);
+    expect(await h.runtime.store.listIncidents()).toEqual([]);
+    const report = h.fake.addMessage(
+      dm,
+      PEOPLE.alice,
+      'checkout is down for every customer since 10 minutes, 500s everywhere',
+    );
+    await h.fake.deliver(
+      'events_api',
+      eventCallback(messageEvent(dm, PEOPLE.alice, report.text, report.ts, { channel_type: 'im' })),
+    );
+    await h.settle();
+    const incidents = await h.runtime.store.listIncidents();
+    expect(incidents).toHaveLength(1);
+    const [channel] = [...h.fake.channels.keys()];
+    expect(h.fake.channels.get(channel!)!.members.has(PEOPLE.alice)).toBe(true);
+    expect(blocksText(h.fake.posts(channel).at(-1)!)).toMatch(/Severity: SEV1/);
+    expect(String(h.fake.posts(dm).at(-1)!.args['text'])).toMatch(/INC-1 is declared/);
+  });
+});

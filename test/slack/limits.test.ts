@@ -136,6 +136,24 @@ describe('Slack: limits and errors', () => {
     }
   });
 
+  it("one incident's broken channel does not hold up another's reminders", async () => {
+    const h = await start();
+    const first = await declared(h);
+    await h.fake.deliver(
+      'slash_commands',
+      slashCommand(h.responses, PEOPLE.bob, 'CGENERAL1', 'declare Search API returning 503 for every query'),
+    );
+    await h.settle();
+    const second = [...h.fake.channels.keys()].find((c) => c !== first)!;
+    // INC-2 is the newest, so it is looked at first: its channel is the broken one.
+    h.fake.fail('chat.postMessage', { error: 'channel_not_found', times: 50, when: (a) => a['channel'] === second });
+    h.fake.fail('chat.update', { error: 'channel_not_found', times: 50, when: (a) => a['channel'] === second });
+    h.clock.advanceMinutes(16);
+    await h.handle.tick();
+    expect(h.fake.calls.some((c) => c.args['channel'] === second && c.error === 'channel_not_found')).toBe(true);
+    expect(h.fake.posts(first).some((c) => /^INC-1: .*update due/.test(String(c.args['text'])))).toBe(true);
+  });
+
   it('a message from the app itself, or from another bot, is not a turn', async () => {
     const h = await start();
     const channel = await declared(h);
