@@ -14,11 +14,11 @@ export function link(url: string, label: string): string {
   return `<${url}|${escapeText(label).replace(/\|/g, '¦')}>`;
 }
 
-/** A time every reader sees in their own time zone, with the UTC clock as the fallback. */
-export function slackDate(at: string, fallback: string): string {
+/** A time every reader sees in their own time zone (Slack's date tokens), with the UTC clock as the fallback. */
+export function slackDate(at: string, fallback: string, format = '{time}'): string {
   const seconds = Math.floor(Date.parse(at) / 1000);
   if (!Number.isFinite(seconds)) return escapeText(fallback);
-  return `<!date^${seconds}^{time}|${escapeText(fallback)}>`;
+  return `<!date^${seconds}^${format}|${escapeText(fallback)}>`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { NotFoundError } from '../../core/errors.js';
 import type { SlackDeps } from '../deps.js';
 import { ACTION, AudienceValue, IncidentIdValue, RoleValue, SnoozeValue } from '../ids.js';
 import * as moves from '../moves.js';
@@ -12,7 +13,6 @@ import { afterAck, type BoltRespond, privately, viaResponseUrl } from './respond
 interface Clicked {
   payload: Payload;
   value: string;
-  person: Person;
   reply: (m: ReturnType<typeof renderNotice>) => Promise<void>;
 }
 
@@ -28,11 +28,12 @@ function card(payload: Payload): { channel: string; ts: string } | null {
  * runs after. Every value is ours, read back from Slack, so it is checked again.
  */
 export function registerActions(app: App, deps: SlackDeps, remind: Reminders): void {
-  const on = (
-    id: string | RegExp,
-    work: (clicked: Clicked) => Promise<void>,
-    options: { opensForm?: boolean } = {},
-  ): void => {
+  /**
+   * A click, acknowledged at once. A click that opens a form opens it before anything slower (the
+   * trigger expires in 3 seconds, so not even a profile lookup comes first); any other does its work
+   * after, with the person who clicked.
+   */
+  const listen = (id: string | RegExp, handle: (clicked: Clicked) => Promise<void>): void => {
     app.action(id, async ({ ack, body, respond }) => {
       await ack();
       const parsed = BlockActionPayload.safeParse(body);
@@ -42,28 +43,26 @@ export function registerActions(app: App, deps: SlackDeps, remind: Reminders): v
       }
       const payload = parsed.data;
       const action = payload.actions[0]!;
-      const value = action.selected_option?.value ?? action.value ?? '';
       const channel = payload.channel?.id ?? payload.container?.channel_id ?? null;
       const reply = viaResponseUrl(respond as BoltRespond | undefined, privately(deps, payload.user.id, channel));
-      if (options.opensForm) {
-        // The trigger expires in 3 seconds: nothing slow (no profile lookup) before the form opens.
-        try {
-          await work({
-            payload,
-            value,
-            person: { id: payload.user.id, name: payload.user.id, isBot: false, known: false },
-            reply,
-          });
-        } catch (error) {
-          afterAck(deps, String(id), reply, () => Promise.reject(error));
-        }
-        return;
+      const clicked = { payload, value: action.selected_option?.value ?? action.value ?? '', reply };
+      try {
+        await handle(clicked);
+      } catch (error) {
+        afterAck(deps, String(id), reply, () => Promise.reject(error));
       }
-      afterAck(deps, String(id), reply, async () =>
-        work({ payload, value, person: await deps.people.get(payload.user.id), reply }),
-      );
     });
   };
+  const on = (id: string | RegExp, work: (clicked: Clicked & { person: Person }) => Promise<void>): void =>
+    listen(id, async (clicked) =>
+      afterAck(deps, String(id), clicked.reply, async () =>
+        work({ ...clicked, person: await deps.people.get(clicked.payload.user.id) }),
+      ),
+    );
+  const onForm = (id: string, open: (clicked: Clicked & { trigger: string }) => Promise<void>): void =>
+    listen(id, async (clicked) => {
+      if (clicked.payload.trigger_id) await open({ ...clicked, trigger: clicked.payload.trigger_id });
+    });
 
   const incidentChannel = async (incidentId: string, fallback: string | null): Promise<string> => {
     const channel = (await deps.refs.channelOf(incidentId))?.channel ?? fallback;
@@ -114,62 +113,35 @@ export function registerActions(app: App, deps: SlackDeps, remind: Reminders): v
     await moves.decideCustomerUpdate(deps, 'discard', value, person, card(payload));
   });
 
-  on(
-    ACTION.editCustomer,
-    async ({ value, payload }) => {
-      const draft = await deps.approvals.get(value);
-      if (!draft || !payload.trigger_id) throw new Error('that draft is gone');
-      await deps.web.openView(
-        payload.trigger_id,
-        customerEditModal(
-          {
-            channel: payload.channel?.id ?? null,
-            incidentId: draft.incidentId,
-            draftId: draft.id,
-            card: card(payload) ?? undefined,
-          },
-          draft.text,
-        ),
+  onForm(ACTION.editCustomer, async ({ value, payload, trigger }) => {
+    const draft = await deps.approvals.get(value);
+    if (!draft)
+      throw new NotFoundError(
+        'customer update draft',
+        value,
+        'Draft a new one with the "Draft customer update" button.',
       );
-    },
-    { opensForm: true },
-  );
+    const context = {
+      channel: payload.channel?.id ?? null,
+      incidentId: draft.incidentId,
+      draftId: draft.id,
+      card: card(payload) ?? undefined,
+    };
+    await deps.web.openView(trigger, customerEditModal(context, draft.text));
+  });
 
-  on(
-    ACTION.startHypothesis,
-    async ({ value, payload }) => {
-      const incidentId = IncidentIdValue.parse(value);
-      if (!payload.trigger_id) return;
-      await deps.web.openView(
-        payload.trigger_id,
-        hypothesisModal(
-          { channel: payload.channel?.id ?? null, incidentId },
-          deps.runtime.soul.config.settings.hypothesis_timebox_minutes,
-        ),
-      );
-    },
-    { opensForm: true },
-  );
+  onForm(ACTION.startHypothesis, async ({ value, payload, trigger }) => {
+    const incidentId = IncidentIdValue.parse(value);
+    const timebox = deps.runtime.soul.config.settings.hypothesis_timebox_minutes;
+    await deps.web.openView(trigger, hypothesisModal({ channel: payload.channel?.id ?? null, incidentId }, timebox));
+  });
 
-  on(
-    ACTION.resolve,
-    async ({ value, payload }) => {
-      const incidentId = IncidentIdValue.parse(value);
-      if (!payload.trigger_id) return;
-      await deps.web.openView(payload.trigger_id, resolveModal({ channel: payload.channel?.id ?? null, incidentId }));
-    },
-    { opensForm: true },
-  );
+  onForm(ACTION.resolve, async ({ value, payload, trigger }) => {
+    const incidentId = IncidentIdValue.parse(value);
+    await deps.web.openView(trigger, resolveModal({ channel: payload.channel?.id ?? null, incidentId }));
+  });
 
-  on(
-    ACTION.openDeclare,
-    async ({ value, payload }) => {
-      if (!payload.trigger_id) return;
-      await deps.web.openView(
-        payload.trigger_id,
-        declareModal({ channel: payload.channel?.id ?? null, incidentId: null }, value),
-      );
-    },
-    { opensForm: true },
-  );
+  onForm(ACTION.openDeclare, async ({ value, payload, trigger }) => {
+    await deps.web.openView(trigger, declareModal({ channel: payload.channel?.id ?? null, incidentId: null }, value));
+  });
 }

@@ -87,7 +87,7 @@ export function registerEvents(app: App, deps: SlackDeps): void {
 
   app.event('pin_added', async ({ event }) => {
     const e = readable(PinAddedEvent, event, 'pin_added');
-    if (!e || e.item.type !== 'message' || !e.item.message) return;
+    if (e?.item.type !== 'message' || !e.item.message) return;
     // The app pins its own headline: that is not a message for the timeline.
     if (e.user === deps.bot.userId || e.item.message.bot_id) return;
     const pinned = e.item.message;

@@ -70,21 +70,21 @@ function updatesBlock(view: IncidentView, now: Date): Block | null {
       return `• ${label}: no scheduled updates at ${view.incident.severity}`;
     const due = when(s.nextDueAt, now);
     return s.overdue
-      ? `• :rotating_light: ${label}: *overdue by ${formatMinutes(s.overdueMinutes)}* (was due ${due}, every ${formatMinutes(s.cadenceMinutes)})`
+      ? `• :rotating_light: ${label}: *overdue*, was due ${due} (every ${formatMinutes(s.cadenceMinutes)})`
       : `• ${label}: due ${due} (every ${formatMinutes(s.cadenceMinutes)})`;
   });
   return { type: 'section', text: md(`*Next updates*\n${lines.join('\n')}`) };
 }
 
-function hypothesesBlock(view: IncidentView): Block | null {
+function hypothesesBlock(view: IncidentView, now: Date): Block | null {
   const open = view.hypotheses.filter((h) => h.status === 'open');
   if (!open.length) return null;
   const lines = open.slice(0, LISTED).map((h) => {
     const who = escapeText(h.owner);
     const what = `${h.id} “${escapeText(h.statement)}” (${who})`;
     return h.expired
-      ? `• :hourglass: ${what} — *${formatMinutes(-h.minutesLeft)} past its ${h.timeboxMinutes}-min box*`
-      : `• ${what} — ${formatMinutes(h.minutesLeft)} left of ${h.timeboxMinutes} min`;
+      ? `• :hourglass: ${what} — *past its ${h.timeboxMinutes}-min box*, which ended ${when(h.expiresAt, now)}`
+      : `• ${what} — ${h.timeboxMinutes}-min box until ${when(h.expiresAt, now)}`;
   });
   if (open.length > LISTED) lines.push(`…and ${open.length - LISTED} more`);
   return { type: 'section', text: md(`*Hypotheses*\n${lines.join('\n')}`) };
@@ -177,11 +177,8 @@ export function headlineActions(view: IncidentView): ActionsBlock | null {
 export function renderHeadline(view: IncidentView, now: Date): Message {
   const { incident } = view;
   const status = incident.status === 'resolved' ? 'RESOLVED' : incident.status;
-  const started = `*Started* ${when(incident.startedAt, now)}`;
-  const lasted =
-    incident.status === 'resolved'
-      ? ''
-      : ` (${formatMinutes(Math.max(0, (now.getTime() - Date.parse(incident.startedAt)) / 60_000))} ago)`;
+  // Slack counts "N minutes ago" in each reader's client: the headline need not be edited as time passes.
+  const started = `*Started* ${incident.status === 'resolved' ? when(incident.startedAt, now) : slackDate(incident.startedAt, formatClock(incident.startedAt, now), '{time} ({ago})')}`;
   const severityReason = view.severityHistory.at(-1)?.reason;
   const blocks: (Block | null)[] = [
     {
@@ -192,7 +189,7 @@ export function renderHeadline(view: IncidentView, now: Date): Message {
       type: 'section',
       text: md(
         [
-          `*Status* ${escapeText(incident.status)} · ${started}${lasted} · *Declared by* ${escapeText(incident.declaredBy)}`,
+          `*Status* ${escapeText(incident.status)} · ${started} · *Declared by* ${escapeText(incident.declaredBy)}`,
           severityReason ? `*Severity* ${incident.severity}: ${escapeText(severityReason)}` : '',
           view.escalation.triggered && incident.status !== 'resolved'
             ? `*Escalation* page ${escapeText(view.escalation.page.join(', ') || 'on call')}`
@@ -205,7 +202,7 @@ export function renderHeadline(view: IncidentView, now: Date): Message {
     resolvedBlock(view, now),
     rolesBlock(view),
     updatesBlock(view, now),
-    hypothesesBlock(view),
+    hypothesesBlock(view, now),
     actionItemsBlock(view, now),
     view.attention.length && incident.status !== 'resolved'
       ? {
