@@ -48,6 +48,12 @@ const output = z.object({
   nextUpdateInMinutes: z.number().nullable(),
   redactions: z.array(z.string()).describe('Internal names removed from a customer update.'),
   statuspage: StatuspageSchema.nullable().describe('For customer updates: the Statuspage incident fields.'),
+  statusDraftId: z
+    .string()
+    .nullable()
+    .describe(
+      'A recorded customer update becomes this status-page draft. Nothing reaches customers until a person approves it (CLI, Slack card or incident page); you cannot approve it.',
+    ),
   recorded: z.boolean(),
 });
 
@@ -57,7 +63,7 @@ export const draftStakeholderUpdate = defineTool({
   description: [
     'Write the status update for one audience (engineering, executive or customer) from the incident record, using the templates in prompts/.',
     'Every update states when the next one is due, from the severity\'s cadence (SEV1 customers: every 15 minutes); with nothing new it says so plainly ("no change, still investigating") — send it anyway, on time.',
-    "Customer updates never contain people's or internal service names (they are replaced and listed in redactions) and come with Statuspage fields.",
+    "Customer updates never contain people's or internal service names (they are replaced and listed in redactions) and come with Statuspage fields; a recorded one becomes a status-page draft (statusDraftId) that only a person can approve — say so, and never claim it was posted.",
     "Recorded on the timeline and restarts that audience's clock unless record is false.",
   ].join(' '),
   input,

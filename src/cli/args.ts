@@ -11,5 +11,6 @@ export function overridesFrom(flags: Pick<FlagValues<GlobalFlags>, keyof PathOve
     runbooks: flags.runbooks,
     home: flags.home,
     db: flags.db,
+    integrations: flags.integrations,
   };
 }

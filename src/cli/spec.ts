@@ -81,6 +81,12 @@ export const GLOBAL_FLAGS = {
     value: 'PATH',
     description: 'where the incident record lives: a SQLite file (env INCIDENT_COMMANDER_DB; default HOME/state.db)',
   },
+  integrations: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'PagerDuty, Statuspage and Opsgenie settings (env INCIDENT_COMMANDER_INTEGRATIONS; default HOME/integrations.yaml)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } as const satisfies FlagSpecs;
 

@@ -18,6 +18,8 @@ export interface Paths {
   /** A folder of game-day scenarios (YAML); the shipped ones by default. */
   gamedays: string;
   prompts: string;
+  /** The integrations file (PagerDuty, Statuspage, Opsgenie); null when none exists (the environment may still configure them). */
+  integrations: string | null;
 }
 
 export interface PathOverrides {
@@ -29,6 +31,7 @@ export interface PathOverrides {
   roster?: string | undefined;
   runbooks?: string | undefined;
   gamedays?: string | undefined;
+  integrations?: string | undefined;
 }
 
 /**
@@ -72,5 +75,6 @@ export function resolvePaths(
     runbooks: pick(overrides.runbooks, 'INCIDENT_COMMANDER_RUNBOOKS', 'runbooks', null),
     gamedays: pick(overrides.gamedays, 'INCIDENT_COMMANDER_GAMEDAYS', 'gamedays', join(root, 'config', 'gamedays'))!,
     prompts: join(root, 'prompts'),
+    integrations: pick(overrides.integrations, 'INCIDENT_COMMANDER_INTEGRATIONS', 'integrations.yaml', null),
   };
 }

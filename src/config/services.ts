@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { readOperatorFile } from '../core/files.js';
@@ -37,6 +37,11 @@ const ServiceSchema = z
     deploy_log: z.string().min(1).optional(),
     dependencies: z.array(z.string().min(1)).default([]),
     status_page_component: z.string().min(1).max(100).optional(),
+    /** The PagerDuty service this one is (its id, such as PIJ90N7): incidents from it open here on this service. */
+    pagerduty_service: z
+      .string()
+      .regex(/^[A-Z0-9]{2,20}$/, 'must be a PagerDuty service id such as PIJ90N7')
+      .optional(),
     alerts: z.array(AlertSchema).default([]),
   })
   .strict();
@@ -53,7 +58,14 @@ export type ServiceConfig = z.output<typeof ServiceSchema> & {
   /** Absolute paths, resolved against the config file's folder. */
   repoPath: string | null;
   deployLogPath: string | null;
+  /** Where the integrations keep this service's PagerDuty change events (deploy-log lines); null without pagerduty_service. */
+  changeEventLogPath: string | null;
 };
+
+export interface ServicesOptions {
+  /** The folder the integrations write PagerDuty change events to, one file per service. */
+  changeEventsDir?: string | undefined;
+}
 
 export interface ServiceCatalog {
   file: string | null;
@@ -62,7 +74,7 @@ export interface ServiceCatalog {
 
 export const EMPTY_CATALOG: ServiceCatalog = { file: null, services: new Map() };
 
-export function parseServices(text: string, file: string): ServiceCatalog {
+export function parseServices(text: string, file: string, options: ServicesOptions = {}): ServiceCatalog {
   const parsed = validateConfig(ServicesFileSchema, parseYamlText(text, file), file);
   const base = dirname(file);
   const at = (p: string | undefined): string | null => (p ? (isAbsolute(p) ? p : resolve(base, p)) : null);
@@ -73,12 +85,14 @@ export function parseServices(text: string, file: string): ServiceCatalog {
         { field: `services.${name}.repo_subdir`, problem: 'must be a relative path inside the repository' },
       ]);
     }
-    services.set(name, { ...svc, name, repoPath: at(svc.repo), deployLogPath: at(svc.deploy_log) });
+    const changeEventLogPath =
+      svc.pagerduty_service && options.changeEventsDir ? join(options.changeEventsDir, `${name}.jsonl`) : null;
+    services.set(name, { ...svc, name, repoPath: at(svc.repo), deployLogPath: at(svc.deploy_log), changeEventLogPath });
   }
   return { file, services };
 }
 
-export function loadServices(path: string | null): ServiceCatalog {
+export function loadServices(path: string | null, options: ServicesOptions = {}): ServiceCatalog {
   if (!path) return EMPTY_CATALOG;
   if (!existsSync(path))
     throw new ConfigError(
@@ -89,6 +103,7 @@ export function loadServices(path: string | null): ServiceCatalog {
   return parseServices(
     readOperatorFile(path, 'Pass --services FILE or set INCIDENT_COMMANDER_SERVICES to a readable services.yaml.'),
     path,
+    options,
   );
 }
 
@@ -109,4 +124,9 @@ export function resolveServiceName(catalog: ServiceCatalog, name: string): strin
     serviceHints(catalog).find((h) => h.name === wanted || h.aliases.some((a) => a.toLowerCase() === wanted))?.name ??
     null
   );
+}
+
+/** Where the integrations keep PagerDuty change events for fetch_deploys, under the home folder. */
+export function changeEventsDir(home: string): string {
+  return join(home, 'pagerduty', 'change-events');
 }

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'invalid_config'
   | 'external_failure'
   | 'unknown_tool'
-  | 'tool_not_allowed';
+  | 'tool_not_allowed'
+  | 'forbidden';
 
 export abstract class CommanderError extends Error {
   abstract readonly code: ErrorCode;
@@ -90,6 +91,11 @@ export class ConfigError extends CommanderError {
 /** A dependency outside the process failed (git, a deploy log, the model API). */
 export class ExternalError extends CommanderError {
   readonly code = 'external_failure' as const;
+}
+
+/** A caller that may not do this at all, whatever the input: a model or MCP client approving what customers will see. */
+export class ForbiddenError extends CommanderError {
+  readonly code = 'forbidden' as const;
 }
 
 export class UnknownToolError extends CommanderError {

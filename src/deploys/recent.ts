@@ -75,7 +75,7 @@ export async function recentDeploys(ctx: DeployContext, request: DeployRequest):
         : 'Create services.yaml (see README) in INCIDENT_COMMANDER_HOME or pass --services FILE, mapping each service to its git repo and deploy log.',
     );
   }
-  if (!service.repoPath && !service.deployLogPath) {
+  if (!service.repoPath && !service.deployLogPath && !service.changeEventLogPath) {
     throw InputError.field(
       'service',
       `"${service.name}" has neither repo nor deploy_log in ${catalog.file}`,
@@ -97,7 +97,7 @@ export async function recentDeploys(ctx: DeployContext, request: DeployRequest):
     { since, until, reference, windowMinutes, limit: request.limit },
     ctx.git,
   );
-  if (result.sources.every((s) => !s.ok)) {
+  if (result.sources.length && result.sources.every((s) => !s.ok)) {
     throw new ExternalError(
       `no deploy source for ${service.name} could be read: ${result.sources.map((s) => s.error).join('; ')}`,
       'Fix the repo or deploy_log path in services.yaml; meanwhile ask the team what changed recently.',

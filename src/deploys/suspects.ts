@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CONTROL_ALL } from '../core/control.js';
 import { formatMinutes, minutesBetween } from '../core/time.js';
 import type { ServiceConfig } from '../config/services.js';
@@ -64,9 +65,16 @@ export async function collectDeploys(
   const sources: SourceReport[] = [];
   const raw: Omit<Deploy, 'minutesBeforeReference' | 'suspect' | 'suspectRank' | 'note'>[] = [];
 
-  if (service.deployLogPath) {
+  // The service's own deploy log, then the PagerDuty change events the integrations keep for it
+  // (same line format; that file exists only once the integrations have pulled some).
+  const logs = [
+    ...(service.deployLogPath ? [{ path: service.deployLogPath, optional: false }] : []),
+    ...(service.changeEventLogPath ? [{ path: service.changeEventLogPath, optional: true }] : []),
+  ];
+  for (const log of logs) {
+    if (log.optional && !existsSync(log.path)) continue;
     try {
-      const { deploys, skipped, truncated } = await readDeployLog(service.deployLogPath);
+      const { deploys, skipped, truncated } = await readDeployLog(log.path);
       const since = query.since.toISOString();
       const until = query.until.toISOString();
       const mine = deploys.filter(
@@ -87,7 +95,7 @@ export async function collectDeploys(
       }
       sources.push({
         kind: 'deploy_log',
-        path: service.deployLogPath,
+        path: log.path,
         ok: true,
         error: null,
         entries: mine.length,
@@ -97,7 +105,7 @@ export async function collectDeploys(
     } catch (error) {
       sources.push({
         kind: 'deploy_log',
-        path: service.deployLogPath,
+        path: log.path,
         ok: false,
         error: (error as Error).message,
         entries: 0,

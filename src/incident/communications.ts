@@ -6,6 +6,7 @@ import { escalationPlan } from './escalation.js';
 import { requireIncident } from './lookup.js';
 import { type DraftedUpdate, draftUpdate, type UpdateRequest } from './stakeholder.js';
 import { type StatuspageIncident, statuspagePayload } from './statuspage.js';
+import { proposeStatusDraft } from './status-drafts.js';
 
 export interface DraftRequest extends UpdateRequest {
   incidentId: string;
@@ -23,6 +24,8 @@ export interface StakeholderDraft extends DraftedUpdate {
   cadenceMinutes: number | null;
   /** For customer updates: the Statuspage incident fields. */
   statuspage: StatuspageIncident | null;
+  /** A recorded customer update's status-page draft, waiting for a person's approval. */
+  statusDraftId: string | null;
   recorded: boolean;
 }
 
@@ -67,6 +70,7 @@ export async function draftStakeholderUpdate(ctx: IncidentContext, request: Draf
   });
 
   let updateId: string | null = null;
+  let statusDraftId: string | null = null;
   if (request.record) {
     const at = now.toISOString();
     const saved = await ctx.store.recordUpdate(
@@ -92,6 +96,16 @@ export async function draftStakeholderUpdate(ctx: IncidentContext, request: Draf
       ],
     );
     updateId = saved.id;
+    if (request.audience === 'customer')
+      statusDraftId = (
+        await proposeStatusDraft(ctx, {
+          incidentId: incident.id,
+          body: draft.body,
+          customerSummary: request.customerSummary,
+          updateId,
+          author,
+        })
+      ).id;
   }
   return {
     incidentId: incident.id,
@@ -105,6 +119,7 @@ export async function draftStakeholderUpdate(ctx: IncidentContext, request: Draf
     nextUpdateInMinutes: draft.nextUpdateInMinutes,
     redactions: draft.redactions,
     statuspage: request.audience === 'customer' ? statuspagePayload(incident, draft.body, ctx.services) : null,
+    statusDraftId,
     recorded: request.record,
   };
 }

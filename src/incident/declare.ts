@@ -4,7 +4,7 @@ import { classify } from '../severity/classify.js';
 import { extractSignals } from '../severity/extract.js';
 import { levelOf, type SeverityLevel } from '../severity/framework.js';
 import { type Severity, type Signals, severityRank } from '../severity/signals.js';
-import type { Incident } from '../store/types.js';
+import type { Incident, NewIncident } from '../store/types.js';
 import { type AudienceSchedule, updateSchedule } from './cadence.js';
 import type { IncidentContext } from './context.js';
 import { type EscalationPlan, escalationPlan } from './escalation.js';
@@ -23,6 +23,8 @@ export interface DeclareRequest {
   detectedAt?: string | undefined;
   usersAffected?: number | undefined;
   revenueImpact?: number | undefined;
+  /** The records in other systems it is declared from (a PagerDuty incident), kept in the same write. */
+  refs?: NewIncident['refs'];
 }
 
 export interface Declared {
@@ -121,6 +123,7 @@ export async function declareIncident(ctx: IncidentContext, request: DeclareRequ
       startedAt,
       detectedAt,
       at,
+      ...(request.refs?.length ? { refs: request.refs } : {}),
     },
     [
       {

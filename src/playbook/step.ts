@@ -33,7 +33,7 @@ export function knownServices(catalog: ServiceCatalog): KnownService[] {
     const s = catalog.services.get(hint.name)!;
     return {
       ...hint,
-      deploys: s.repoPath !== null || s.deployLogPath !== null,
+      deploys: s.repoPath !== null || s.deployLogPath !== null || s.changeEventLogPath !== null,
       dependencies: s.dependencies,
       displayName: s.display_name ?? null,
     };

@@ -1,5 +1,5 @@
 import { loadRoster, type Roster } from '../config/roster.js';
-import { loadServices, type ServiceCatalog } from '../config/services.js';
+import { changeEventsDir, loadServices, type ServiceCatalog } from '../config/services.js';
 import { resolvePaths, type PathOverrides, type Paths } from '../config/paths.js';
 import { createLogger, logLevelFromEnv, type Logger } from '../core/logger.js';
 import { systemClock, type Clock } from '../core/time.js';
@@ -79,7 +79,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const registry = options.registry ?? createRegistry();
   const soul = loadSoul(paths.soul, registry.names());
   const severity = loadFramework(paths.severity);
-  const services = loadServices(paths.services);
+  const services = loadServices(paths.services, { changeEventsDir: changeEventsDir(paths.home) });
   const roster = loadRoster(paths.roster);
   const runbooks = loadRunbooks(paths.runbooks);
   const templates = TemplateLibrary.load(paths.prompts);
