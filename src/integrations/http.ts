@@ -30,15 +30,32 @@ export interface Transport {
   send(request: OutboundRequest): Promise<Outcome>;
 }
 
-/** Keeps calls sharing a key (one API token) at least an interval apart, in this process. */
+/**
+ * Keeps calls sharing a key (one API token) at least an interval apart, in this process: a call
+ * starts no sooner than an interval after the previous one started and after it was answered,
+ * so they arrive apart however long the network takes.
+ */
 export class RequestSpacing {
   private readonly next = new Map<string, number>();
+  private readonly chain = new Map<string, Promise<void>>();
   constructor(private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))) {}
 
-  async wait(key: string, intervalMs: number, now = Date.now()): Promise<void> {
-    const at = Math.max(now, this.next.get(key) ?? 0);
-    this.next.set(key, at + intervalMs);
-    if (at > now) await this.sleep(at - now);
+  async around<T>(key: string, intervalMs: number, call: () => Promise<T>): Promise<T> {
+    const previous = this.chain.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    this.chain.set(key, mine);
+    await previous;
+    try {
+      const wait = (this.next.get(key) ?? 0) - Date.now();
+      if (wait > 0) await this.sleep(wait);
+      this.next.set(key, Date.now() + intervalMs);
+      return await call();
+    } finally {
+      this.next.set(key, Math.max(this.next.get(key) ?? 0, Date.now() + intervalMs));
+      if (this.chain.get(key) === mine) this.chain.delete(key);
+      release();
+    }
   }
 }
 
@@ -109,47 +126,54 @@ export function httpTransport(options: TransportOptions): Transport {
         );
         return { kind: 'dry_run' };
       }
-      if (request.spacing) await spacing.wait(request.spacing.key, request.spacing.intervalMs);
-      const started = Date.now();
-      let response: Response;
-      try {
-        response = await doFetch(request.url, {
-          method: request.method,
-          headers: {
-            accept: 'application/json',
-            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...request.headers,
-          },
-          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: 'error',
-        });
-      } catch (error) {
-        const why =
-          (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
-        log.warn({ purpose: request.purpose, ms: Date.now() - started }, `request failed: ${scrubSecrets(why)}`);
-        return { kind: 'retry', status: null, retryAfterMs: null, problem: problemOf(null, why, request) };
+      if (request.spacing) {
+        const { key, intervalMs } = request.spacing;
+        return spacing.around(key, intervalMs, () => send(request));
       }
-      const text = await response.text().catch(() => '');
-      log.debug({ purpose: request.purpose, status: response.status, ms: Date.now() - started }, 'request answered');
-      if (response.ok) {
-        let body: unknown = null;
-        try {
-          body = text ? JSON.parse(text) : null;
-        } catch {
-          body = null;
-        }
-        return { kind: 'ok', status: response.status, body };
-      }
-      const problem = problemOf(response.status, text, request);
-      if (response.status === 429 || response.status === 408 || response.status >= 500)
-        return {
-          kind: 'retry',
-          status: response.status,
-          retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
-          problem,
-        };
-      return { kind: 'refused', status: response.status, problem };
+      return send(request);
     },
   };
+
+  async function send(request: OutboundRequest): Promise<Outcome> {
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await doFetch(request.url, {
+        method: request.method,
+        headers: {
+          accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+    } catch (error) {
+      const why =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+      log.warn({ purpose: request.purpose, ms: Date.now() - started }, `request failed: ${scrubSecrets(why)}`);
+      return { kind: 'retry', status: null, retryAfterMs: null, problem: problemOf(null, why, request) };
+    }
+    const text = await response.text().catch(() => '');
+    log.debug({ purpose: request.purpose, status: response.status, ms: Date.now() - started }, 'request answered');
+    if (response.ok) {
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = null;
+      }
+      return { kind: 'ok', status: response.status, body };
+    }
+    const problem = problemOf(response.status, text, request);
+    if (response.status === 429 || response.status === 408 || response.status >= 500)
+      return {
+        kind: 'retry',
+        status: response.status,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        problem,
+      };
+    return { kind: 'refused', status: response.status, problem };
+  }
 }

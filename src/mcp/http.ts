@@ -35,6 +35,11 @@ export interface HttpServerOptions extends GuardOptions {
   rateLimitWindowMs: number;
   maxConcurrentCallsPerSession: number;
   maxSubscriptionsPerSession: number;
+  /**
+   * Other endpoints served beside /mcp by exact path (the integrations' webhooks): each
+   * authenticates its own requests (a signature), so they skip the bearer-token guard.
+   */
+  mounts?: ReadonlyMap<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
 }
 
 export { HTTP_DEFAULTS } from './http-defaults.js';
@@ -393,6 +398,16 @@ export async function startHttpServer(
     const path = (req.url ?? '/').split('?')[0];
     const refuse: Refuse = (status, code, message, headers, close = false) =>
       reply(req, res, options.maxBodyBytes, status, code, message, headers, close);
+    const mount = path ? options.mounts?.get(path) : undefined;
+    if (mount) {
+      posts++;
+      try {
+        await mount(req, res);
+      } finally {
+        posts--;
+      }
+      return;
+    }
     const admitted = admit(req, refuse);
     if (!admitted) return;
     if (path === '/healthz' && req.method === 'GET') return health(req, res);

@@ -64,12 +64,21 @@ export interface WorldOptions {
   /** An integrations.yaml to write and use. */
   file?: string;
   logger?: Logger;
+  /** 'system': the clock reads real time (for waits that run in real time, such as an approval's retries). */
+  clock?: 'fake' | 'system';
+}
+
+/** The fake clock's shape, reading real time. */
+class LiveClock extends FakeClock {
+  override now(): Date {
+    return new Date();
+  }
 }
 
 /** A world with the integrations configured against fakes of PagerDuty and Statuspage on loopback. */
 export async function integrationsWorld(options: WorldOptions = {}): Promise<IntegrationsWorld> {
   const root = packageRoot();
-  const clock = new FakeClock(options.start ?? new Date().toISOString());
+  const clock = options.clock === 'system' ? new LiveClock() : new FakeClock(options.start ?? new Date().toISOString());
   const pd = await new FakePagerDuty().start();
   pd.routingKeys.add(ROUTING_KEY);
   pd.token = PD_TOKEN;

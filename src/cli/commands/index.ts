@@ -21,4 +21,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(spec.SLO_CHECK, () => import('./slo.js')),
   entry(spec.ONCALL_PLAN, () => import('./oncall.js')),
   entry(spec.GAMEDAY, () => import('./gameday.js')),
+  entry(spec.INTEGRATIONS_SERVE, () => import('./integrations.js').then((m) => ({ run: m.serve }))),
+  entry(spec.INTEGRATIONS_STATUS, () => import('./integrations.js').then((m) => ({ run: m.status }))),
+  entry(spec.UPDATES_LIST, () => import('./updates.js').then((m) => ({ run: m.list }))),
+  entry(spec.UPDATES_SHOW, () => import('./updates.js').then((m) => ({ run: m.show }))),
+  entry(spec.UPDATES_APPROVE, () => import('./updates.js').then((m) => ({ run: m.approve }))),
+  entry(spec.UPDATES_EDIT, () => import('./updates.js').then((m) => ({ run: m.edit }))),
+  entry(spec.UPDATES_DISCARD, () => import('./updates.js').then((m) => ({ run: m.discard }))),
 ];

@@ -41,6 +41,8 @@ export async function run({ flags }: Parsed<(typeof MCP)['flags']>, io: CliIO): 
     logger: createLogger({ level: logLevelFromEnv(io.env, flags.http ? 'info' : 'warn') }),
   });
   const catalog = new ToolCatalog(registry, { allow, readOnly: flags['read-only'] });
+  if (flags.webhooks && !flags.http)
+    throw new UsageError('--webhooks needs --http', 'Run: incident-commander mcp --http --webhooks');
 
   if (!flags.http) {
     const { serveStdio } = await import('../../mcp/stdio.js');
@@ -49,7 +51,14 @@ export async function run({ flags }: Parsed<(typeof MCP)['flags']>, io: CliIO): 
   }
   const { startHttpServer } = await import('../../mcp/http.js');
   const { defaultMaxConnections } = await import('../../mcp/http-connections.js');
+  const integrations = flags.webhooks
+    ? (await import('../../integrations/open.js')).openIntegrations(runtime, {
+        env: io.env,
+        file: runtime.paths.integrations,
+      })
+    : null;
   const server = await startHttpServer(runtime, catalog, {
+    ...(integrations ? { mounts: integrations.routes } : {}),
     ...HTTP_DEFAULTS,
     host: flags.host,
     port: flags.port,
@@ -66,8 +75,18 @@ export async function run({ flags }: Parsed<(typeof MCP)['flags']>, io: CliIO): 
     rateLimitWindowMs: Math.round(flags['rate-limit-window'] * 1000),
   });
   io.stderr(`incident-commander MCP server listening on ${server.url}${token ? ' (bearer token required)' : ''}\n`);
+  if (integrations) {
+    integrations.worker.start();
+    const base = server.url.replace(/\/mcp$/, '');
+    io.stderr(
+      `integrations: ${[...integrations.routes.keys()].map((r) => base + r).join(', ') || 'no webhook endpoint configured'}\n${integrations
+        .describe()
+        .map((l) => `  ${l}\n`)
+        .join('')}`,
+    );
+  }
   await new Promise<void>((resolve) => {
-    const stop = (): void => void server.close().then(resolve);
+    const stop = (): void => void (integrations?.close() ?? Promise.resolve()).then(() => server.close()).then(resolve);
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });

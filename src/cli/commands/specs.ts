@@ -191,6 +191,11 @@ export const MCP = defineCommand({
           .default(HTTP_DEFAULTS.rateLimitWindowMs / 1000),
     },
     'read-only': { type: 'boolean', description: 'offer only the tools that write nothing' },
+    webhooks: {
+      type: 'boolean',
+      description:
+        'with --http: also serve the integrations (POST /webhooks/pagerduty…) and run their worker, as `integrations serve` does',
+    },
     tools: {
       type: 'string',
       value: 'a,b,…',
@@ -617,6 +622,159 @@ export const SLACK_MANIFEST = defineCommand({
       value: 'NAME',
       description: 'the app name people see (default Incident Commander)',
       schema: (z: Zod) => z.string().min(1).max(35, "must be at most 35 characters (Slack's limit)").optional(),
+    },
+  },
+});
+
+const dryRun = {
+  type: 'boolean',
+  description: 'log every request that would go to PagerDuty or Statuspage, and send none',
+} as const satisfies FlagSpec;
+
+export const INTEGRATIONS_SERVE = defineCommand({
+  path: ['integrations', 'serve'],
+  summary:
+    'Serve POST /webhooks/pagerduty (and /webhooks/opsgenie) and run the integrations: pages out, notes and status back, approved customer updates to Statuspage',
+  longRunning: true,
+  flags: {
+    host: {
+      type: 'string',
+      value: 'HOST',
+      description: `interface to bind (default ${HTTP_DEFAULTS.host}); deliveries are checked by signature or token wherever it binds`,
+      schema: z.string().min(1).default(HTTP_DEFAULTS.host),
+    },
+    port: {
+      type: 'string',
+      value: 'PORT',
+      description: 'port, 0 for any free one (default 8788)',
+      schema: z.coerce.number().int().min(0).max(65_535).default(8788),
+    },
+    interval: {
+      type: 'string',
+      value: 'SECONDS',
+      description: 'how often to look for changed incidents and due retries, 0.1–60 (default 2)',
+      schema: z.coerce.number().min(0.1).max(60).default(2),
+    },
+    'dry-run': dryRun,
+  },
+  notes: [
+    'Secrets come from the environment or 0600 files named in the integrations file, never from the command line:',
+    'PAGERDUTY_WEBHOOK_SECRET (comma-separated during a rotation), PAGERDUTY_ROUTING_KEY, PAGERDUTY_API_TOKEN and',
+    'PAGERDUTY_FROM, STATUSPAGE_API_TOKEN and STATUSPAGE_PAGE_ID, OPSGENIE_WEBHOOK_TOKEN. See README "Connect PagerDuty and Statuspage".',
+  ],
+});
+
+export const INTEGRATIONS_STATUS = defineCommand({
+  path: ['integrations', 'status'],
+  summary: 'Show which integrations are on (never a secret), and the inbox and outbox: waiting, retrying and failed',
+  flags: { json },
+});
+
+const draftArg = { name: 'DRAFT', description: 'the customer draft, e.g. SD-3 (see `updates list`)' } as const;
+
+const reviewer = {
+  as: {
+    type: 'string',
+    value: 'NAME',
+    description: 'who is deciding, recorded with the decision (default: $USER)',
+    schema: z.string().min(1).max(100).optional(),
+  },
+  revision: {
+    type: 'string',
+    value: 'N',
+    description: 'the revision you read (`updates show`): refused if it was edited since',
+    schema: z.coerce.number().int().min(1).optional(),
+  },
+} as const satisfies Record<string, FlagSpec>;
+
+export const UPDATES_LIST = defineCommand({
+  path: ['updates', 'list'],
+  summary: 'List customer-facing drafts waiting for a person’s approval (--all: every draft)',
+  flags: {
+    incident: { ...incidentFlag, description: 'only this incident’s drafts (INC-12, or 12)' },
+    all: { type: 'boolean', description: 'every draft, decided or not' },
+    json: { type: 'boolean', description: 'print the drafts as a JSON array' },
+  },
+});
+
+export const UPDATES_SHOW = defineCommand({
+  path: ['updates', 'show'],
+  summary: 'Show a customer draft as it would be published: status, impact, components and text',
+  args: [draftArg],
+  flags: { json: { type: 'boolean', description: 'print the draft as JSON' } },
+});
+
+export const UPDATES_APPROVE = defineCommand({
+  path: ['updates', 'approve'],
+  summary:
+    'Approve a customer draft and publish it to the status page (only a person can; the model and MCP clients cannot)',
+  args: [draftArg],
+  flags: {
+    ...reviewer,
+    'dry-run': dryRun,
+    json: { type: 'boolean', description: 'print the outcome as JSON' },
+  },
+});
+
+const componentStatus = z
+  .string()
+  .regex(
+    /^[^=]{1,100}=(operational|degraded_performance|partial_outage|major_outage|under_maintenance)$/,
+    'must be NAME=STATUS, STATUS one of operational, degraded_performance, partial_outage, major_outage, under_maintenance',
+  );
+
+export const UPDATES_EDIT = defineCommand({
+  path: ['updates', 'edit'],
+  summary: 'Change a pending customer draft before approving it (its revision rises)',
+  args: [draftArg],
+  flags: {
+    ...reviewer,
+    title: {
+      type: 'string',
+      value: 'TEXT',
+      description: 'the status page incident’s name',
+      schema: z.string().min(1).max(255).optional(),
+    },
+    body: {
+      type: 'string',
+      value: 'TEXT',
+      description: 'the text customers read',
+      schema: z.string().min(1).max(10_000).optional(),
+    },
+    'body-file': { type: 'string', value: 'FILE', description: 'read the text from FILE (- for stdin)' },
+    status: {
+      type: 'string',
+      value: 'STATUS',
+      description: 'investigating, identified, monitoring or resolved',
+      schema: z.enum(['investigating', 'identified', 'monitoring', 'resolved']).optional(),
+    },
+    impact: {
+      type: 'string',
+      value: 'IMPACT',
+      description: 'none, minor, major or critical',
+      schema: z.enum(['none', 'minor', 'major', 'critical']).optional(),
+    },
+    component: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME=STATUS',
+      description: 'a component and its status (repeat for each; replaces the proposed list)',
+      schema: z.array(componentStatus).default([]),
+    },
+  },
+});
+
+export const UPDATES_DISCARD = defineCommand({
+  path: ['updates', 'discard'],
+  summary: 'Throw a customer draft away; nothing is sent',
+  args: [draftArg],
+  flags: {
+    ...reviewer,
+    reason: {
+      type: 'string',
+      value: 'TEXT',
+      description: 'why, for the timeline',
+      schema: z.string().max(500).optional(),
     },
   },
 });

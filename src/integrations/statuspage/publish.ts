@@ -27,7 +27,7 @@ export interface PublishPayload {
 
 /** The Statuspage REST API for one page, every call spaced a second apart per token. */
 export class StatuspageApi {
-  private components: { at: number; byName: Map<string, string> } | null = null;
+  private components: { at: number; byName: Map<string, string>; names: string[] } | null = null;
 
   constructor(
     private readonly settings: StatuspageSettings,
@@ -71,7 +71,11 @@ export class StatuspageApi {
         return {
           problem: { kind: 'retry', problem: 'the component list is not what Statuspage sends', retryAfterMs: null },
         };
-      this.components = { at: Date.now(), byName: new Map(parsed.data.map((c) => [c.name.toLowerCase(), c.id])) };
+      this.components = {
+        at: Date.now(),
+        byName: new Map(parsed.data.map((c) => [c.name.toLowerCase(), c.id])),
+        names: parsed.data.map((c) => c.name),
+      };
     }
     const missing: string[] = [];
     for (const name of unknown) {
@@ -83,7 +87,7 @@ export class StatuspageApi {
       return {
         problem: {
           kind: 'failed',
-          problem: `Statuspage page ${this.settings.pageId} has no component named ${missing.map((m) => `"${m}"`).join(', ')} (it has: ${[...this.components.byName.keys()].join(', ') || 'none'}); set its id under statuspage.components, or fix status_page_component in services.yaml`,
+          problem: `Statuspage page ${this.settings.pageId} has no component named ${missing.map((m) => `"${m}"`).join(', ')} (it has: ${this.components.names.join(', ') || 'none'}); set its id under statuspage.components, or fix status_page_component in services.yaml`,
         },
       };
     return { ids };
