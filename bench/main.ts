@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints measured figures and ratios against a reference run in the same process.
- * Sections: cli (cold start vs bare node), postmortem (10,000-event draft vs reading the timeline), mcp (server vs server-everything). Options: --only SECTION, --calls N, --json FILE.
+ * Sections: cli (cold start vs bare node), postmortem (10,000-event draft vs reading the timeline), mcp (server vs server-everything), webhooks (PagerDuty deliveries answered under load vs a bare node:http 202). Options: --only SECTION, --calls N, --json FILE.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { benchCli } from './cli.js';
 import { benchMcp } from './mcp.js';
 import { benchPostmortem } from './postmortem.js';
+import { benchWebhooks } from './webhooks.js';
 
 const Flags = z.object({
-  only: z.enum(['mcp', 'cli', 'postmortem']).optional(),
+  only: z.enum(['mcp', 'cli', 'postmortem', 'webhooks']).optional(),
   calls: z.coerce.number().int().min(100).max(100_000).default(1000),
   concurrency: z.coerce.number().int().min(1).max(256).default(16),
   'cold-runs': z.coerce.number().int().min(1).max(100).default(11),
@@ -72,6 +73,12 @@ if (!flags.only || flags.only === 'mcp') {
   });
   out.push('## MCP server', '', mcp.markdown, '');
   sections['mcp'] = mcp.data;
+}
+
+if (!flags.only || flags.only === 'webhooks') {
+  const wh = await benchWebhooks();
+  out.push('## PagerDuty webhooks', '', wh.markdown, '');
+  sections['webhooks'] = wh.data;
 }
 
 process.stdout.write(`${out.join('\n')}\n`);

@@ -65,7 +65,10 @@ export async function drainOnce(
   const claimed = await messages.claim(handler.queue, { at, leaseMs: handler.leaseMs, limit: options.limit ?? 20 });
   const report = { ...EMPTY_REPORT };
   await Promise.all(
-    claimed.map(async (message) => {
+    claimed.map(async (message, i) => {
+      // SQLite answers synchronously: without a turn of the event loop between messages, a long
+      // drain would hold up the webhook answers PagerDuty waits for.
+      await yieldTurns(i + 1);
       let result: HandlerResult;
       try {
         result = await handler.handle(message);
@@ -120,6 +123,11 @@ export async function drainOnce(
     }),
   );
   return report;
+}
+
+/** Lets the event loop run I/O callbacks (incoming requests) `turns` times. */
+async function yieldTurns(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Drains a queue until nothing is due, or `rounds` claims were made. */
