@@ -105,7 +105,7 @@ export async function applyExternalEvent(
   const note =
     !opened && (await alreadyRecorded(ctx, incidentId, event.eventId))
       ? `already recorded on ${incidentId}`
-      : await applyKind(ctx, event, incidentId, stale);
+      : await applyKind(ctx, event, incidentId, stale, known.origin || opened);
   if (event.state && !stale && (known.stateAt === null || event.occurredAt >= known.stateAt))
     await ctx.store.updateRef(
       event.system,
@@ -203,11 +203,17 @@ async function openFrom(
   }
 }
 
+/**
+ * `origin` false: the record is the page the commander sent for an incident declared here. Its
+ * acknowledgement is news (someone took the page); its resolution, reopening and priority are
+ * that page's, so they go on the timeline and leave the incident's own status and severity alone.
+ */
 async function applyKind(
   ctx: IncidentContext,
   event: ExternalEvent,
   incidentId: string,
   stale: boolean,
+  origin: boolean,
 ): Promise<string> {
   const who = event.actor ?? SYSTEM_NAME[event.system];
   const name = SYSTEM_NAME[event.system];
@@ -215,6 +221,15 @@ async function applyKind(
     recordExternalReport(ctx, { incidentId, at: event.occurredAt, author: author(event), data: marker(event), ...r });
   const late = stale ? ` (arrived after newer news from ${name}: recorded, not applied)` : '';
   const incident = (await ctx.store.getIncident(incidentId)) as Incident;
+  if (!origin && (event.kind === 'resolved' || event.kind === 'reopened' || event.kind === 'priority')) {
+    const what =
+      event.kind === 'priority' ? `priority set${event.severity ? ` (${event.severity.basis})` : ''}` : event.kind;
+    await report({
+      kind: 'note',
+      text: `The page ${label(event)} was ${what} in ${name} by ${who}; ${incident.id} keeps its own ${event.kind === 'priority' ? 'severity' : 'status'}`,
+    });
+    return `page ${event.kind}`;
+  }
   switch (event.kind) {
     case 'opened':
       await report({ kind: 'note', text: `${label(event)} triggered again in ${name}${late}` });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import { BodyRefused, type BytesInFlight, readBody } from '../../mcp/http-body.js';
 
 /** The HTTP limits a webhook endpoint shares with the MCP server (src/mcp/http-body.ts). */
@@ -56,4 +57,22 @@ export async function readJsonPost(
     answer(req, res, status, { error: error.message }, status === 503 ? { 'retry-after': '1' } : {});
     return null;
   }
+}
+
+/** A verified body read as JSON and checked against its format; the error names the first fields wrong. */
+export function readEnvelope<S extends z.ZodType>(
+  raw: Buffer,
+  schema: S,
+  format: string,
+): { json: unknown; data: z.output<S> } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { error: 'the body is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { json, data: parsed.data };
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'} ${i.message}`);
+  return { error: `not ${format}: ${issues.join('; ')}` };
 }

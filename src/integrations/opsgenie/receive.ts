@@ -6,7 +6,7 @@ import type { IncidentContext } from '../../incident/context.js';
 import type { Severity } from '../../severity/signals.js';
 import type { MessageStore } from '../../store/messages.js';
 import { applyExternalEvent } from '../inbound/apply.js';
-import { answer, type EndpointLimits, readJsonPost, type WebhookHandler } from '../inbound/endpoint.js';
+import { answer, type EndpointLimits, readEnvelope, readJsonPost, type WebhookHandler } from '../inbound/endpoint.js';
 import { QUEUES, type QueueHandler } from '../queue.js';
 import type { Secret } from '../secrets.js';
 import { OpsgenieWebhookSchema, opsgenieEventId, readOpsgenieEvent } from './alert.js';
@@ -49,28 +49,16 @@ export function opsgenieReceiver(deps: {
     };
     if (!tokenMatches(req.headers.authorization, deps.tokens))
       return refuse(401, 'missing or wrong bearer token (OPSGENIE_WEBHOOK_TOKEN)');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return refuse(400, 'the body is not JSON');
-    }
-    const parsed = OpsgenieWebhookSchema.safeParse(json);
-    if (!parsed.success)
-      return refuse(
-        400,
-        `not an Opsgenie alert event: ${parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.') || 'body'} ${i.message}`)
-          .join('; ')}`,
-      );
+    const read = readEnvelope(raw, OpsgenieWebhookSchema, 'an Opsgenie alert event');
+    if ('error' in read) return refuse(400, read.error);
+    const { json, data } = read;
     const eventId = opsgenieEventId(raw);
     const now = deps.clock.now().toISOString();
     const payload: OpsgenieInbox = { eventId, receivedAt: now, body: json };
     const { created } = await deps.messages.enqueue({
       queue: QUEUES.opsgenieWebhooks,
       key: eventId,
-      partition: parsed.data.alert.alertId,
+      partition: data.alert.alertId,
       payload,
       at: now,
     });

@@ -112,6 +112,16 @@ describe('PagerDuty out: the page the severity framework names', () => {
     );
     expect(texts).toContain('Acknowledged in PagerDuty by Dana Lee');
     expect((await w.world.store.getIncident(incident.id))?.acknowledgedAt).not.toBeNull();
+    // Resolving the page in PagerDuty is the page's news: the incident here keeps its own status.
+    await deliver(
+      w,
+      pdEvent('incident.resolved', { id: 'PPAGE1', number: 77, incident_key: key, status: 'resolved' }, { agent: 'Dana Lee' }),
+    );
+    await w.integrations.worker.tick();
+    expect((await w.world.store.getIncident(incident.id))?.status).toBe('investigating');
+    expect(await timeline(w, incident.id)).toContain(
+      `The page PagerDuty incident #77 was resolved in PagerDuty by Dana Lee; ${incident.id} keeps its own status`,
+    );
   });
 
   it('retries a 429 after its Retry-After and 5xx with backoff, saying so on the timeline once, then pages', async () => {

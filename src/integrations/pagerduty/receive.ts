@@ -2,7 +2,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/time.js';
 import type { MessageStore } from '../../store/messages.js';
 import type { PagerDutySettings } from '../config.js';
-import { answer, type EndpointLimits, readJsonPost, type WebhookHandler } from '../inbound/endpoint.js';
+import { answer, type EndpointLimits, readEnvelope, readJsonPost, type WebhookHandler } from '../inbound/endpoint.js';
 import { QUEUES } from '../queue.js';
 import { verifyV1 } from './signature.js';
 import { incidentIdOf, PagerDutyWebhookSchema } from './webhook.js';
@@ -58,23 +58,11 @@ export function pagerdutyReceiver(deps: ReceiverDeps): WebhookHandler {
     const webhookId = req.headers['x-webhook-id'];
     if (typeof webhookId !== 'string' || !WEBHOOK_ID.test(webhookId))
       return refuse(400, 'X-Webhook-Id is missing or malformed');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return refuse(400, 'the body is not JSON');
-    }
-    const parsed = PagerDutyWebhookSchema.safeParse(json);
-    if (!parsed.success)
-      return refuse(
-        400,
-        `not a webhooks v3 event: ${parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.') || 'body'} ${i.message}`)
-          .join('; ')}`,
-      );
-    const { event } = parsed.data;
-    const incident = incidentIdOf(parsed.data);
+    const read = readEnvelope(raw, PagerDutyWebhookSchema, 'a webhooks v3 event');
+    if ('error' in read) return refuse(400, read.error);
+    const { json, data } = read;
+    const { event } = data;
+    const incident = incidentIdOf(data);
     if (event.event_type.startsWith('incident.') && !incident)
       return refuse(400, `event.data of ${event.event_type} names no incident`);
     const now = deps.clock.now();
