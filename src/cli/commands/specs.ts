@@ -641,19 +641,19 @@ export const INTEGRATIONS_SERVE = defineCommand({
       type: 'string',
       value: 'HOST',
       description: `interface to bind (default ${HTTP_DEFAULTS.host}); deliveries are checked by signature or token wherever it binds`,
-      schema: z.string().min(1).default(HTTP_DEFAULTS.host),
+      schema: (z: Zod) => z.string().min(1).default(HTTP_DEFAULTS.host),
     },
     port: {
       type: 'string',
       value: 'PORT',
       description: 'port, 0 for any free one (default 8788)',
-      schema: z.coerce.number().int().min(0).max(65_535).default(8788),
+      schema: (z: Zod) => z.coerce.number().int().min(0).max(65_535).default(8788),
     },
     interval: {
       type: 'string',
       value: 'SECONDS',
       description: 'how often to look for changed incidents and due retries, 0.1–60 (default 2)',
-      schema: z.coerce.number().min(0.1).max(60).default(2),
+      schema: (z: Zod) => z.coerce.number().min(0.1).max(60).default(2),
     },
     'dry-run': dryRun,
   },
@@ -677,13 +677,13 @@ const reviewer = {
     type: 'string',
     value: 'NAME',
     description: 'who is deciding, recorded with the decision (default: $USER)',
-    schema: z.string().min(1).max(100).optional(),
+    schema: (z: Zod) => z.string().min(1).max(100).optional(),
   },
   revision: {
     type: 'string',
     value: 'N',
     description: 'the revision you read (`updates show`): refused if it was edited since',
-    schema: z.coerce.number().int().min(1).optional(),
+    schema: (z: Zod) => z.coerce.number().int().min(1).optional(),
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -716,12 +716,13 @@ export const UPDATES_APPROVE = defineCommand({
   },
 });
 
-const componentStatus = z
-  .string()
-  .regex(
-    /^[^=]{1,100}=(operational|degraded_performance|partial_outage|major_outage|under_maintenance)$/,
-    'must be NAME=STATUS, STATUS one of operational, degraded_performance, partial_outage, major_outage, under_maintenance',
-  );
+const componentStatus = (z: Zod) =>
+  z
+    .string()
+    .regex(
+      /^[^=]{1,100}=(operational|degraded_performance|partial_outage|major_outage|under_maintenance)$/,
+      'must be NAME=STATUS, STATUS one of operational, degraded_performance, partial_outage, major_outage, under_maintenance',
+    );
 
 export const UPDATES_EDIT = defineCommand({
   path: ['updates', 'edit'],
@@ -733,33 +734,33 @@ export const UPDATES_EDIT = defineCommand({
       type: 'string',
       value: 'TEXT',
       description: 'the status page incident’s name',
-      schema: z.string().min(1).max(255).optional(),
+      schema: (z: Zod) => z.string().min(1).max(255).optional(),
     },
     body: {
       type: 'string',
       value: 'TEXT',
       description: 'the text customers read',
-      schema: z.string().min(1).max(10_000).optional(),
+      schema: (z: Zod) => z.string().min(1).max(10_000).optional(),
     },
     'body-file': { type: 'string', value: 'FILE', description: 'read the text from FILE (- for stdin)' },
     status: {
       type: 'string',
       value: 'STATUS',
       description: 'investigating, identified, monitoring or resolved',
-      schema: z.enum(['investigating', 'identified', 'monitoring', 'resolved']).optional(),
+      schema: (z: Zod) => z.enum(['investigating', 'identified', 'monitoring', 'resolved']).optional(),
     },
     impact: {
       type: 'string',
       value: 'IMPACT',
       description: 'none, minor, major or critical',
-      schema: z.enum(['none', 'minor', 'major', 'critical']).optional(),
+      schema: (z: Zod) => z.enum(['none', 'minor', 'major', 'critical']).optional(),
     },
     component: {
       type: 'string',
       multiple: true,
       value: 'NAME=STATUS',
       description: 'a component and its status (repeat for each; replaces the proposed list)',
-      schema: z.array(componentStatus).default([]),
+      schema: (z: Zod) => z.array(componentStatus(z)).default([]),
     },
   },
 });
@@ -774,7 +775,7 @@ export const UPDATES_DISCARD = defineCommand({
       type: 'string',
       value: 'TEXT',
       description: 'why, for the timeline',
-      schema: z.string().max(500).optional(),
+      schema: (z: Zod) => z.string().max(500).optional(),
     },
   },
 });

@@ -115,7 +115,11 @@ describe('PagerDuty out: the page the severity framework names', () => {
     // Resolving the page in PagerDuty is the page's news: the incident here keeps its own status.
     await deliver(
       w,
-      pdEvent('incident.resolved', { id: 'PPAGE1', number: 77, incident_key: key, status: 'resolved' }, { agent: 'Dana Lee' }),
+      pdEvent(
+        'incident.resolved',
+        { id: 'PPAGE1', number: 77, incident_key: key, status: 'resolved' },
+        { agent: 'Dana Lee' },
+      ),
     );
     await w.integrations.worker.tick();
     expect((await w.world.store.getIncident(incident.id))?.status).toBe('investigating');
