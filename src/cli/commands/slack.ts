@@ -18,9 +18,14 @@ export async function run({ flags }: Parsed<(typeof SLACK)['flags']>, io: CliIO)
   try {
     const setup = await createAgent(runtime, agentFlags(flags), io.env, 'slack');
     const { startSlackApp } = await import('../../slack/app.js');
+    const { openIntegrations } = await import('../../integrations/open.js');
+    const { chatApprovals } = await import('../../integrations/customer-approvals.js');
+    // Customer updates approved on the Slack card are published by the integrations (Statuspage when configured).
+    const integrations = openIntegrations(runtime, { env: io.env, file: runtime.paths.integrations });
     const handle = await startSlackApp({
       runtime,
       setup,
+      approvals: chatApprovals(integrations, (actor) => runtime.context(actor)),
       credentials,
       mode,
       http: { host: flags.host, port: flags.port },
