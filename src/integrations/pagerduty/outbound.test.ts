@@ -264,6 +264,11 @@ describe('PagerDuty out: incidents that came from PagerDuty', () => {
     expect((await timeline(w, incident!.id)).filter((t) => t.includes('Roll back payments'))).toHaveLength(1);
     expect(content.startsWith(NOTE_MARK)).toBe(true);
 
+    // A change PagerDuty made (its priority, hence the severity here) is not sent back to it as a note.
+    await deliver(w, pdEvent('incident.priority_updated', { id: 'PFROMPD', priority: 'P3' }));
+    await w.integrations.worker.tick();
+    expect((await w.world.store.getIncident(incident!.id))?.severity).toBe('SEV3');
+
     await w.ok('resolve_incident', { incidentId: incident!.id, resolution: 'rolled back' });
     await w.integrations.worker.tick();
     await w.integrations.worker.tick();
@@ -280,5 +285,8 @@ describe('PagerDuty out: incidents that came from PagerDuty', () => {
     await deliver(w, pdEvent('incident.resolved', { id: 'PFROMPD', status: 'resolved' }));
     await w.integrations.worker.tick();
     expect(w.pd.requests('PUT')).toHaveLength(1);
+    const notes = w.pd.requests('POST', /\/notes$/).map((r) => (r.body as { note: { content: string } }).note.content);
+    expect(notes.filter((n) => /PagerDuty/.test(n))).toEqual([]);
+    expect(notes.some((n) => n.includes('Resolved: rolled back'))).toBe(true);
   });
 });

@@ -129,9 +129,14 @@ export async function planPagerDuty(
         at,
       });
     }
-    if (rest.notes)
+    if (rest.notes) {
+      const queued = new Set(
+        (await deps.messages.listMessages(QUEUES.pagerdutyRest, { partition: incident.id })).map((m) => m.key),
+      );
       for (const e of record.timeline) {
-        if (!NOTE_KINDS.has(e.kind) || e.data?.['external'] || e.recordedAt < origin.createdAt) continue;
+        // What PagerDuty itself reported (its webhooks' entries, and the changes they made here) is not sent back.
+        if (!NOTE_KINDS.has(e.kind) || e.data?.['external'] || e.author.endsWith('(PagerDuty)')) continue;
+        if (e.recordedAt < origin.createdAt || queued.has(`${incident.id}:note:${e.seq}`)) continue;
         const content = `${NOTE_MARK} ${formatClock(e.at, deps.clock.now())} ${e.kind} — ${e.author}: ${e.text}`.slice(
           0,
           2000,
@@ -145,6 +150,7 @@ export async function planPagerDuty(
           at,
         });
       }
+    }
   }
   return out;
 }
