@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createLogger, logLevelFromEnv } from '../../core/logger.js';
 import { isLoopbackHost } from '../../mcp/http-guard.js';
 import { openRuntime } from '../../runtime/runtime.js';
@@ -74,11 +75,16 @@ export async function status({ flags }: Parsed<(typeof INTEGRATIONS_STATUS)['fla
   const runtime = openRuntime({
     overrides: overridesFrom(flags),
     env: io.env,
+    readOnly: true,
     logger: createLogger({ level: logLevelFromEnv(io.env, 'warn') }),
   });
   try {
     const integrations = openIntegrations(runtime, { env: io.env, file: runtime.paths.integrations });
-    const queues = await queueSummary(runtime.messages);
+    // Only reads: with no record yet there are no queues to show, and none is created.
+    const queues =
+      existsSync(runtime.paths.store) || /^[a-z]+:\/\//i.test(runtime.paths.store)
+        ? await queueSummary(runtime.messages)
+        : [];
     if (flags.json) {
       io.stdout(
         `${JSON.stringify({ file: integrations.settings.file, configured: integrations.describe(), queues })}\n`,
@@ -87,7 +93,7 @@ export async function status({ flags }: Parsed<(typeof INTEGRATIONS_STATUS)['fla
     }
     io.stdout(`Integrations file: ${integrations.settings.file ?? 'none (the environment only)'}\n`);
     for (const line of integrations.describe()) io.stdout(`  ${line}\n`);
-    io.stdout('Queues:\n');
+    io.stdout(queues.length ? 'Queues:\n' : `Queues: none yet (no record at ${runtime.paths.store})\n`);
     for (const q of queues) {
       io.stdout(
         `  ${q.queue.padEnd(20)} ${q.pending} waiting (${q.retrying} retrying), ${q.failed} failed, ${q.done} done\n`,
