@@ -15,6 +15,7 @@ export interface ChatApprover {
 export interface ChatDraft {
   id: string;
   incidentId: string;
+  revision: number;
   text: string;
   statuspage: StatuspageIncident | null;
   status: 'pending' | 'approved' | 'discarded';
@@ -30,6 +31,7 @@ function asChatDraft(d: StatusDraft, outcome: string | null = null): ChatDraft {
   return {
     id: d.id,
     incidentId: d.incidentId,
+    revision: d.revision,
     text: d.body,
     statuspage: { name: d.title, status: d.status, impact: d.impact, body: d.body, components: d.components },
     status:
@@ -75,20 +77,23 @@ export function chatApprovals(
       const draft = await context('incident-commander').store.getDraft(id);
       return draft ? asChatDraft(draft) : null;
     },
-    async edit(id: string, text: string, by: ChatApprover): Promise<ChatDraft> {
+    async edit(id: string, text: string, by: ChatApprover, revision?: number): Promise<ChatDraft> {
       const draft = await integrations.approvals.edit({
         draftId: id,
+        revision,
         reviewer: { via, by: by.name },
         changes: { body: text },
       });
       return { ...asChatDraft(draft), editedBy: by.name };
     },
-    async approve(id: string, by: ChatApprover): Promise<ChatDraft> {
-      const outcome = await integrations.approvals.approve({ draftId: id, reviewer: { via, by: by.name } });
+    async approve(id: string, by: ChatApprover, revision?: number): Promise<ChatDraft> {
+      const outcome = await integrations.approvals.approve({ draftId: id, revision, reviewer: { via, by: by.name } });
       return asChatDraft(outcome.draft, outcomeOf(outcome));
     },
-    async discard(id: string, by: ChatApprover): Promise<ChatDraft> {
-      return asChatDraft(await integrations.approvals.discard({ draftId: id, reviewer: { via, by: by.name } }));
+    async discard(id: string, by: ChatApprover, revision?: number): Promise<ChatDraft> {
+      return asChatDraft(
+        await integrations.approvals.discard({ draftId: id, revision, reviewer: { via, by: by.name } }),
+      );
     },
   };
 }

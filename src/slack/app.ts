@@ -2,7 +2,7 @@ import { App, LogLevel } from '@slack/bolt';
 import type { AgentSetup } from '../runtime/agent.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Logger } from '../core/logger.js';
-import { type CustomerApprovals, RecordingApprovals } from './approvals.js';
+import type { CustomerApprovals } from './approvals.js';
 import type { SlackCredentials, SlackMode, SlackSettings } from './config.js';
 import { type SlackDeps, Tasks } from './deps.js';
 import { HeadlineSync } from './headline.js';
@@ -28,8 +28,8 @@ export interface SlackAppOptions {
   logger: Logger;
   /** --http: where the Events API is served (loopback unless told otherwise). */
   http?: { host: string; port: number };
-  /** The integrations' approval service, when there is one; a recording stopgap otherwise. */
-  approvals?: CustomerApprovals;
+  /** Where a person's decision on customer text goes: the integrations' approval desk. */
+  approvals: CustomerApprovals;
   /** False when a test drives `sync` and `tick` itself on a simulated clock. */
   timers?: boolean;
   /** Follow the store's change feed (default true); `sync` alone when false. */
@@ -113,7 +113,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackAppH
       logger,
     ),
     refs: new SlackRefs(runtime.store, runtime.clock),
-    approvals: options.approvals ?? new RecordingApprovals(runtime.store, (actor) => runtime.context(actor)),
+    approvals: options.approvals,
     settings,
     bot: { userId: auth.userId, botId: auth.botId },
     logger,

@@ -1,4 +1,5 @@
 import { clip, fitMessage, LIMITS, md, type Message, plain, sections } from './blocks.js';
+import { syncCards } from './cards.js';
 import { ensureChannel } from './channel.js';
 import type { SlackDeps } from './deps.js';
 import { ACTION } from './ids.js';
@@ -42,6 +43,8 @@ export async function declare(deps: SlackDeps, report: string, user: string, res
   }
   const channel = await ensureChannel(deps, incidentId, [user]);
   await deps.web.post(channel.channel, renderReply(result.reply, notices));
+  // The first update for customers the commander drafted waits on its card, below the reply.
+  await syncCards(deps, incidentId);
   await respond(renderOwn(`${incidentId} is declared: <#${channel.channel}>. The response runs there.`));
   return incidentId;
 }

@@ -52,8 +52,17 @@ export const SnoozeValue = z
   .transform((s) => s.split('|'))
   .pipe(z.tuple([IncidentIdValue, z.string().regex(/^[a-z]+(?::[a-z0-9_-]+)?$/)]));
 
+/** A customer draft and the revision the card showed. */
+export const DraftValue = z
+  .string()
+  .max(100)
+  .transform((s) => s.split('|'))
+  .pipe(z.tuple([z.string().regex(/^[A-Za-z0-9_-]{1,60}$/), z.string().regex(/^[1-9]\d{0,6}$/)]))
+  .transform(([id, revision]) => ({ id, revision: Number(revision) }));
+
 export { IncidentIdValue };
 
 export const roleValue = (incidentId: string, role: string): string => `${incidentId}|${role}`;
 export const audienceValue = (incidentId: string, audience: Audience): string => `${incidentId}|${audience}`;
+export const draftValue = (draftId: string, revision: number): string => `${draftId}|${revision}`;
 export const snoozeValue = (incidentId: string, kind: string): string => `${incidentId}|${kind}`;

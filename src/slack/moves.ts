@@ -9,11 +9,12 @@ import { startHypothesis } from '../incident/timebox.js';
 import type { Severity } from '../severity/signals.js';
 import type { ActionKind } from '../store/types.js';
 import type { Approver } from './approvals.js';
+import type { Message } from './blocks.js';
+import { syncCards } from './cards.js';
 import type { SlackDeps } from './deps.js';
 import { escapeText } from './mrkdwn.js';
 import type { Person } from './people.js';
-import { renderCustomerCard } from './render/customer-card.js';
-import { renderOwn, renderUpdate } from './render/reply.js';
+import { renderNotice, renderOwn, renderUpdate } from './render/reply.js';
 
 /**
  * What a button, a form or a subcommand does: one call to a domain service with the Slack user as
@@ -92,14 +93,10 @@ export async function postUpdate(
 }
 
 /** Drafts the customer update and posts the approval card; nothing reaches customers until a person approves. */
-export async function draftCustomerUpdate(
-  deps: SlackDeps,
-  channel: string,
-  incidentId: string,
-  by: Person,
-): Promise<void> {
-  const draft = await deps.approvals.propose(incidentId, by.name);
-  await deps.web.post(channel, renderCustomerCard(draft, deps.runtime.clock.now()));
+export async function draftCustomerUpdate(deps: SlackDeps, incidentId: string, by: Person): Promise<void> {
+  await deps.approvals.propose(incidentId, by.name);
+  // The card is posted with every other pending draft's, once (the change feed may be posting it too).
+  await syncCards(deps, incidentId);
 }
 
 /** Only a person, never a bot or a model, decides about customer text. */
@@ -109,28 +106,41 @@ export function approver(person: Person): Approver {
   return { name: person.name, slackUserId: person.id, human: true };
 }
 
+/**
+ * A person's decision on the revision of a customer draft they read on the card. The card follows
+ * the draft (syncCards); the person is told what became of it (published, or why not yet).
+ */
 export async function decideCustomerUpdate(
   deps: SlackDeps,
   decision: 'approve' | 'discard',
-  draftId: string,
+  draft: { id: string; revision: number },
   person: Person,
-  card: { channel: string; ts: string } | null,
+  tell: (message: Message) => Promise<void>,
 ): Promise<void> {
   const by = approver(person);
-  const draft =
-    decision === 'approve' ? await deps.approvals.approve(draftId, by) : await deps.approvals.discard(draftId, by);
-  if (card) await deps.web.update(card.channel, card.ts, renderCustomerCard(draft, deps.runtime.clock.now()));
+  const decided =
+    decision === 'approve'
+      ? await deps.approvals.approve(draft.id, by, draft.revision)
+      : await deps.approvals.discard(draft.id, by, draft.revision);
+  await syncCards(deps, decided.incidentId);
+  await tell(
+    renderNotice(
+      decision === 'approve'
+        ? `Approved ${decided.id} (revision ${decided.revision}): ${decided.outcome ?? 'waiting to be published'}.`
+        : `Discarded ${decided.id}: nothing was sent to customers.`,
+    ),
+  );
 }
 
+/** A person's edit of the revision they read; the draft still waits for an approval. */
 export async function editCustomerUpdate(
   deps: SlackDeps,
-  draftId: string,
+  draft: { id: string; revision: number },
   text: string,
   person: Person,
-  card: { channel: string; ts: string } | null,
 ): Promise<void> {
-  const draft = await deps.approvals.edit(draftId, text, approver(person));
-  if (card) await deps.web.update(card.channel, card.ts, renderCustomerCard(draft, deps.runtime.clock.now()));
+  const edited = await deps.approvals.edit(draft.id, text, approver(person), draft.revision);
+  await syncCards(deps, edited.incidentId);
 }
 
 export async function changeSeverity(

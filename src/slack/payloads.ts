@@ -145,7 +145,7 @@ export const ModalContextSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,60}$/)
     .optional(),
-  card: z.object({ channel: ChannelId, ts: Ts }).optional(),
+  revision: z.number().int().min(1).max(1_000_000).optional(),
 });
 
 /** A view's private_metadata, which we wrote: anything else is treated as empty. */

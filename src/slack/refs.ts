@@ -29,6 +29,13 @@ export interface ReminderRecord {
   snoozedBy: string | null;
 }
 
+/** The approval card of a customer draft, and what it shows now. */
+export interface DraftCard {
+  channel: string;
+  ts: string;
+  shown: string;
+}
+
 export interface CapturedMessage {
   channel: string;
   ts: string;
@@ -122,6 +129,24 @@ export class SlackRefs {
       at: this.at(),
     });
     if (!created) await this.store.updateRef(SYSTEM, 'reminder', key, data, this.at());
+  }
+
+  async card(draftId: string): Promise<DraftCard | null> {
+    const ref = await this.store.findRef(SYSTEM, 'card', draftId);
+    return ref ? (ref.data as unknown as DraftCard) : null;
+  }
+
+  async saveCard(incidentId: string, draftId: string, value: DraftCard): Promise<void> {
+    const data = { ...value };
+    const { created } = await this.store.putRef({
+      incidentId,
+      system: SYSTEM,
+      kind: 'card',
+      key: draftId,
+      data,
+      at: this.at(),
+    });
+    if (!created) await this.store.updateRef(SYSTEM, 'card', draftId, data, this.at());
   }
 
   async captured(channel: string, ts: string): Promise<CapturedMessage | null> {

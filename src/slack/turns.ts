@@ -2,6 +2,7 @@ import type { TurnOutput } from '../agent/loop.js';
 import { ModelRequestError } from '../agent/types.js';
 import { isCommanderError } from '../core/errors.js';
 import { clip } from './blocks.js';
+import { syncCards } from './cards.js';
 import { ensureChannel } from './channel.js';
 import type { SlackDeps } from './deps.js';
 import type { Person } from './people.js';
@@ -101,6 +102,7 @@ export async function converse(deps: SlackDeps, turn: Turn): Promise<void> {
         person.id.startsWith('U') || person.id.startsWith('W') ? [person.id] : [],
       );
       await deps.web.post(incidentChannel.channel, renderReply(result.reply, notices));
+      await syncCards(deps, opened);
       await deps.web.post(
         channel,
         renderOwn(`${opened} is declared. The response runs in its channel: <#${incidentChannel.channel}>.`),

@@ -1,4 +1,5 @@
 import type { Incident, IncidentChange } from '../store/types.js';
+import { syncCards } from './cards.js';
 import { ensureChannel } from './channel.js';
 import type { SlackDeps } from './deps.js';
 import type { HeadlineSync } from './headline.js';
@@ -101,6 +102,7 @@ export class Watcher {
     if (channel) {
       this.seen.set(incident.id, incident.version);
       await this.headline.refresh(incident.id);
+      await syncCards(this.deps, incident.id);
       return;
     }
     if (!this.deps.settings.adoptIncidents || incident.status === 'resolved' || incident.createdAt < this.startedAt) {

@@ -365,10 +365,9 @@ describe('Slack: the channel is the timeline', () => {
 });
 
 describe('Slack: updates and forms', () => {
-  it('customer text is only drafted: the card waits for a person, who edits, approves or discards it', async () => {
+  it('customer text is only drafted: the card waits for a person, who edits it, then approves the revision they read', async () => {
     h = await startSlackHarness();
     const channel = await declared(h);
-    const updatesBefore = (await h.runtime.store.listUpdates('INC-1', 'customer')).length;
     await h.fake.deliver('slash_commands', slashCommand(h.responses, PEOPLE.bob, channel, 'update customer'));
     await h.settle();
     const card = h.fake.messages
@@ -376,13 +375,20 @@ describe('Slack: updates and forms', () => {
       .at(-1)!;
     expect(card).toBeDefined();
     expect(JSON.stringify(card.blocks)).toMatch(/needs a person's approval/);
-    // Drafting records nothing customers would see.
-    expect(await h.runtime.store.listUpdates('INC-1', 'customer')).toHaveLength(updatesBefore);
-    const draftId = JSON.stringify(card.blocks).match(/"value":"(CD-[a-z0-9]+)"/)![1]!;
+    const [draftId] = JSON.stringify(card.blocks)
+      .match(/"value":"([A-Za-z0-9_-]+)\|1"/)!
+      .slice(1);
+    // A draft waiting for a person: nothing is approved or published by drafting it.
+    expect(await h.runtime.store.getDraft(draftId!)).toMatchObject({
+      state: 'pending',
+      revision: 1,
+      createdBy: 'Bob',
+      review: null,
+    });
 
     await h.fake.deliver(
       'interactive',
-      blockAction(h.responses, PEOPLE.bob, channel, card.ts, { action_id: 'ic_customer_edit', value: draftId }),
+      blockAction(h.responses, PEOPLE.bob, channel, card.ts, { action_id: 'ic_customer_edit', value: `${draftId}|1` }),
     );
     const [open] = await h.fake.until(
       () => h!.fake.callsOf('views.open').at(0) && h!.fake.callsOf('views.open'),
@@ -398,25 +404,53 @@ describe('Slack: updates and forms', () => {
       }),
     );
     await h.settle();
-    expect(JSON.stringify(h.fake.messages.find((m) => m.ts === card.ts)!.blocks)).toMatch(/rolling back a change/);
+    expect(JSON.stringify(h.fake.messages.find((m) => m.ts === card.ts)!.blocks)).toMatch(
+      /rolling back a change.*revision 2|revision 2.*rolling back a change/s,
+    );
+
+    // A click on the card as it was before the edit is refused: nobody approves text they did not read.
+    await h.fake.deliver(
+      'interactive',
+      blockAction(h.responses, PEOPLE.carol, channel, card.ts, {
+        action_id: 'ic_customer_approve',
+        value: `${draftId}|1`,
+      }),
+    );
+    await h.settle();
+    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(/revision/);
+    expect((await h.runtime.store.getDraft(draftId!))!.state).toBe('pending');
 
     await h.fake.deliver(
       'interactive',
-      blockAction(h.responses, PEOPLE.carol, channel, card.ts, { action_id: 'ic_customer_approve', value: draftId }),
+      blockAction(h.responses, PEOPLE.carol, channel, card.ts, {
+        action_id: 'ic_customer_approve',
+        value: `${draftId}|2`,
+      }),
     );
     await h.settle();
+    expect(await h.runtime.store.getDraft(draftId!)).toMatchObject({
+      state: 'approved',
+      body: expect.stringContaining('rolling back a change'),
+      review: { decision: 'approved', by: 'Carol', via: 'slack', revision: 2 },
+    });
     expect(h.fake.messages.find((m) => m.ts === card.ts)!.text).toMatch(/approved/);
-    expect(await h.runtime.store.listUpdates('INC-1', 'customer')).toHaveLength(updatesBefore + 1);
-    const decision = (await h.runtime.store.listTimeline('INC-1', { kinds: ['decision'] })).at(-1)!;
-    expect(decision).toMatchObject({ author: 'Carol', text: expect.stringContaining('edited by Bob') });
+    expect(JSON.stringify(h.fake.messages.find((m) => m.ts === card.ts)!.blocks)).toMatch(/waiting to be published/);
+    // The person who approved is told what became of it: no status page is configured here.
+    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(
+      /not published yet: this process has no Statuspage configured/,
+    );
 
     // A second decision on the same draft is refused and said so.
     await h.fake.deliver(
       'interactive',
-      blockAction(h.responses, PEOPLE.dave, channel, card.ts, { action_id: 'ic_customer_discard', value: draftId }),
+      blockAction(h.responses, PEOPLE.dave, channel, card.ts, {
+        action_id: 'ic_customer_discard',
+        value: `${draftId}|2`,
+      }),
     );
     await h.settle();
-    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(/already approved by Carol/);
+    expect(JSON.stringify(h.fake.responses.at(-1)!.body)).toMatch(/approved/);
+    expect((await h.runtime.store.getDraft(draftId!))!.review).toMatchObject({ by: 'Carol' });
   });
 
   it('engineering updates also go to the stakeholder channels; hypotheses and action items come from their forms', async () => {
@@ -612,7 +646,11 @@ describe('Slack: subcommands and direct messages', () => {
     expect(incidents).toHaveLength(1);
     const [channel] = [...h.fake.channels.keys()];
     expect(h.fake.channels.get(channel!)!.members.has(PEOPLE.alice)).toBe(true);
-    expect(blocksText(h.fake.posts(channel).at(-1)!)).toMatch(/Severity: SEV1/);
+    expect(h.fake.posts(channel).some((p) => /Severity: SEV1/.test(blocksText(p)))).toBe(true);
+    // The customer update the commander drafted waits on its card in the channel.
+    expect(
+      h.fake.posts(channel).some((p) => /^Customer update for INC-1 \(pending\)/.test(String(p.args['text']))),
+    ).toBe(true);
     expect(String(h.fake.posts(dm).at(-1)!.args['text'])).toMatch(/INC-1 is declared/);
   });
 });

@@ -27,7 +27,9 @@ interface Move {
   slack:
     | { command: string }
     | { message: string }
-    | { button: { action_id: string; value?: string; selected?: string }; fromReminder?: RegExp };
+    | { button: { action_id: string; value?: string; selected?: string }; fromReminder?: RegExp }
+    /** Approve the pending customer card at the revision it shows. */
+    | { approveCard: true };
   cli: string[];
 }
 
@@ -73,6 +75,19 @@ const MOVES: readonly Move[] = [
     cli: tool('draft_stakeholder_update', { audience: 'engineering' }, 'Bob'),
   },
   {
+    minute: 17,
+    actor: 'Bob',
+    slack: { button: { action_id: 'ic_draft_customer', value: 'INC-1' } },
+    cli: tool('draft_stakeholder_update', { audience: 'customer' }, 'Bob'),
+  },
+  {
+    minute: 18,
+    actor: 'Carol',
+    slack: { approveCard: true },
+    // The draft the commander made at declaration (SD-1) was superseded by Bob's (SD-2).
+    cli: ['updates', 'approve', 'SD-2', '--as', 'Carol', '--revision', '1'],
+  },
+  {
     minute: 20,
     actor: 'Alice',
     slack: { command: 'sev SEV2 only EU customers affected now' },
@@ -111,9 +126,25 @@ const MOVES: readonly Move[] = [
   },
 ];
 
-/** The record as both sides must agree on it: everything but the store's own write-time stamps. */
+/**
+ * The record as both sides must agree on it: everything but the store's own write-time stamps and
+ * the front door a person's decision came through (recorded as 'slack' on one side, 'cli' on the other).
+ */
 function comparable(record: IncidentRecord): unknown {
-  return { ...record, timeline: record.timeline.map(({ recordedAt: _recordedAt, ...rest }) => rest) };
+  const door = (data: unknown): unknown =>
+    data && typeof data === 'object' && 'via' in data ? { ...(data as object), via: '(front door)' } : data;
+  return {
+    ...record,
+    drafts: record.drafts.map((d) => ({ ...d, review: door(d.review) })),
+    timeline: record.timeline.map(({ recordedAt: _recordedAt, ...rest }) => {
+      const named = rest.data && 'via' in rest.data;
+      return {
+        ...rest,
+        data: door(rest.data),
+        text: named ? rest.text.replace(/ \((slack|cli)\) /, ' (front door) ') : rest.text,
+      };
+    }),
+  };
 }
 
 const dirs: string[] = [];
@@ -140,6 +171,16 @@ async function playInSlack(): Promise<{ record: IncidentRecord; reminders: strin
     } else if ('message' in move.slack) {
       const ts = harness.fake.addMessage(channel, user, move.slack.message).ts;
       await harness.fake.deliver('events_api', eventCallback(messageEvent(channel, user, move.slack.message, ts)));
+    } else if ('approveCard' in move.slack) {
+      const card = harness.fake.messages
+        .filter((m) => m.channel === channel && /^Customer update for INC-1 \(pending\)/.test(m.text))
+        .at(-1);
+      expect(card, 'the pending customer card').toBeDefined();
+      const value = JSON.stringify(card!.blocks).match(/"value":"(SD-\d+\|\d+)"/)![1]!;
+      await harness.fake.deliver(
+        'interactive',
+        blockAction(harness.responses, user, channel, card!.ts, { action_id: 'ic_customer_approve', value }),
+      );
     } else {
       const pattern = move.slack.fromReminder;
       const source = pattern
@@ -213,6 +254,13 @@ describe('a game of one incident', () => {
       ]),
     );
     expect(slack.record.timeline.length).toBeGreaterThan(12);
+    // The customer update went through a person's approval on both sides.
+    expect(slack.record.drafts.find((d) => d.id === 'SD-2')?.review).toMatchObject({
+      by: 'Carol',
+      via: 'slack',
+      revision: 1,
+    });
+    expect(cli.drafts.find((d) => d.id === 'SD-2')?.review).toMatchObject({ by: 'Carol', via: 'cli', revision: 1 });
     expect(comparable(slack.record)).toEqual(comparable(cli));
   });
 });

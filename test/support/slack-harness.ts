@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/core/logger.js';
+import { chatApprovals } from '../../src/integrations/customer-approvals.js';
+import { openIntegrations } from '../../src/integrations/open.js';
 import { createAgent } from '../../src/runtime/agent.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { type SlackAppHandle, startSlackApp } from '../../src/slack/app.js';
@@ -81,9 +83,13 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   });
   const setup = await createAgent(runtime, { offline: true }, env, 'slack');
   const before = fake.connections;
+  // As `incident-commander slack` wires it: customer text goes to the integrations' approval desk
+  // (no status page configured here, so an approval is recorded and waits to be published).
+  const integrations = openIntegrations(runtime, { env, file: null });
   const handle = await startSlackApp({
     runtime,
     setup,
+    approvals: chatApprovals(integrations, (actor) => runtime.context(actor)),
     credentials: slackCredentials(env, mode),
     mode,
     settings: { ...DEFAULT_SETTINGS, channelSpacingMs: 0, ...options.settings },
@@ -104,6 +110,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     settle: () => handle.idle(),
     async close() {
       await handle.stop();
+      await integrations.close();
       await runtime.close();
       if (ownsFake) await fake.close();
       rmSync(home, { recursive: true, force: true });

@@ -52,6 +52,7 @@ export async function run({ flags }: Parsed<(typeof SLACK)['flags']>, io: CliIO)
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    await integrations.close();
     return EXIT.ok;
   } finally {
     await runtime.close();

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { NotFoundError } from '../../core/errors.js';
 import type { SlackDeps } from '../deps.js';
-import { ACTION, AudienceValue, IncidentIdValue, RoleValue, SnoozeValue } from '../ids.js';
+import { ACTION, AudienceValue, DraftValue, IncidentIdValue, RoleValue, SnoozeValue } from '../ids.js';
 import * as moves from '../moves.js';
 import { type BlockActionPayload as Payload, BlockActionPayload } from '../payloads.js';
 import type { Person } from '../people.js';
@@ -14,13 +14,6 @@ interface Clicked {
   payload: Payload;
   value: string;
   reply: (m: ReturnType<typeof renderNotice>) => Promise<void>;
-}
-
-/** The card or message a click came from, to edit it in place. */
-function card(payload: Payload): { channel: string; ts: string } | null {
-  const channel = payload.container?.channel_id ?? payload.channel?.id;
-  const ts = payload.container?.message_ts ?? payload.message?.ts;
-  return channel && ts ? { channel, ts } : null;
 }
 
 /**
@@ -85,18 +78,12 @@ export function registerActions(app: App, deps: SlackDeps, remind: Reminders): v
   on(new RegExp(`^${ACTION.postUpdate}`), async ({ value, person, payload }) => {
     const [incidentId, audience] = AudienceValue.parse(value);
     const channel = await incidentChannel(incidentId, payload.channel?.id ?? null);
-    if (audience === 'customer') await moves.draftCustomerUpdate(deps, channel, incidentId, person);
+    if (audience === 'customer') await moves.draftCustomerUpdate(deps, incidentId, person);
     else await moves.postUpdate(deps, channel, incidentId, audience, person);
   });
 
-  on(ACTION.draftCustomer, async ({ value, person, payload }) => {
-    const incidentId = IncidentIdValue.parse(value);
-    await moves.draftCustomerUpdate(
-      deps,
-      await incidentChannel(incidentId, payload.channel?.id ?? null),
-      incidentId,
-      person,
-    );
+  on(ACTION.draftCustomer, async ({ value, person }) => {
+    await moves.draftCustomerUpdate(deps, IncidentIdValue.parse(value), person);
   });
 
   on(ACTION.snooze, async ({ value, person, reply }) => {
@@ -105,28 +92,30 @@ export function registerActions(app: App, deps: SlackDeps, remind: Reminders): v
       await reply(renderNotice('That reminder is not open any more.'));
   });
 
-  on(ACTION.approveCustomer, async ({ value, person, payload }) => {
-    await moves.decideCustomerUpdate(deps, 'approve', value, person, card(payload));
+  on(ACTION.approveCustomer, async ({ value, person, reply }) => {
+    await moves.decideCustomerUpdate(deps, 'approve', DraftValue.parse(value), person, reply);
   });
 
-  on(ACTION.discardCustomer, async ({ value, person, payload }) => {
-    await moves.decideCustomerUpdate(deps, 'discard', value, person, card(payload));
+  on(ACTION.discardCustomer, async ({ value, person, reply }) => {
+    await moves.decideCustomerUpdate(deps, 'discard', DraftValue.parse(value), person, reply);
   });
 
   onForm(ACTION.editCustomer, async ({ value, payload, trigger }) => {
-    const draft = await deps.approvals.get(value);
+    const shown = DraftValue.parse(value);
+    const draft = await deps.approvals.get(shown.id);
     if (!draft)
       throw new NotFoundError(
         'customer update draft',
-        value,
+        shown.id,
         'Draft a new one with the "Draft customer update" button.',
       );
     const context = {
       channel: payload.channel?.id ?? null,
       incidentId: draft.incidentId,
       draftId: draft.id,
-      card: card(payload) ?? undefined,
+      revision: shown.revision,
     };
+    // The form edits the revision the card showed: saving is refused if someone changed it since.
     await deps.web.openView(trigger, customerEditModal(context, draft.text));
   });
 

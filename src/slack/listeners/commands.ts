@@ -133,7 +133,7 @@ async function dispatch(
       await ack();
       afterAck(deps, 'update', reply, () =>
         cmd.audience === 'customer'
-          ? moves.draftCustomerUpdate(deps, incidentChannel, incidentId, self)
+          ? moves.draftCustomerUpdate(deps, incidentId, self)
           : moves.postUpdate(deps, incidentChannel, incidentId, cmd.audience ?? 'engineering', self, cmd.whatChanged),
       );
       return;

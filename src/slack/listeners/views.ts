@@ -119,11 +119,11 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const text = field(payload, 'text').text;
     if (!text) return refuse(ack, 'text', 'The update cannot be empty: discard it instead.');
     const context = modalContext(payload.view.private_metadata);
-    if (!context.draftId) return ack();
+    if (!context.draftId || !context.revision) return ack();
     await ack();
-    const draftId = context.draftId;
+    const draft = { id: context.draftId, revision: context.revision };
     afterAck(deps, 'customer edit form', privately(deps, payload.user.id, context.channel), async () =>
-      moves.editCustomerUpdate(deps, draftId, text, await deps.people.get(payload.user.id), context.card ?? null),
+      moves.editCustomerUpdate(deps, draft, text, await deps.people.get(payload.user.id)),
     );
   });
 }

@@ -1,6 +1,6 @@
 import type { CustomerDraft } from '../approvals.js';
 import { type Block, fitMessage, LIMITS, md, type Message, plain, sections } from '../blocks.js';
-import { ACTION } from '../ids.js';
+import { ACTION, draftValue } from '../ids.js';
 import { escapeText } from '../mrkdwn.js';
 import { when } from './headline.js';
 
@@ -19,10 +19,18 @@ export function renderCustomerCard(draft: CustomerDraft, now: Date): Message {
     draft.status === 'pending'
       ? `Drafted for ${escapeText(draft.proposedBy)}${draft.editedBy ? `, edited by ${escapeText(draft.editedBy)}` : ''} · *needs a person's approval before customers see it*`
       : draft.status === 'approved'
-        ? `:white_check_mark: Approved by ${escapeText(draft.decidedBy ?? '?')}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''} — ${escapeText(draft.outcome ?? '')}`
-        : `:wastebasket: Discarded by ${escapeText(draft.decidedBy ?? '?')}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''}`;
+        ? `:white_check_mark: Approved by ${escapeText(draft.decidedBy ?? '?')}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''} — ${escapeText(draft.outcome ?? 'waiting to be published to the status page')}`
+        : draft.decidedBy
+          ? `:wastebasket: Discarded by ${escapeText(draft.decidedBy)}${draft.decidedAt ? ` at ${when(draft.decidedAt, now)}` : ''}`
+          : `:wastebasket: ${escapeText(draft.outcome ?? 'No longer waiting for a decision')}`;
   const blocks: Block[] = [
-    { type: 'header', text: plain(`Customer update · ${draft.incidentId} · ${draft.status}`, LIMITS.headerText) },
+    {
+      type: 'header',
+      text: plain(
+        `Customer update · ${draft.incidentId} · ${draft.status} · revision ${draft.revision}`,
+        LIMITS.headerText,
+      ),
+    },
     ...sections(quoted, 5),
     { type: 'context', elements: [md(state), ...(components ? [md(components)] : [])] },
   ];
@@ -35,15 +43,20 @@ export function renderCustomerCard(draft: CustomerDraft, now: Date): Message {
           type: 'button',
           action_id: ACTION.approveCustomer,
           text: plain('Approve', LIMITS.buttonText),
-          value: draft.id,
+          value: draftValue(draft.id, draft.revision),
           style: 'primary',
         },
-        { type: 'button', action_id: ACTION.editCustomer, text: plain('Edit', LIMITS.buttonText), value: draft.id },
+        {
+          type: 'button',
+          action_id: ACTION.editCustomer,
+          text: plain('Edit', LIMITS.buttonText),
+          value: draftValue(draft.id, draft.revision),
+        },
         {
           type: 'button',
           action_id: ACTION.discardCustomer,
           text: plain('Discard', LIMITS.buttonText),
-          value: draft.id,
+          value: draftValue(draft.id, draft.revision),
           style: 'danger',
         },
       ],

@@ -205,6 +205,7 @@ describe('Slack messages within Slack limits', () => {
             {
               id: 'CD-1',
               incidentId: 'INC-7',
+              revision: 3,
               text: reply,
               statuspage: null,
               status: 'pending',

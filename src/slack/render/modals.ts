@@ -6,10 +6,9 @@ import { VIEW } from '../ids.js';
 export interface ModalContext {
   channel: string | null;
   incidentId: string | null;
-  /** A customer-update draft, for the edit form. */
+  /** A customer-update draft and the revision being edited, for the edit form. */
   draftId?: string | undefined;
-  /** The card the form was opened from, to update when it is saved. */
-  card?: { channel: string; ts: string } | undefined;
+  revision?: number | undefined;
 }
 
 const input = (
